@@ -1,0 +1,72 @@
+"""What every servicer shares: the read scope and the idempotent write scope of one call."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from google.protobuf.message import Message
+from sqlmodel import Session
+
+from inspection.api.interceptor import Call, current_call
+from inspection.clock import Clock
+from inspection.config import Settings
+from inspection.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from inspection.storage.db import Database
+from inspection.storage.models import IdempotencyRecord
+
+R = TypeVar("R", bound=Message)
+T = TypeVar("T")
+
+MAX_REQUEST_ID = 128
+
+
+class ServicerBase:
+    def __init__(self, *, db: Database, clock: Clock, settings: Settings) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+
+    @property
+    def call(self) -> Call:
+        return current_call()
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        with self.db.read() as session:
+            return work(session)
+
+    def write(self, request: Message, response_type: type[R], work: Callable[[Session], R]) -> R:
+        """Runs ``work`` in one write transaction; a retry with the same request id returns the
+        first response and writes nothing (AIP-155)."""
+        call = self.call
+        request_id = call.request_id
+        if len(request_id) > MAX_REQUEST_ID or not request_id.isprintable():
+            raise InvalidArgument([FieldViolation("request_id", f"must be at most {MAX_REQUEST_ID} printable characters")])
+        if not request_id:
+            return self.db.run_write(work)
+        principal = f"{call.principal.role.value}:{call.principal.org}:{call.principal.sub}"
+        digest = hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
+
+        def unit(session: Session) -> R:
+            record = session.get(IdempotencyRecord, (principal, call.method, request_id))
+            if record is not None:
+                if record.request_digest != digest:
+                    raise FailedPrecondition(
+                        "REQUEST_ID_REUSED", "this request_id was already used for a different request"
+                    )
+                return response_type.FromString(record.response)
+            response = work(session)
+            session.add(
+                IdempotencyRecord(
+                    principal=principal,
+                    method=call.method,
+                    request_id=request_id,
+                    request_digest=digest,
+                    response=response.SerializeToString(),
+                    create_time=self.clock.now(),
+                )
+            )
+            return response
+
+        return self.db.run_write(unit)

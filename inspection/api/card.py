@@ -1,0 +1,98 @@
+"""CardService: reading, verifying and watching an enterprise's card (一卡通)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import grpc
+from sqlmodel import Session
+
+from inspection.api import convert
+from inspection.api.base import ServicerBase
+from inspection.domain import card as cards
+from inspection.domain.paging import decode_token, encode_token, page_size
+from inspection.domain.summary import summarize
+from inspection.errors import FieldViolation, InvalidArgument
+from inspection.v1 import card_service_pb2 as pb
+from inspection.v1 import card_service_pb2_grpc as pb_grpc
+
+WATCH_BATCH = 500
+
+
+def _require_uscc(uscc: str) -> None:
+    if not uscc:
+        raise InvalidArgument([FieldViolation("uscc", "is required")])
+
+
+class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
+    def GetCard(self, request: pb.GetCardRequest, context: grpc.ServicerContext) -> Any:
+        _require_uscc(request.uscc)
+        year = self.clock.now().astimezone(self.settings.zone).year
+
+        def work(session: Session) -> pb.Card:
+            summary = summarize(session, request.uscc, year=year)
+            return pb.Card(
+                uscc=summary.uscc,
+                enterprise_name=summary.enterprise_name,
+                head=convert.card_head(summary.head),
+                issue_time=convert.timestamp(summary.issue_time),
+                inspections_this_year=[
+                    pb.DepartmentCount(department_code=code, inspections=count)
+                    for code, count in summary.inspections_this_year.items()
+                ],
+                open_inspections=summary.open_inspections,
+                unpaid_fen=summary.unpaid_fen,
+            )
+
+        return self.read(work)
+
+    def ListCardEntries(self, request: pb.ListCardEntriesRequest, context: grpc.ServicerContext) -> Any:
+        _require_uscc(request.uscc)
+        if any(kind == pb.CARD_ENTRY_KIND_UNSPECIFIED for kind in request.kinds):
+            raise InvalidArgument([FieldViolation("kinds", "must not contain CARD_ENTRY_KIND_UNSPECIFIED")])
+        where = cards.EntryFilter(
+            kinds=tuple(convert.entry_kind_name(k) for k in request.kinds),
+            department_code=request.department_code,
+            start_time=convert.instant(request.start_time, request.HasField("start_time")),
+            end_time=convert.instant(request.end_time, request.HasField("end_time")),
+        )
+        query = where.as_query(request.uscc)
+        limit = page_size(request.page_size, default=50)
+        after = decode_token(request.page_token, query) or 0
+
+        def work(session: Session) -> pb.ListCardEntriesResponse:
+            rows = cards.list_entries(session, request.uscc, after_seq=int(after), limit=limit + 1, where=where)
+            token = ""
+            if len(rows) > limit:
+                rows = rows[:limit]
+                token = encode_token(rows[-1].seq, query)
+            return pb.ListCardEntriesResponse(entries=[convert.card_entry(r) for r in rows], next_page_token=token)
+
+        return self.read(work)
+
+    def VerifyCard(self, request: pb.VerifyCardRequest, context: grpc.ServicerContext) -> Any:
+        _require_uscc(request.uscc)
+        result = self.read(lambda s: cards.verify_card(s, request.uscc))
+        return pb.VerifyCardResponse(
+            valid=result.valid,
+            entries_checked=result.entries_checked,
+            head=convert.card_head(result.head),
+            first_bad_seq=result.first_bad_seq,
+            problem=result.problem,
+        )
+
+    def WatchCard(self, request: pb.WatchCardRequest, context: grpc.ServicerContext) -> Iterator[pb.CardEntry]:
+        _require_uscc(request.uscc)
+        if request.after_seq < 0:
+            raise InvalidArgument([FieldViolation("after_seq", "must not be negative")])
+        self.read(lambda s: cards.get_card(s, request.uscc))
+        after = request.after_seq
+        seen = cards.NOTIFIER.version
+        while context.is_active():
+            batch = self.read(lambda s: cards.list_entries(s, request.uscc, after_seq=after, limit=WATCH_BATCH))
+            for entry in batch:
+                yield convert.card_entry(entry)
+                after = entry.seq
+            if len(batch) < WATCH_BATCH:
+                seen = cards.NOTIFIER.wait(seen, timeout=self.settings.watch_poll_seconds)

@@ -1,0 +1,128 @@
+"""Translation between protobuf messages and the domain's models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from inspection.domain.card import CardHead
+from inspection.storage import models
+from inspection.v1 import card_service_pb2 as card_pb
+from inspection.v1 import common_pb2 as common_pb
+from inspection.v1 import registry_service_pb2 as reg_pb
+
+CREDIT_TO_PROTO = {
+    "A": common_pb.CREDIT_CLASS_A,
+    "B": common_pb.CREDIT_CLASS_B,
+    "C": common_pb.CREDIT_CLASS_C,
+    "D": common_pb.CREDIT_CLASS_D,
+}
+CREDIT_FROM_PROTO = {v: k for k, v in CREDIT_TO_PROTO.items()}
+
+
+def credit_from_proto(value: int) -> str:
+    """The letter, or "" for unspecified (which validation then refuses where it is required)."""
+    return CREDIT_FROM_PROTO.get(value, "")  # type: ignore[call-overload, no-any-return]
+
+
+def timestamp(instant: dt.datetime | None) -> Timestamp | None:
+    if instant is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(instant)
+    return stamp
+
+
+def instant(stamp: Timestamp, present: bool) -> dt.datetime | None:
+    return stamp.ToDatetime(tzinfo=dt.UTC) if present else None
+
+
+def date_text(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def card_head(head: CardHead) -> common_pb.CardHead:
+    return common_pb.CardHead(uscc=head.uscc, seq=head.seq, entry_hash=head.entry_hash)
+
+
+def enterprise(row: models.Enterprise) -> reg_pb.Enterprise:
+    return reg_pb.Enterprise(
+        uscc=row.uscc,
+        name=row.name,
+        above_designated_size=row.above_designated_size,
+        industry=row.industry,
+        district=row.district,
+        credit_class=CREDIT_TO_PROTO[row.credit_class],
+        white_listed=row.white_listed,
+        create_time=timestamp(row.create_time),
+        update_time=timestamp(row.update_time),
+    )
+
+
+def department(row: models.Department) -> reg_pb.Department:
+    return reg_pb.Department(code=row.code, name=row.name)
+
+
+def inspector(row: models.Inspector, *, certified: bool) -> reg_pb.Inspector:
+    return reg_pb.Inspector(
+        id=row.id,
+        department_code=row.department_code,
+        name=row.name,
+        certificate_number=row.certificate_number,
+        certificate_expiry=date_text(row.certificate_expiry),
+        active=row.active,
+        certified=certified,
+    )
+
+
+def checklist_item(row: models.ChecklistItem) -> reg_pb.ChecklistItem:
+    return reg_pb.ChecklistItem(
+        code=row.code,
+        department_code=row.department_code,
+        name=row.name,
+        legal_basis=row.legal_basis,
+        published=row.published,
+    )
+
+
+def fee_item(row: models.FeeItem) -> reg_pb.FeeItem:
+    return reg_pb.FeeItem(
+        code=row.code,
+        department_code=row.department_code,
+        name=row.name,
+        policy_basis=row.policy_basis,
+        fee_nature=row.fee_nature,
+        amount_fen=row.amount_fen,
+        unit=row.unit,
+        collecting_unit=row.collecting_unit,
+        valid_from=date_text(row.valid_from),
+        valid_to=date_text(row.valid_to),
+    )
+
+
+def recusal(row: models.Recusal) -> reg_pb.Recusal:
+    return reg_pb.Recusal(
+        inspector_id=row.inspector_id, uscc=row.uscc, reason=row.reason, create_time=timestamp(row.create_time)
+    )
+
+
+def card_entry(row: models.CardEntry) -> card_pb.CardEntry:
+    return card_pb.CardEntry(
+        uscc=row.uscc,
+        seq=row.seq,
+        kind=card_pb.CardEntryKind.Value("CARD_ENTRY_KIND_" + row.kind),
+        actor_sub=row.actor_sub,
+        actor_role=row.actor_role,
+        actor_org=row.actor_org,
+        department_code=row.department_code or "",
+        inspection_id=row.inspection_id or "",
+        time=timestamp(row.time),
+        payload_json=row.payload_json,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+    )
+
+
+def entry_kind_name(value: int) -> str:
+    return card_pb.CardEntryKind.Name(value).removeprefix("CARD_ENTRY_KIND_")  # type: ignore[arg-type]

@@ -1,0 +1,157 @@
+"""The one server interceptor: authenticates the bearer token, applies the policy table, maps
+domain errors to statuses, and writes one structured log line per call."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+import structlog
+
+from inspection.api.policy import PKG, Rule, rule_for
+from inspection.api.status import internal_status, status_code_of, to_status
+from inspection.auth import ANONYMOUS, Principal, Role, verify_token
+from inspection.clock import Clock
+from inspection.errors import DomainError, PermissionDenied, Unauthenticated
+
+log = structlog.get_logger("inspection.call")
+
+
+@dataclass(frozen=True)
+class Call:
+    """What the servicers know of the call in progress."""
+
+    method: str
+    principal: Principal
+    request_id: str
+    rule: Rule
+
+
+_CALL: ContextVar[Call] = ContextVar("inspection_call")
+
+
+def current_call() -> Call:
+    return _CALL.get()
+
+
+class ServiceInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+    def __init__(self, *, signing_key: str, clock: Clock) -> None:
+        self._key = signing_key
+        self._clock = clock
+
+    def intercept_service(
+        self, continuation: Callable[[Any], Any], handler_call_details: grpc.HandlerCallDetails
+    ) -> Any:
+        handler = continuation(handler_call_details)
+        method: str = handler_call_details.method
+        if handler is None or not method.startswith(PKG):
+            return handler  # health checking and reflection are open by design
+        metadata = {k.lower(): v for k, v in (handler_call_details.invocation_metadata or ())}
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                self._unary(handler.unary_unary, method, metadata),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream is not None:
+            return grpc.unary_stream_rpc_method_handler(
+                self._stream(handler.unary_stream, method, metadata),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        return handler
+
+    def _authorize(self, method: str, metadata: dict[str, Any], request: Any) -> Call:
+        rule = rule_for(method)
+        if rule is None:
+            raise PermissionDenied(f"{method} has no authorization policy", reason="NO_POLICY")
+        principal = self._principal(metadata)
+        if principal.role not in rule.roles:
+            if principal is ANONYMOUS:
+                raise Unauthenticated("this method needs a bearer token", reason="TOKEN_MISSING")
+            raise PermissionDenied(
+                f"role {principal.role.value} may not call {method.rsplit('/', 1)[-1]}", reason="ROLE_NOT_ALLOWED"
+            )
+        if rule.scope is not None and not rule.scope(principal, request):
+            raise PermissionDenied("outside the caller's scope", reason="OUT_OF_SCOPE")
+        request_id = getattr(request, "request_id", "") or str(metadata.get("x-request-id", ""))
+        return Call(method=method, principal=principal, request_id=request_id, rule=rule)
+
+    def _principal(self, metadata: dict[str, Any]) -> Principal:
+        header = metadata.get("authorization")
+        if not header:
+            return ANONYMOUS
+        scheme, _, token = str(header).partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("authorization must be 'Bearer <token>'", reason="TOKEN_INVALID")
+        return verify_token(self._key, token.strip(), now=self._clock.now())
+
+    def _begin(self, method: str, request: Any, metadata: dict[str, Any]) -> Call:
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(method=method)
+        call = self._authorize(method, metadata, request)
+        structlog.contextvars.bind_contextvars(
+            principal=call.principal.sub or "-", role=call.principal.role.value, request_id=call.request_id
+        )
+        return call
+
+    def _unary(self, behavior: Callable[[Any, Any], Any], method: str, metadata: dict[str, Any]) -> Any:
+        def handle(request: Any, context: grpc.ServicerContext) -> Any:
+            started = time.perf_counter()
+            code = grpc.StatusCode.OK
+            try:
+                call = self._begin(method, request, metadata)
+                token = _CALL.set(call)
+                try:
+                    return behavior(request, context)
+                finally:
+                    _CALL.reset(token)
+            except DomainError as error:
+                code = status_code_of(error)
+                structlog.contextvars.bind_contextvars(reason=error.reason)
+                context.abort_with_status(to_status(error))
+            except Exception:
+                code = grpc.StatusCode.INTERNAL
+                log.exception("unexpected error")
+                context.abort_with_status(internal_status())
+            finally:
+                _log_call(code, started)
+
+        return handle
+
+    def _stream(self, behavior: Callable[[Any, Any], Iterator[Any]], method: str, metadata: dict[str, Any]) -> Any:
+        def handle(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
+            started = time.perf_counter()
+            code = grpc.StatusCode.OK
+            try:
+                call = self._begin(method, request, metadata)
+                token = _CALL.set(call)
+                try:
+                    yield from behavior(request, context)
+                finally:
+                    _CALL.reset(token)
+            except DomainError as error:
+                code = status_code_of(error)
+                context.abort_with_status(to_status(error))
+            except GeneratorExit:
+                code = grpc.StatusCode.CANCELLED
+                raise
+            except Exception:
+                code = grpc.StatusCode.INTERNAL
+                log.exception("unexpected error")
+                context.abort_with_status(internal_status())
+            finally:
+                _log_call(code, started)
+
+        return handle
+
+
+def _log_call(code: grpc.StatusCode, started: float) -> None:
+    log.info("call", code=code.name, latency_ms=round((time.perf_counter() - started) * 1000, 3))
+
+
+__all__ = ["Call", "Role", "ServiceInterceptor", "current_call"]

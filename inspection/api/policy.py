@@ -1,0 +1,79 @@
+"""The authorization policy (DESIGN §2): one row per method, naming the roles allowed and the
+scope check applied to the request. A method without a row is refused, never open by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from inspection.auth import Principal, Role
+
+ScopeCheck = Callable[[Principal, Any], bool]
+
+PKG = "/inspection.v1."
+OFFICES = frozenset({Role.LEGAL_OFFICE, Role.SUPERVISION})
+STAFF = frozenset({Role.ADMIN, Role.DEPARTMENT, *OFFICES})
+SIGNED_IN = frozenset(set(Role) - {Role.PUBLIC})
+EVERYONE = frozenset(Role)
+
+
+def own_enterprise(field: str = "uscc") -> ScopeCheck:
+    """An enterprise reaches only its own records; other roles pass through unchanged."""
+
+    def check(principal: Principal, request: Any) -> bool:
+        return principal.role is not Role.ENTERPRISE or getattr(request, field) == principal.org
+
+    return check
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    scope: ScopeCheck | None = None
+    #: Whether the method changes state (and so takes a request id and one write transaction).
+    mutating: bool = False
+
+    def allows(self, principal: Principal, request: Any) -> bool:
+        return principal.role in self.roles and (self.scope is None or self.scope(principal, request))
+
+
+def _admin_write() -> Rule:
+    return Rule(frozenset({Role.ADMIN}), mutating=True)
+
+
+_REG = PKG + "RegistryService/"
+_CARD = PKG + "CardService/"
+
+POLICY: dict[str, Rule] = {
+    # Directories: the admin maintains them; catalogue-like directories are public (公开).
+    _REG + "CreateEnterprise": _admin_write(),
+    _REG + "GetEnterprise": Rule(STAFF | {Role.ENTERPRISE}, own_enterprise()),
+    _REG + "ListEnterprises": Rule(STAFF),
+    _REG + "UpdateEnterprise": _admin_write(),
+    _REG + "ImportEnterprises": _admin_write(),
+    _REG + "CreateDepartment": _admin_write(),
+    _REG + "GetDepartment": Rule(EVERYONE),
+    _REG + "ListDepartments": Rule(EVERYONE),
+    _REG + "CreateInspector": _admin_write(),
+    _REG + "GetInspector": Rule(STAFF),
+    _REG + "ListInspectors": Rule(STAFF),
+    _REG + "ImportInspectors": _admin_write(),
+    _REG + "CreateChecklistItem": _admin_write(),
+    _REG + "GetChecklistItem": Rule(EVERYONE),
+    _REG + "ListChecklistItems": Rule(EVERYONE),
+    _REG + "CreateFeeItem": _admin_write(),
+    _REG + "GetFeeItem": Rule(EVERYONE),
+    _REG + "ListFeeItems": Rule(EVERYONE),
+    _REG + "CreateRecusal": _admin_write(),
+    _REG + "ListRecusals": Rule(STAFF),
+    # The card: staff read every card, an enterprise its own.
+    _CARD + "GetCard": Rule(STAFF | {Role.ENTERPRISE}, own_enterprise()),
+    _CARD + "ListCardEntries": Rule(STAFF | {Role.ENTERPRISE}, own_enterprise()),
+    _CARD + "VerifyCard": Rule(STAFF | {Role.ENTERPRISE}, own_enterprise()),
+    _CARD + "WatchCard": Rule(STAFF | {Role.ENTERPRISE}, own_enterprise()),
+}
+
+
+def rule_for(method: str) -> Rule | None:
+    return POLICY.get(method)

@@ -1,0 +1,247 @@
+"""RegistryService: the directories (DESIGN §3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from sqlmodel import Session
+
+from inspection.api import convert
+from inspection.api.base import ServicerBase
+from inspection.domain import registry
+from inspection.domain.registry import EnterpriseFields, EnterpriseQuery, ImportReport, parse_date
+from inspection.errors import FieldViolation, InvalidArgument, Violations
+from inspection.storage import models
+from inspection.v1 import registry_service_pb2 as pb
+from inspection.v1 import registry_service_pb2_grpc as pb_grpc
+
+
+def _import_response(report: ImportReport) -> pb.ImportResponse:
+    return pb.ImportResponse(
+        rows_read=report.rows_read,
+        rows_imported=report.rows_imported,
+        errors=[pb.ImportRowError(row=e.row, field=e.field, description=e.description) for e in report.errors],
+    )
+
+
+def _enterprise_fields(message: pb.Enterprise) -> EnterpriseFields:
+    return EnterpriseFields(
+        uscc=message.uscc,
+        name=message.name,
+        above_designated_size=message.above_designated_size,
+        industry=message.industry,
+        district=message.district,
+        credit_class=convert.credit_from_proto(message.credit_class) or "B",
+        white_listed=message.white_listed,
+    )
+
+
+class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
+    # --- enterprises ---
+
+    def CreateEnterprise(self, request: pb.CreateEnterpriseRequest, context: grpc.ServicerContext) -> Any:
+        fields = _enterprise_fields(request.enterprise)
+        if request.enterprise.credit_class == 0:
+            fields = EnterpriseFields(**{**fields.__dict__, "credit_class": "B"})
+
+        def work(session: Session) -> pb.CreateEnterpriseResponse:
+            enterprise, head = registry.create_enterprise(
+                session, fields, actor=self.call.principal, now=self.clock.now()
+            )
+            return pb.CreateEnterpriseResponse(
+                enterprise=convert.enterprise(enterprise), card_head=convert.card_head(head)
+            )
+
+        return self.write(request, pb.CreateEnterpriseResponse, work)
+
+    def GetEnterprise(self, request: pb.GetEnterpriseRequest, context: grpc.ServicerContext) -> Any:
+        return self.read(lambda s: convert.enterprise(registry.get_enterprise(s, request.uscc)))
+
+    def ListEnterprises(self, request: pb.ListEnterprisesRequest, context: grpc.ServicerContext) -> Any:
+        query = EnterpriseQuery(
+            district=request.district,
+            industry=request.industry,
+            credit_class=convert.credit_from_proto(request.credit_class),
+        )
+
+        def work(session: Session) -> pb.ListEnterprisesResponse:
+            rows, token = registry.list_enterprises(session, query, size=request.page_size, token=request.page_token)
+            return pb.ListEnterprisesResponse(enterprises=[convert.enterprise(r) for r in rows], next_page_token=token)
+
+        return self.read(work)
+
+    def UpdateEnterprise(self, request: pb.UpdateEnterpriseRequest, context: grpc.ServicerContext) -> Any:
+        message = request.enterprise
+        changes: dict[str, Any] = {}
+        for path in request.update_mask.paths:
+            if path == "credit_class":
+                changes[path] = convert.credit_from_proto(message.credit_class)
+            elif path in registry.ENTERPRISE_MUTABLE:
+                changes[path] = getattr(message, path)
+            else:
+                changes[path] = None  # refused by the domain with the list of allowed paths
+        if not message.uscc:
+            raise InvalidArgument([FieldViolation("enterprise.uscc", "is required")])
+
+        def work(session: Session) -> pb.UpdateEnterpriseResponse:
+            enterprise, head = registry.update_enterprise(
+                session, message.uscc, changes, actor=self.call.principal, now=self.clock.now()
+            )
+            return pb.UpdateEnterpriseResponse(
+                enterprise=convert.enterprise(enterprise), card_head=convert.card_head(head)
+            )
+
+        return self.write(request, pb.UpdateEnterpriseResponse, work)
+
+    def ImportEnterprises(self, request: pb.ImportEnterprisesRequest, context: grpc.ServicerContext) -> Any:
+        def work(session: Session) -> pb.ImportResponse:
+            report = registry.import_enterprises(session, request.csv, actor=self.call.principal, now=self.clock.now())
+            return _import_response(report)
+
+        return self.write(request, pb.ImportResponse, work)
+
+    # --- departments ---
+
+    def CreateDepartment(self, request: pb.CreateDepartmentRequest, context: grpc.ServicerContext) -> Any:
+        department = models.Department(code=request.department.code, name=request.department.name)
+        return self.write(
+            request, pb.Department, lambda s: convert.department(registry.create_department(s, department))
+        )
+
+    def GetDepartment(self, request: pb.GetDepartmentRequest, context: grpc.ServicerContext) -> Any:
+        return self.read(lambda s: convert.department(registry.get_department(s, request.code)))
+
+    def ListDepartments(self, request: pb.ListDepartmentsRequest, context: grpc.ServicerContext) -> Any:
+        def work(session: Session) -> pb.ListDepartmentsResponse:
+            rows, token = registry.list_by_department(
+                session, models.Department, models.Department.code, department_code="",
+                size=request.page_size, token=request.page_token,
+            )
+            return pb.ListDepartmentsResponse(departments=[convert.department(r) for r in rows], next_page_token=token)
+
+        return self.read(work)
+
+    # --- inspectors ---
+
+    def _inspector(self, row: models.Inspector) -> pb.Inspector:
+        today = self.clock.now().astimezone(self.settings.zone).date()
+        return convert.inspector(row, certified=registry.is_certified(row, today))
+
+    def CreateInspector(self, request: pb.CreateInspectorRequest, context: grpc.ServicerContext) -> Any:
+        message = request.inspector
+        violations = Violations()
+        inspector = models.Inspector(
+            id=message.id,
+            department_code=message.department_code,
+            name=message.name,
+            certificate_number=message.certificate_number,
+            certificate_expiry=parse_date(
+                violations, "inspector.certificate_expiry", message.certificate_expiry, required=False
+            ),
+            active=message.active,
+        )
+        return self.write(
+            request, pb.Inspector, lambda s: self._inspector(registry.create_inspector(s, inspector, violations))
+        )
+
+    def GetInspector(self, request: pb.GetInspectorRequest, context: grpc.ServicerContext) -> Any:
+        return self.read(lambda s: self._inspector(registry.get_inspector(s, request.id)))
+
+    def ListInspectors(self, request: pb.ListInspectorsRequest, context: grpc.ServicerContext) -> Any:
+        def work(session: Session) -> pb.ListInspectorsResponse:
+            rows, token = registry.list_by_department(
+                session, models.Inspector, models.Inspector.id, department_code=request.department_code,
+                size=request.page_size, token=request.page_token,
+            )
+            return pb.ListInspectorsResponse(inspectors=[self._inspector(r) for r in rows], next_page_token=token)
+
+        return self.read(work)
+
+    def ImportInspectors(self, request: pb.ImportInspectorsRequest, context: grpc.ServicerContext) -> Any:
+        return self.write(
+            request, pb.ImportResponse, lambda s: _import_response(registry.import_inspectors(s, request.csv))
+        )
+
+    # --- checklist items ---
+
+    def CreateChecklistItem(self, request: pb.CreateChecklistItemRequest, context: grpc.ServicerContext) -> Any:
+        m = request.item
+        item = models.ChecklistItem(
+            code=m.code, department_code=m.department_code, name=m.name, legal_basis=m.legal_basis, published=m.published
+        )
+        return self.write(
+            request, pb.ChecklistItem, lambda s: convert.checklist_item(registry.create_checklist_item(s, item))
+        )
+
+    def GetChecklistItem(self, request: pb.GetChecklistItemRequest, context: grpc.ServicerContext) -> Any:
+        return self.read(lambda s: convert.checklist_item(registry.get_checklist_item(s, request.code)))
+
+    def ListChecklistItems(self, request: pb.ListChecklistItemsRequest, context: grpc.ServicerContext) -> Any:
+        def work(session: Session) -> pb.ListChecklistItemsResponse:
+            rows, token = registry.list_by_department(
+                session, models.ChecklistItem, models.ChecklistItem.code, department_code=request.department_code,
+                size=request.page_size, token=request.page_token,
+            )
+            return pb.ListChecklistItemsResponse(items=[convert.checklist_item(r) for r in rows], next_page_token=token)
+
+        return self.read(work)
+
+    # --- fee catalogue ---
+
+    def CreateFeeItem(self, request: pb.CreateFeeItemRequest, context: grpc.ServicerContext) -> Any:
+        m = request.item
+        violations = Violations()
+        valid_from = parse_date(violations, "item.valid_from", m.valid_from)
+        item = models.FeeItem(
+            code=m.code,
+            department_code=m.department_code,
+            name=m.name,
+            policy_basis=m.policy_basis,
+            fee_nature=m.fee_nature,
+            amount_fen=m.amount_fen,
+            unit=m.unit,
+            collecting_unit=m.collecting_unit,
+            valid_from=valid_from,
+            valid_to=parse_date(violations, "item.valid_to", m.valid_to, required=False),
+        )
+        return self.write(
+            request, pb.FeeItem, lambda s: convert.fee_item(registry.create_fee_item(s, item, violations))
+        )
+
+    def GetFeeItem(self, request: pb.GetFeeItemRequest, context: grpc.ServicerContext) -> Any:
+        return self.read(lambda s: convert.fee_item(registry.get_fee_item(s, request.code)))
+
+    def ListFeeItems(self, request: pb.ListFeeItemsRequest, context: grpc.ServicerContext) -> Any:
+        def work(session: Session) -> pb.ListFeeItemsResponse:
+            rows, token = registry.list_by_department(
+                session, models.FeeItem, models.FeeItem.code, department_code=request.department_code,
+                size=request.page_size, token=request.page_token,
+            )
+            return pb.ListFeeItemsResponse(items=[convert.fee_item(r) for r in rows], next_page_token=token)
+
+        return self.read(work)
+
+    # --- recusals ---
+
+    def CreateRecusal(self, request: pb.CreateRecusalRequest, context: grpc.ServicerContext) -> Any:
+        m = request.recusal
+
+        def work(session: Session) -> pb.CreateRecusalResponse:
+            recusal, head = registry.create_recusal(
+                session, inspector_id=m.inspector_id, uscc=m.uscc, reason=m.reason,
+                actor=self.call.principal, now=self.clock.now(),
+            )
+            return pb.CreateRecusalResponse(recusal=convert.recusal(recusal), card_head=convert.card_head(head))
+
+        return self.write(request, pb.CreateRecusalResponse, work)
+
+    def ListRecusals(self, request: pb.ListRecusalsRequest, context: grpc.ServicerContext) -> Any:
+        def work(session: Session) -> pb.ListRecusalsResponse:
+            rows, token = registry.list_recusals(
+                session, uscc=request.uscc, inspector_id=request.inspector_id,
+                size=request.page_size, token=request.page_token,
+            )
+            return pb.ListRecusalsResponse(recusals=[convert.recusal(r) for r in rows], next_page_token=token)
+
+        return self.read(work)

@@ -1,0 +1,97 @@
+"""The ``inspection`` command: serve, migrate, issue tokens, load the demo district."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inspection.auth import Role, issue_token
+from inspection.clock import SystemClock
+from inspection.config import Settings
+from inspection.logging import configure_logging
+
+app = typer.Typer(help="The inspection one-card registry (涉企行政检查一卡通) service.", no_args_is_help=True)
+token_app = typer.Typer(help="Bearer tokens for principals.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo district.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(demo_app, name="demo")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        typer.echo(f"configuration refused: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def serve() -> None:
+    """Migrate the database and serve until SIGTERM."""
+    from inspection.server import serve as run
+
+    settings = _settings()
+    configure_logging(json=settings.log_json, level=settings.log_level)
+    run(settings)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema to the newest migration."""
+    from inspection.storage.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    typer.echo("database is at the newest schema")
+
+
+def _parse_ttl(text: str) -> dt.timedelta:
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        return dt.timedelta(seconds=int(text[:-1]) * units[text[-1]])
+    except (KeyError, ValueError, IndexError) as exc:
+        raise typer.BadParameter("use a number and a unit: 30m, 8h, 90d") from exc
+
+
+@token_app.command("issue")
+def token_issue(
+    role: Annotated[Role, typer.Option(help="The principal's role.")],
+    sub: Annotated[str, typer.Option(help="Person or system id.")],
+    org: Annotated[str, typer.Option(help="Department code or USCC, for those roles.")] = "",
+    ttl: Annotated[str, typer.Option(help="Lifetime, e.g. 8h or 30d.")] = "8h",
+) -> None:
+    """Print a signed bearer token."""
+    settings = _settings()
+    token = issue_token(
+        settings.signing_key.get_secret_value(),
+        sub=sub,
+        role=role,
+        org=org,
+        ttl=_parse_ttl(ttl),
+        now=SystemClock().now(),
+    )
+    typer.echo(token)
+
+
+@demo_app.command("load")
+def demo_load(
+    tokens_file: Annotated[Path, typer.Option(help="Where to write one token per role.")] = Path(
+        "var/demo-tokens.env"
+    ),
+) -> None:
+    """Load the demo district into an empty database and write demo tokens."""
+    from inspection.demo import load_demo
+
+    settings = _settings()
+    from inspection.storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    loaded = load_demo(settings, tokens_file=tokens_file)
+    typer.echo(loaded)
+
+
+def main() -> None:
+    app()

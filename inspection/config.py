@@ -1,0 +1,85 @@
+"""Service configuration: one settings class, read from ``INSPECTION_*`` variables or an env file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The signing key used when none is configured. Accepted only in development mode.
+DEVELOPMENT_SIGNING_KEY = "development-only-signing-key-do-not-deploy-0000"
+
+
+class Settings(BaseSettings):
+    """Everything the server reads from its environment, with safe defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INSPECTION_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    development: bool = False
+    listen: str = "127.0.0.1:50051"
+    database_url: str = "sqlite:///var/inspection.db"
+    signing_key: SecretStr = SecretStr(DEVELOPMENT_SIGNING_KEY)
+    signing_key_file: Path | None = None
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    max_workers: int = Field(default=16, ge=1, le=256)
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    migrate_on_start: bool = True
+    log_json: bool | None = None
+    log_level: str = "INFO"
+
+    # The district's calendar: dates (windows, quiet days, years) are local to this zone.
+    timezone: str = "Asia/Shanghai"
+    holidays: list[dt.date] = Field(default_factory=list)
+    weekend_days: list[int] = Field(default_factory=lambda: [5, 6])  # Monday is 0
+    quiet_days_first: int = Field(default=1, ge=0, le=31)
+    quiet_days_last: int = Field(default=10, ge=0, le=31)
+
+    # Inspection rules (DESIGN §4).
+    approval_lead_days: int = Field(default=7, ge=0)
+    decision_due_working_days: int = Field(default=2, ge=0)
+    publication_due_working_days: int = Field(default=20, ge=0)
+    max_routine_per_department_year: int = Field(default=2, ge=0)
+    min_inspectors: int = Field(default=2, ge=1)
+    emergency_filing_hours: int = Field(default=72, ge=1)
+
+    # How often a WatchCard stream looks for entries written by other replicas.
+    watch_poll_seconds: float = Field(default=0.5, gt=0)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> Settings:
+        if self.signing_key_file is not None:
+            key = self.signing_key_file.read_text(encoding="utf-8").strip()
+            self.signing_key = SecretStr(key)
+        key = self.signing_key.get_secret_value()
+        if not self.development and key == DEVELOPMENT_SIGNING_KEY:
+            raise ValueError(
+                "INSPECTION_SIGNING_KEY (or INSPECTION_SIGNING_KEY_FILE) must be set outside "
+                "development mode; the built-in development key is refused"
+            )
+        if len(key) < 32:
+            raise ValueError("the signing key must be at least 32 characters long")
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("INSPECTION_TLS_CERT_FILE and INSPECTION_TLS_KEY_FILE go together")
+        if self.quiet_days_last < self.quiet_days_first:
+            raise ValueError("quiet_days_last must not be before quiet_days_first")
+        return self
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

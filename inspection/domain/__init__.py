@@ -1,0 +1,1 @@
+"""Domain rules: plain Python over the storage models, no gRPC."""

@@ -1,0 +1,332 @@
+"""The card (一卡通): append-only, hash-chained history of each enterprise.
+
+Every entry is written in the same transaction as the state change it records. Appends to one
+enterprise are serialized by the database: on PostgreSQL by a row lock on the enterprise's
+``card`` row (``SELECT … FOR UPDATE``), on SQLite by the write lock every write transaction takes
+at ``BEGIN IMMEDIATE``; the unique ``(uscc, seq)`` constraint is the backstop. The canonical
+encoding is documented in ``docs/card.md`` so that anyone can re-verify a chain independently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlmodel import Session
+
+from inspection.auth import Principal
+from inspection.errors import FieldViolation, InvalidArgument, NotFound
+from inspection.storage.models import Card, CardEntry
+
+GENESIS_HASH = "0" * 64
+ENCODING_VERSION = 1
+
+
+class EntryKind(enum.StrEnum):
+    CARD_ISSUED = "CARD_ISSUED"
+    ENTERPRISE_UPDATED = "ENTERPRISE_UPDATED"
+    RECUSAL_RECORDED = "RECUSAL_RECORDED"
+    INSPECTION_REQUESTED = "INSPECTION_REQUESTED"
+    INSPECTION_DECIDED = "INSPECTION_DECIDED"
+    INSPECTION_APPROVED = "INSPECTION_APPROVED"
+    INSPECTION_REJECTED = "INSPECTION_REJECTED"
+    INSPECTION_CANCELLED = "INSPECTION_CANCELLED"
+    INSPECTION_CHECKED_IN = "INSPECTION_CHECKED_IN"
+    INSPECTION_RESULT_RECORDED = "INSPECTION_RESULT_RECORDED"
+    INSPECTION_PUBLISHED = "INSPECTION_PUBLISHED"
+    EMERGENCY_STARTED = "EMERGENCY_STARTED"
+    EMERGENCY_FILED = "EMERGENCY_FILED"
+    FILING_ACKNOWLEDGED = "FILING_ACKNOWLEDGED"
+    INSPECTION_RATED = "INSPECTION_RATED"
+    COMPLAINT_FILED = "COMPLAINT_FILED"
+
+
+@dataclass(frozen=True)
+class CardHead:
+    uscc: str
+    seq: int
+    entry_hash: str
+
+
+def format_time(instant: dt.datetime) -> str:
+    """The instant as it enters the hash: UTC, microseconds, ``Z``."""
+    return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_json(value: Any) -> str:
+    """Sorted keys, no insignificant white space, UTF-8 text; floats are refused."""
+    _refuse_floats(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _refuse_floats(value: Any) -> None:
+    if isinstance(value, float):
+        raise TypeError("card payloads hold integers only (money is integer fen)")
+    if isinstance(value, dict):
+        for item in value.values():
+            _refuse_floats(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_floats(item)
+
+
+def entry_hash(
+    *,
+    uscc: str,
+    seq: int,
+    kind: str,
+    actor_sub: str,
+    actor_role: str,
+    actor_org: str,
+    department_code: str | None,
+    inspection_id: str | None,
+    time: dt.datetime,
+    payload_json: str,
+    prev_hash: str,
+) -> str:
+    document = {
+        "v": ENCODING_VERSION,
+        "uscc": uscc,
+        "seq": seq,
+        "kind": kind,
+        "actor_sub": actor_sub,
+        "actor_role": actor_role,
+        "actor_org": actor_org,
+        "department_code": department_code or "",
+        "inspection_id": inspection_id or "",
+        "time": format_time(time),
+        "payload_json": payload_json,
+        "prev_hash": prev_hash,
+    }
+    encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def lock_card(session: Session, uscc: str) -> Card:
+    """Takes the per-enterprise append lock and returns the card's head row."""
+    card = session.exec(select(Card).where(Card.uscc == uscc).with_for_update()).scalar_one_or_none()  # type: ignore[call-overload]
+    if card is None:
+        raise NotFound("enterprise", uscc)
+    return card  # type: ignore[no-any-return]
+
+
+def new_card(uscc: str, *, at: dt.datetime) -> Card:
+    return Card(uscc=uscc, head_seq=0, head_hash=GENESIS_HASH, issue_time=at)
+
+
+def append_entry(
+    session: Session,
+    card: Card,
+    *,
+    kind: EntryKind,
+    actor: Principal,
+    at: dt.datetime,
+    payload: dict[str, Any],
+    department_code: str | None = None,
+    inspection_id: str | None = None,
+) -> CardEntry:
+    """Appends one entry to a card locked by ``lock_card`` (or created in this transaction)."""
+    payload_json = canonical_json(payload)
+    seq = card.head_seq + 1
+    fields = {
+        "uscc": card.uscc,
+        "seq": seq,
+        "kind": kind.value,
+        "actor_sub": actor.sub,
+        "actor_role": actor.role.value,
+        "actor_org": actor.org,
+        "department_code": department_code,
+        "inspection_id": inspection_id,
+        "time": at,
+        "payload_json": payload_json,
+        "prev_hash": card.head_hash,
+    }
+    digest = entry_hash(**fields)  # type: ignore[arg-type]
+    entry = CardEntry(**fields, entry_hash=digest)
+    card.head_seq = seq
+    card.head_hash = digest
+    session.add(card)
+    session.add(entry)
+    session.info.setdefault("appended_cards", set()).add(card.uscc)
+    return entry
+
+
+def head_of(card: Card) -> CardHead:
+    return CardHead(uscc=card.uscc, seq=card.head_seq, entry_hash=card.head_hash)
+
+
+def get_card(session: Session, uscc: str) -> Card:
+    card = session.get(Card, uscc)
+    if card is None:
+        raise NotFound("enterprise", uscc)
+    return card
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    kinds: tuple[str, ...] = ()
+    department_code: str = ""
+    start_time: dt.datetime | None = None
+    end_time: dt.datetime | None = None
+
+    def as_query(self, uscc: str) -> dict[str, Any]:
+        return {
+            "uscc": uscc,
+            "kinds": sorted(self.kinds),
+            "department": self.department_code,
+            "start": format_time(self.start_time) if self.start_time else "",
+            "end": format_time(self.end_time) if self.end_time else "",
+        }
+
+
+def list_entries(
+    session: Session, uscc: str, *, after_seq: int, limit: int, where: EntryFilter = EntryFilter()
+) -> list[CardEntry]:
+    """Entries with ``seq > after_seq`` in ascending order: an index range scan, whatever the depth."""
+    get_card(session, uscc)
+    query = select(CardEntry).where(CardEntry.uscc == uscc, CardEntry.seq > after_seq)  # type: ignore[arg-type]
+    if where.kinds:
+        query = query.where(CardEntry.kind.in_(where.kinds))  # type: ignore[attr-defined]
+    if where.department_code:
+        query = query.where(CardEntry.department_code == where.department_code)  # type: ignore[arg-type]
+    if where.start_time:
+        query = query.where(CardEntry.time >= where.start_time)  # type: ignore[arg-type]
+    if where.end_time:
+        query = query.where(CardEntry.time < where.end_time)  # type: ignore[arg-type]
+    query = query.order_by(CardEntry.seq).limit(limit)  # type: ignore[arg-type]
+    return list(session.exec(query).scalars())  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class Verification:
+    valid: bool
+    entries_checked: int
+    head: CardHead
+    first_bad_seq: int = 0
+    problem: str = ""
+
+
+_VERIFY_COLUMNS = (
+    CardEntry.seq,
+    CardEntry.kind,
+    CardEntry.actor_sub,
+    CardEntry.actor_role,
+    CardEntry.actor_org,
+    CardEntry.department_code,
+    CardEntry.inspection_id,
+    CardEntry.time,
+    CardEntry.payload_json,
+    CardEntry.prev_hash,
+    CardEntry.entry_hash,
+)
+
+
+def verify_card(session: Session, uscc: str, *, batch: int = 5000) -> Verification:
+    """Recomputes the chain from the first entry and reports the first one that does not verify."""
+    card = get_card(session, uscc)
+    head = head_of(card)
+    rows = session.execute(
+        select(*_VERIFY_COLUMNS)
+        .where(CardEntry.uscc == uscc)  # type: ignore[arg-type]
+        .order_by(CardEntry.seq)  # type: ignore[arg-type]
+        .execution_options(yield_per=batch)
+    )
+    return _verify_rows(uscc, head, rows)
+
+
+def _verify_rows(uscc: str, head: CardHead, rows: Iterable[Any]) -> Verification:
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    for row in rows:
+        seq, kind, sub, role, org, dept, insp, time, payload_json, prev, stored = row
+        checked += 1
+        if seq != expected_seq:
+            return Verification(False, checked, head, expected_seq, f"entry {expected_seq} is missing")
+        if prev != expected_prev:
+            return Verification(False, checked, head, seq, "prev_hash does not match the previous entry")
+        recomputed = entry_hash(
+            uscc=uscc,
+            seq=seq,
+            kind=kind,
+            actor_sub=sub,
+            actor_role=role,
+            actor_org=org,
+            department_code=dept,
+            inspection_id=insp,
+            time=time,
+            payload_json=payload_json,
+            prev_hash=prev,
+        )
+        if recomputed != stored:
+            return Verification(False, checked, head, seq, "entry_hash does not match the entry's content")
+        expected_prev = stored
+        expected_seq += 1
+    last_seq = expected_seq - 1
+    if last_seq != head.seq or expected_prev != head.entry_hash:
+        bad = min(last_seq, head.seq) + 1 if last_seq != head.seq else max(last_seq, 1)
+        return Verification(False, checked, head, bad, "the card head does not match the last entry")
+    return Verification(True, checked, head)
+
+
+class CardNotifier:
+    """Wakes ``WatchCard`` streams in this process right after a commit that appended entries.
+
+    Only a wake-up hint: streams also poll the database, which is what makes entries written by
+    other replicas arrive.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._version = 0
+
+    def notify(self) -> None:
+        with self._condition:
+            self._version += 1
+            self._condition.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        with self._condition:
+            self._condition.wait_for(lambda: self._version != seen, timeout=timeout)
+            return self._version
+
+    @property
+    def version(self) -> int:
+        with self._condition:
+            return self._version
+
+
+NOTIFIER = CardNotifier()
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_watchers(session: Session) -> None:
+    if session.info.pop("appended_cards", None):
+        NOTIFIER.notify()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_appends(session: Session) -> None:
+    session.info.pop("appended_cards", None)
+
+
+def validate_uscc_field(uscc: str, field: str = "uscc") -> None:
+    if not uscc:
+        raise InvalidArgument([FieldViolation(field, "is required")])
+
+
+def iter_entries(session: Session, uscc: str, *, after_seq: int, batch: int = 500) -> Iterator[CardEntry]:
+    """All entries after ``after_seq`` in order, fetched a batch at a time."""
+    while True:
+        page = list_entries(session, uscc, after_seq=after_seq, limit=batch)
+        yield from page
+        if len(page) < batch:
+            return
+        after_seq = page[-1].seq

@@ -1,0 +1,48 @@
+"""Opaque page tokens for keyset pagination.
+
+A token carries the last key of the previous page and a digest of the query's filters, so a token
+cannot be replayed against a different query (AIP-158).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Any
+
+from inspection.errors import FieldViolation, InvalidArgument
+
+MAX_PAGE_SIZE = 1000
+
+
+def page_size(requested: int, *, default: int) -> int:
+    if requested < 0:
+        raise InvalidArgument([FieldViolation("page_size", "must not be negative")])
+    return min(requested or default, MAX_PAGE_SIZE)
+
+
+def _digest(query: dict[str, Any]) -> str:
+    text = json.dumps(query, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def encode_token(last_key: Any, query: dict[str, Any]) -> str:
+    raw = json.dumps({"k": last_key, "q": _digest(query)}, separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_token(token: str, query: dict[str, Any]) -> Any:
+    """The last key of the previous page, or None for the first page."""
+    if not token:
+        return None
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        key, digest = data["k"], data["q"]
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")]) from exc
+    if digest != _digest(query):
+        raise InvalidArgument([FieldViolation("page_token", "was issued for a different query")])
+    return key

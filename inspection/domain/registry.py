@@ -1,0 +1,566 @@
+"""The directories (DESIGN §3): enterprises, departments, inspectors, checklist items, fee items
+and recusals, with their validation and bulk CSV import."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import insert, select
+from sqlmodel import Session, SQLModel
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import uscc as uscc_code
+
+from inspection.auth import Principal
+from inspection.domain import card as cards
+from inspection.domain.card import CardHead, EntryKind
+from inspection.domain.paging import decode_token, encode_token, page_size
+from inspection.errors import AlreadyExists, NotFound, Violations
+from inspection.storage.models import (
+    Card,
+    CardEntry,
+    ChecklistItem,
+    Department,
+    Enterprise,
+    FeeItem,
+    Inspector,
+    Recusal,
+)
+
+CREDIT_CLASSES = ("A", "B", "C", "D")
+ENTERPRISE_MUTABLE = ("name", "above_designated_size", "industry", "district", "credit_class", "white_listed")
+MAX_TEXT = 200
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def uscc_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid unified social credit code (GB 32100-2015), or None."""
+    if not value:
+        return "is required"
+    try:
+        uscc_code.validate(value)
+    except stdnum_errors.InvalidChecksum:
+        expected = uscc_code.calc_check_digit(uscc_code.compact(value))
+        return f"check character {value[-1]!r} does not match GB 32100-2015 (expected {expected!r})"
+    except stdnum_errors.InvalidLength:
+        return "must be 18 characters (GB 32100-2015)"
+    except (stdnum_errors.InvalidFormat, stdnum_errors.InvalidComponent):
+        return "has characters or a registration-authority code not allowed by GB 32100-2015"
+    if uscc_code.compact(value) != value:
+        return "must be written without spaces, in upper case"
+    return None
+
+
+def _text(violations: Violations, path: str, value: str, *, required: bool = True) -> None:
+    if required and not value.strip():
+        violations.add(path, "is required")
+    elif len(value) > MAX_TEXT:
+        violations.add(path, f"must be at most {MAX_TEXT} characters")
+
+
+def _code(violations: Violations, path: str, value: str) -> None:
+    if not value:
+        violations.add(path, "is required")
+    elif len(value) > 64 or not all(c.isalnum() or c in "-_." for c in value):
+        violations.add(path, "must be at most 64 letters, digits, '-', '_' or '.'")
+
+
+# --- enterprises -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseFields:
+    uscc: str
+    name: str
+    above_designated_size: bool = False
+    industry: str = ""
+    district: str = ""
+    credit_class: str = "B"
+    white_listed: bool = False
+
+
+def _check_enterprise(fields: EnterpriseFields, prefix: str) -> Violations:
+    violations = Violations()
+    problem = uscc_problem(fields.uscc)
+    if problem:
+        violations.add(f"{prefix}uscc", problem)
+    _text(violations, f"{prefix}name", fields.name)
+    _text(violations, f"{prefix}industry", fields.industry, required=False)
+    _text(violations, f"{prefix}district", fields.district, required=False)
+    if fields.credit_class not in CREDIT_CLASSES:
+        violations.add(f"{prefix}credit_class", "must be one of A, B, C, D")
+    return violations
+
+
+def _issue_payload(fields: EnterpriseFields) -> dict[str, Any]:
+    return {
+        "uscc": fields.uscc,
+        "name": fields.name,
+        "above_designated_size": fields.above_designated_size,
+        "industry": fields.industry,
+        "district": fields.district,
+        "credit_class": fields.credit_class,
+        "white_listed": fields.white_listed,
+    }
+
+
+def create_enterprise(
+    session: Session, fields: EnterpriseFields, *, actor: Principal, now: dt.datetime
+) -> tuple[Enterprise, CardHead]:
+    """Registers an enterprise and issues its card (entry 1, ``CARD_ISSUED``)."""
+    _check_enterprise(fields, "enterprise.").raise_if_any()
+    if session.get(Enterprise, fields.uscc) is not None:
+        raise AlreadyExists("enterprise", fields.uscc)
+    enterprise = Enterprise(**_issue_payload(fields), create_time=now, update_time=now)
+    session.add(enterprise)
+    session.flush()  # the card row refers to the enterprise row
+    card = cards.new_card(fields.uscc, at=now)
+    session.add(card)
+    session.flush()
+    cards.append_entry(
+        session, card, kind=EntryKind.CARD_ISSUED, actor=actor, at=now, payload=_issue_payload(fields)
+    )
+    return enterprise, cards.head_of(card)
+
+
+def get_enterprise(session: Session, uscc: str) -> Enterprise:
+    enterprise = session.get(Enterprise, uscc)
+    if enterprise is None:
+        raise NotFound("enterprise", uscc)
+    return enterprise
+
+
+def update_enterprise(
+    session: Session,
+    uscc: str,
+    changes: dict[str, Any],
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[Enterprise, CardHead]:
+    """Applies the named field changes and writes them on the card with old and new values."""
+    violations = Violations()
+    if not changes:
+        violations.add("update_mask", "names no field to change")
+    for path in changes:
+        if path not in ENTERPRISE_MUTABLE:
+            violations.add("update_mask", f"{path!r} cannot be changed (allowed: {', '.join(ENTERPRISE_MUTABLE)})")
+    if "name" in changes:
+        _text(violations, "enterprise.name", changes["name"])
+    for path in ("industry", "district"):
+        if path in changes:
+            _text(violations, f"enterprise.{path}", changes[path], required=False)
+    if "credit_class" in changes and changes["credit_class"] not in CREDIT_CLASSES:
+        violations.add("enterprise.credit_class", "must be one of A, B, C, D")
+    violations.raise_if_any()
+
+    card = cards.lock_card(session, uscc)
+    enterprise = get_enterprise(session, uscc)
+    diff = {
+        path: {"old": getattr(enterprise, path), "new": value}
+        for path, value in sorted(changes.items())
+        if getattr(enterprise, path) != value
+    }
+    if not diff:
+        return enterprise, cards.head_of(card)
+    for path, change in diff.items():
+        setattr(enterprise, path, change["new"])
+    enterprise.update_time = now
+    session.add(enterprise)
+    cards.append_entry(
+        session, card, kind=EntryKind.ENTERPRISE_UPDATED, actor=actor, at=now, payload={"changes": diff}
+    )
+    return enterprise, cards.head_of(card)
+
+
+@dataclass(frozen=True)
+class EnterpriseQuery:
+    district: str = ""
+    industry: str = ""
+    credit_class: str = ""
+
+
+def list_enterprises(
+    session: Session, query: EnterpriseQuery, *, size: int, token: str
+) -> tuple[list[Enterprise], str]:
+    filters = {"district": query.district, "industry": query.industry, "credit_class": query.credit_class}
+    statement = select(Enterprise)
+    for column, value in filters.items():
+        if value:
+            statement = statement.where(getattr(Enterprise, column) == value)
+    return _keyset_page(session, statement, Enterprise.uscc, filters, size=size, token=token, default=100)
+
+
+def _keyset_page(
+    session: Session,
+    statement: Any,
+    key_column: Any,
+    filters: dict[str, Any],
+    *,
+    size: int,
+    token: str,
+    default: int,
+) -> tuple[list[Any], str]:
+    limit = page_size(size, default=default)
+    after = decode_token(token, filters)
+    if after is not None:
+        statement = statement.where(key_column > after)
+    rows = list(session.execute(statement.order_by(key_column).limit(limit + 1)).scalars())
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return rows, encode_token(getattr(rows[-1], key_column.key), filters)
+    return rows, ""
+
+
+# --- CSV import --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    rows_read: int
+    rows_imported: int
+    errors: list[RowError]
+
+
+def _read_csv(data: bytes, required: Sequence[str]) -> tuple[list[dict[str, str]], list[RowError]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [RowError(0, "csv", f"is not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [name for name in required if name not in header]
+    if missing:
+        return [], [RowError(0, "csv", f"header lacks column(s): {', '.join(missing)}")]
+    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader], []
+
+
+def _flag(value: str) -> bool | None:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "y", "是"):
+        return True
+    if lowered in ("", "0", "false", "no", "n", "否"):
+        return False
+    return None
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _existing(session: Session, column: Any, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(session.execute(select(column).where(column.in_(chunk))).scalars())
+    return found
+
+
+ENTERPRISE_COLUMNS = ("uscc", "name", "above_designated_size", "industry", "district", "credit_class", "white_listed")
+
+
+def import_enterprises(session: Session, data: bytes, *, actor: Principal, now: dt.datetime) -> ImportReport:
+    """Imports every valid row (each with its card); reports the others. Nothing of a bad row is written."""
+    rows, errors = _read_csv(data, ("uscc", "name"))
+    if errors:
+        return ImportReport(0, 0, errors)
+    candidates: list[tuple[int, EnterpriseFields]] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        row_errors: list[RowError] = []
+        flags = {name: _flag(row.get(name, "")) for name in ("above_designated_size", "white_listed")}
+        for name, flag in flags.items():
+            if flag is None:
+                row_errors.append(RowError(number, name, "must be true/false, 1/0, yes/no or 是/否"))
+        fields = EnterpriseFields(
+            uscc=row.get("uscc", ""),
+            name=row.get("name", ""),
+            above_designated_size=bool(flags["above_designated_size"]),
+            industry=row.get("industry", ""),
+            district=row.get("district", ""),
+            credit_class=(row.get("credit_class") or "B").upper(),
+            white_listed=bool(flags["white_listed"]),
+        )
+        row_errors.extend(RowError(number, v.field, v.description) for v in _check_enterprise(fields, "").items)
+        if fields.uscc in seen and not row_errors:
+            row_errors.append(RowError(number, "uscc", f"repeats row {seen[fields.uscc]}"))
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        seen[fields.uscc] = number
+        candidates.append((number, fields))
+
+    already = _existing(session, Enterprise.uscc, [f.uscc for _, f in candidates])
+    accepted = []
+    for number, fields in candidates:
+        if fields.uscc in already:
+            errors.append(RowError(number, "uscc", "is already registered"))
+        else:
+            accepted.append(fields)
+    _insert_enterprises(session, accepted, actor=actor, now=now)
+    errors.sort(key=lambda e: e.row)
+    return ImportReport(len(rows), len(accepted), errors)
+
+
+def _insert_enterprises(
+    session: Session, accepted: Sequence[EnterpriseFields], *, actor: Principal, now: dt.datetime
+) -> None:
+    """Bulk-inserts enterprises, their cards and their issue entries (the hot path of a district import)."""
+    if not accepted:
+        return
+    enterprise_rows, card_rows, entry_rows = [], [], []
+    for fields in accepted:
+        payload = _issue_payload(fields)
+        enterprise_rows.append({**payload, "create_time": now, "update_time": now})
+        entry = {
+            "uscc": fields.uscc,
+            "seq": 1,
+            "kind": EntryKind.CARD_ISSUED.value,
+            "actor_sub": actor.sub,
+            "actor_role": actor.role.value,
+            "actor_org": actor.org,
+            "department_code": None,
+            "inspection_id": None,
+            "time": now,
+            "payload_json": cards.canonical_json(payload),
+            "prev_hash": cards.GENESIS_HASH,
+        }
+        digest = cards.entry_hash(**entry)
+        entry_rows.append({**entry, "entry_hash": digest})
+        card_rows.append({"uscc": fields.uscc, "head_seq": 1, "head_hash": digest, "issue_time": now})
+    session.execute(insert(Enterprise), enterprise_rows)
+    session.execute(insert(Card), card_rows)
+    session.execute(insert(CardEntry), entry_rows)
+    session.info.setdefault("appended_cards", set()).update(f.uscc for f in accepted)
+
+
+# --- departments, inspectors, checklist and fee items ---------------------------------------
+
+
+def _require(session: Session, model: type[M], key: str, resource: str) -> M:
+    found = session.get(model, key)
+    if found is None:
+        raise NotFound(resource, key)
+    return found
+
+
+def get_department(session: Session, code: str) -> Department:
+    return _require(session, Department, code, "department")
+
+
+def get_inspector(session: Session, inspector_id: str) -> Inspector:
+    return _require(session, Inspector, inspector_id, "inspector")
+
+
+def get_checklist_item(session: Session, code: str) -> ChecklistItem:
+    return _require(session, ChecklistItem, code, "checklist item")
+
+
+def get_fee_item(session: Session, code: str) -> FeeItem:
+    return _require(session, FeeItem, code, "fee item")
+
+
+def create_department(session: Session, department: Department) -> Department:
+    violations = Violations()
+    _code(violations, "department.code", department.code)
+    _text(violations, "department.name", department.name)
+    violations.raise_if_any()
+    if session.get(Department, department.code) is not None:
+        raise AlreadyExists("department", department.code)
+    session.add(department)
+    return department
+
+
+def _known_department(session: Session, violations: Violations, path: str, code: str) -> None:
+    if code and not violations and session.get(Department, code) is None:
+        violations.add(path, f"names no registered department ({code!r})")
+
+
+def parse_date(violations: Violations, path: str, value: str, *, required: bool = True) -> dt.date | None:
+    if not value:
+        if required:
+            violations.add(path, "is required (YYYY-MM-DD)")
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        violations.add(path, f"{value!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+def _check_inspector(violations: Violations, inspector: Inspector, prefix: str) -> None:
+    _code(violations, f"{prefix}id", inspector.id)
+    _code(violations, f"{prefix}department_code", inspector.department_code)
+    _text(violations, f"{prefix}name", inspector.name)
+    _text(violations, f"{prefix}certificate_number", inspector.certificate_number, required=False)
+    if inspector.certificate_number and inspector.certificate_expiry is None:
+        violations.add(f"{prefix}certificate_expiry", "is required with a certificate number")
+
+
+def create_inspector(session: Session, inspector: Inspector, violations: Violations) -> Inspector:
+    _check_inspector(violations, inspector, "inspector.")
+    _known_department(session, violations, "inspector.department_code", inspector.department_code)
+    violations.raise_if_any()
+    if session.get(Inspector, inspector.id) is not None:
+        raise AlreadyExists("inspector", inspector.id)
+    session.add(inspector)
+    return inspector
+
+
+def is_certified(inspector: Inspector, today: dt.date) -> bool:
+    """Active and holding an enforcement certificate valid today; auxiliary staff never are."""
+    return bool(
+        inspector.active
+        and inspector.certificate_number
+        and inspector.certificate_expiry is not None
+        and inspector.certificate_expiry >= today
+    )
+
+
+INSPECTOR_COLUMNS = ("id", "department_code", "name", "certificate_number", "certificate_expiry", "active")
+
+
+def import_inspectors(session: Session, data: bytes) -> ImportReport:
+    rows, errors = _read_csv(data, ("id", "department_code", "name"))
+    if errors:
+        return ImportReport(0, 0, errors)
+    departments = set(session.execute(select(Department.code)).scalars())
+    candidates: list[tuple[int, Inspector]] = []
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        violations = Violations()
+        active = _flag(row.get("active", "") or "true")
+        if active is None:
+            violations.add("active", "must be true/false, 1/0, yes/no or 是/否")
+        inspector = Inspector(
+            id=row.get("id", ""),
+            department_code=row.get("department_code", ""),
+            name=row.get("name", ""),
+            certificate_number=row.get("certificate_number", ""),
+            certificate_expiry=parse_date(violations, "certificate_expiry", row.get("certificate_expiry", ""), required=False),
+            active=bool(active),
+        )
+        _check_inspector(violations, inspector, "")
+        if inspector.department_code and inspector.department_code not in departments:
+            violations.add("department_code", f"names no registered department ({inspector.department_code!r})")
+        if inspector.id in seen and not violations:
+            violations.add("id", f"repeats row {seen[inspector.id]}")
+        if violations:
+            errors.extend(RowError(number, v.field, v.description) for v in violations.items)
+            continue
+        seen[inspector.id] = number
+        candidates.append((number, inspector))
+    already = _existing(session, Inspector.id, [i.id for _, i in candidates])
+    accepted = []
+    for number, inspector in candidates:
+        if inspector.id in already:
+            errors.append(RowError(number, "id", "is already registered"))
+        else:
+            accepted.append(inspector)
+    session.add_all(accepted)
+    errors.sort(key=lambda e: e.row)
+    return ImportReport(len(rows), len(accepted), errors)
+
+
+def create_checklist_item(session: Session, item: ChecklistItem) -> ChecklistItem:
+    violations = Violations()
+    _code(violations, "item.code", item.code)
+    _code(violations, "item.department_code", item.department_code)
+    _text(violations, "item.name", item.name)
+    _text(violations, "item.legal_basis", item.legal_basis)
+    _known_department(session, violations, "item.department_code", item.department_code)
+    violations.raise_if_any()
+    if session.get(ChecklistItem, item.code) is not None:
+        raise AlreadyExists("checklist item", item.code)
+    session.add(item)
+    return item
+
+
+def create_fee_item(session: Session, item: FeeItem, violations: Violations) -> FeeItem:
+    _code(violations, "item.code", item.code)
+    _code(violations, "item.department_code", item.department_code)
+    for path in ("name", "policy_basis", "fee_nature", "unit", "collecting_unit"):
+        _text(violations, f"item.{path}", getattr(item, path))
+    if item.amount_fen <= 0:
+        violations.add("item.amount_fen", "must be a positive number of fen")
+    if item.valid_from and item.valid_to and item.valid_to < item.valid_from:
+        violations.add("item.valid_to", "must not be before valid_from")
+    _known_department(session, violations, "item.department_code", item.department_code)
+    violations.raise_if_any()
+    if session.get(FeeItem, item.code) is not None:
+        raise AlreadyExists("fee item", item.code)
+    session.add(item)
+    return item
+
+
+def list_by_department(
+    session: Session, model: type[M], key: Any, *, department_code: str, size: int, token: str
+) -> tuple[list[M], str]:
+    statement = select(model)
+    if department_code:
+        statement = statement.where(model.department_code == department_code)  # type: ignore[attr-defined]
+    return _keyset_page(
+        session, statement, key, {"department_code": department_code}, size=size, token=token, default=100
+    )
+
+
+# --- recusals ---------------------------------------------------------------------------------
+
+
+def create_recusal(
+    session: Session, *, inspector_id: str, uscc: str, reason: str, actor: Principal, now: dt.datetime
+) -> tuple[Recusal, CardHead]:
+    violations = Violations()
+    _code(violations, "recusal.inspector_id", inspector_id)
+    problem = uscc_problem(uscc)
+    if problem:
+        violations.add("recusal.uscc", problem)
+    _text(violations, "recusal.reason", reason, required=False)
+    violations.raise_if_any()
+    card = cards.lock_card(session, uscc)
+    inspector = get_inspector(session, inspector_id)
+    existing = session.execute(
+        select(Recusal).where(Recusal.inspector_id == inspector_id, Recusal.uscc == uscc)
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise AlreadyExists("recusal", f"{inspector_id}/{uscc}")
+    recusal = Recusal(inspector_id=inspector_id, uscc=uscc, reason=reason, create_time=now)
+    session.add(recusal)
+    cards.append_entry(
+        session,
+        card,
+        kind=EntryKind.RECUSAL_RECORDED,
+        actor=actor,
+        at=now,
+        payload={"inspector_id": inspector_id, "reason": reason},
+        department_code=inspector.department_code,
+    )
+    return recusal, cards.head_of(card)
+
+
+def list_recusals(
+    session: Session, *, uscc: str, inspector_id: str, size: int, token: str
+) -> tuple[list[Recusal], str]:
+    statement = select(Recusal)
+    if uscc:
+        statement = statement.where(Recusal.uscc == uscc)
+    if inspector_id:
+        statement = statement.where(Recusal.inspector_id == inspector_id)
+    filters = {"uscc": uscc, "inspector_id": inspector_id}
+    return _keyset_page(session, statement, Recusal.id, filters, size=size, token=token, default=100)
+
+
+def fetch_all(session: Session, factory: Callable[[], Any]) -> list[Any]:
+    return list(session.execute(factory()).scalars())

@@ -1,0 +1,95 @@
+"""Domain errors. Domain code raises these; ``inspection.api.status`` maps them to gRPC statuses.
+
+Each error carries a machine-readable ``reason`` (UPPER_SNAKE_CASE, stable, sent as
+``google.rpc.ErrorInfo.reason``) and a message safe to show the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldViolation:
+    """One bad field of a request; ``field`` is a dotted path such as ``enterprise.uscc``."""
+
+    field: str
+    description: str
+
+
+class DomainError(Exception):
+    reason: str = "ERROR"
+
+    def __init__(self, message: str, *, reason: str | None = None, metadata: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        if reason is not None:
+            self.reason = reason
+        self.metadata: dict[str, str] = dict(metadata or {})
+
+
+class InvalidArgument(DomainError):
+    """The request itself is malformed; every bad field is listed."""
+
+    reason = "INVALID_ARGUMENT"
+
+    def __init__(self, violations: list[FieldViolation], message: str | None = None):
+        self.violations = list(violations)
+        summary = "; ".join(f"{v.field}: {v.description}" for v in self.violations)
+        super().__init__(message or f"invalid request: {summary}")
+
+
+class NotFound(DomainError):
+    reason = "NOT_FOUND"
+
+    def __init__(self, resource: str, name: str):
+        super().__init__(f"{resource} {name!r} not found", metadata={"resource": resource, "name": name})
+        self.resource = resource
+        self.name = name
+
+
+class AlreadyExists(DomainError):
+    reason = "ALREADY_EXISTS"
+
+    def __init__(self, resource: str, name: str):
+        super().__init__(f"{resource} {name!r} already exists", metadata={"resource": resource, "name": name})
+
+
+class FailedPrecondition(DomainError):
+    """A business rule forbids this now; ``reason`` names the rule (e.g. ``QUIET_PERIOD``)."""
+
+    reason = "FAILED_PRECONDITION"
+
+    def __init__(self, reason: str, message: str, metadata: dict[str, str] | None = None):
+        super().__init__(message, reason=reason, metadata=metadata)
+
+
+class PermissionDenied(DomainError):
+    reason = "PERMISSION_DENIED"
+
+
+class Unauthenticated(DomainError):
+    reason = "UNAUTHENTICATED"
+
+
+class Conflict(DomainError):
+    """A concurrent change won; the caller may retry with the same request id."""
+
+    reason = "CONCURRENT_MODIFICATION"
+
+
+@dataclass
+class Violations:
+    """Collects field violations so a request reports all of them at once."""
+
+    items: list[FieldViolation] = field(default_factory=list)
+
+    def add(self, field_path: str, description: str) -> None:
+        self.items.append(FieldViolation(field_path, description))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InvalidArgument(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)

@@ -1,0 +1,116 @@
+"""Server wiring: ``create_server`` builds a ready-to-start server; ``serve`` runs it until SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from concurrent import futures
+from types import FrameType
+
+import grpc
+import structlog
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from inspection.api.card import CardServicer
+from inspection.api.interceptor import ServiceInterceptor
+from inspection.api.registry import RegistryServicer
+from inspection.clock import Clock, SystemClock
+from inspection.config import Settings
+from inspection.storage.db import Database
+from inspection.storage.migrate import upgrade
+from inspection.v1 import card_service_pb2, card_service_pb2_grpc, registry_service_pb2, registry_service_pb2_grpc
+
+log = structlog.get_logger("inspection.server")
+
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+SERVER_OPTIONS = [
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.so_reuseport", 0),
+]
+
+SERVICE_NAMES = (
+    registry_service_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
+    card_service_pb2.DESCRIPTOR.services_by_name["CardService"].full_name,
+)
+
+
+class Running:
+    """A built server with what it owns, so it can be stopped cleanly."""
+
+    def __init__(self, server: grpc.Server, port: int, db: Database, health: health.HealthServicer) -> None:
+        self.server = server
+        self.port = port
+        self.db = db
+        self.health = health
+
+    def stop(self, grace: float | None) -> None:
+        self.health.enter_graceful_shutdown()
+        self.server.stop(grace).wait()
+        self.db.dispose()
+
+
+def build(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Running:
+    clock = clock or SystemClock()
+    db = db or Database(settings.database_url, pool_size=settings.max_workers)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=settings.max_workers, thread_name_prefix="rpc"),
+        interceptors=[ServiceInterceptor(signing_key=settings.signing_key.get_secret_value(), clock=clock)],
+        options=SERVER_OPTIONS,
+    )
+    shared = {"db": db, "clock": clock, "settings": settings}
+    registry_service_pb2_grpc.add_RegistryServiceServicer_to_server(RegistryServicer(**shared), server)  # type: ignore[arg-type]
+    card_service_pb2_grpc.add_CardServiceServicer_to_server(CardServicer(**shared), server)  # type: ignore[arg-type]
+
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for name in (*SERVICE_NAMES, ""):
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection((*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+
+    if settings.tls_cert_file and settings.tls_key_file:
+        credentials = grpc.ssl_server_credentials(
+            [(settings.tls_key_file.read_bytes(), settings.tls_cert_file.read_bytes())]
+        )
+        port = server.add_secure_port(settings.listen, credentials)
+    else:
+        port = server.add_insecure_port(settings.listen)
+    if port == 0:
+        raise RuntimeError(f"could not listen on {settings.listen}")
+    return Running(server, port, db, health_servicer)
+
+
+def create_server(
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
+) -> tuple[grpc.Server, int]:
+    """A server bound to ``settings.listen`` (port 0 picks a free one), not yet started."""
+    running = build(settings, clock=clock, db=db)
+    return running.server, running.port
+
+
+def serve(settings: Settings) -> None:
+    """Migrates, serves, and shuts down gracefully on SIGTERM or SIGINT."""
+    if settings.migrate_on_start:
+        upgrade(settings.database_url)
+    running = build(settings)
+    running.server.start()
+    log.info("serving", listen=settings.listen, port=running.port, database=_redacted(settings.database_url))
+    stopping = threading.Event()
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("stopping", signal=signal.Signals(signum).name, grace_seconds=settings.shutdown_grace_seconds)
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    stopping.wait()
+    running.stop(settings.shutdown_grace_seconds)
+    log.info("stopped")
+
+
+def _redacted(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.split("@", 1)[1]
+    return scheme + sep + rest

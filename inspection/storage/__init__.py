@@ -1,0 +1,1 @@
+"""Persistence: the engine and transaction scope, and the SQLModel tables."""

@@ -1,0 +1,114 @@
+"""The database: engines, and the one-transaction-per-call scope.
+
+SQLite (the embedded default) runs in WAL mode with durable commits and a busy timeout; write
+transactions start with ``BEGIN IMMEDIATE`` so writers are serialized by the database's own write
+lock. PostgreSQL serializes per-enterprise card appends with a row lock on the card (see
+``inspection.domain.card``). No process-local lock is involved, so many replicas can share one
+PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel import Session
+
+from inspection.errors import Conflict
+
+T = TypeVar("T")
+
+#: How often a write transaction is retried after losing a race (unique key, lock, serialization).
+WRITE_ATTEMPTS = 4
+
+
+def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=pool_size,
+        max_overflow=pool_size,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy's "begin" event, not the driver, open transactions.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """Owns the engines; hands out one session with one transaction per call."""
+
+    def __init__(self, url: str, *, pool_size: int = 16) -> None:
+        self.url = url
+        if url.startswith("sqlite"):
+            self.dialect = "sqlite"
+            self.writer = _sqlite_engine(url, immediate=True, pool_size=pool_size)
+            self.reader = _sqlite_engine(url, immediate=False, pool_size=pool_size)
+        else:
+            self.dialect = "postgresql"
+            self.writer = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            self.reader = self.writer
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session in one transaction (a consistent snapshot)."""
+        with Session(self.reader, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commits when the block ends, rolls back on any exception."""
+        with Session(self.writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def run_write(self, work: Callable[[Session], T]) -> T:
+        """Runs ``work(session)`` in a write transaction, retrying when a concurrent writer won.
+
+        A unique-key violation or a lock/serialization failure means another transaction changed
+        the same rows first; the whole unit of work runs again on fresh state, so its rule checks
+        see the winner's change.
+        """
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self.write() as session:
+                    return work(session)
+            except (IntegrityError, OperationalError) as exc:
+                if not _is_retryable(exc) or attempt == WRITE_ATTEMPTS:
+                    if isinstance(exc, IntegrityError) and _is_retryable(exc):
+                        raise Conflict(
+                            "a concurrent change conflicted with this one; retry with the same request_id"
+                        ) from exc
+                    raise
+                time.sleep(0.005 * attempt)
+        raise AssertionError("unreachable")
+
+    def dispose(self) -> None:
+        self.writer.dispose()
+        if self.reader is not self.writer:
+            self.reader.dispose()
+
+
+def _is_retryable(exc: IntegrityError | OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    if isinstance(exc, IntegrityError):
+        # Only a duplicate key means another transaction got there first.
+        return "unique" in text or "duplicate key" in text
+    return any(s in text for s in ("database is locked", "deadlock", "could not serialize", "lock timeout"))

@@ -1,0 +1,131 @@
+"""SQLModel tables of inspections (DESIGN §4–§5): one ``Inspection`` with its participants.
+
+A single-department inspection has one participant (the lead); a joint check (联合检查) has
+several; a drawn inspection (双随机) records the draw plan it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from inspection.storage.types import UTCDateTime
+
+
+def _instant(nullable: bool = True) -> object:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+class Inspection(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_inspection_uscc_state", "uscc", "state"),
+        Index("ix_inspection_lead_state", "lead_department", "state"),
+        Index("ix_inspection_state_window", "state", "window_start"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    uscc: str = Field(foreign_key="enterprise.uscc", max_length=18)
+    lead_department: str = Field(foreign_key="department.code")
+    kind: str = Field(max_length=16)  # ROUTINE, TRIGGERED, SPECIAL, EMERGENCY
+    origin: str = Field(default="REQUEST", max_length=16)  # REQUEST, JOINT_CHECK, DRAW
+    state: str = Field(max_length=16)
+    window_start: dt.date
+    window_end: dt.date
+    legal_basis: str = ""
+    reason: str = ""
+    requested_by: str
+    requested_at: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+    decision_due_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    decided_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    # The inspection code (检查码) issued at approval; unguessable, verified on the doorstep.
+    code: str | None = Field(default=None, unique=True, max_length=64)
+    cancelled_reason: str = ""
+    visit_date: dt.date | None = None
+    checked_in_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    completed_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    publication_due_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    published_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    outcome: str = ""  # NO_ISSUES, ISSUES_FOUND
+    findings: str = ""
+    handling: str = ""  # NONE, RECTIFICATION, PENALTY
+    rectification_deadline: dt.date | None = None
+    penalty_fen: int = 0
+    penalty_basis: str = ""
+    filing_due_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    filed_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    draw_plan_id: str | None = None
+
+
+class InspectionParticipant(SQLModel, table=True):
+    """A department taking part in an inspection, with its own items and inspectors."""
+
+    __tablename__ = "inspection_participant"
+
+    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    department_code: str = Field(primary_key=True, foreign_key="department.code")
+    confirmed: bool = True
+
+
+class InspectionItem(SQLModel, table=True):
+    __tablename__ = "inspection_item"
+
+    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    item_code: str = Field(primary_key=True, foreign_key="checklist_item.code")
+    department_code: str = Field(foreign_key="department.code")
+
+
+class InspectionInspector(SQLModel, table=True):
+    __tablename__ = "inspection_inspector"
+    __table_args__ = (Index("ix_inspection_inspector_inspector", "inspector_id"),)
+
+    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    inspector_id: str = Field(primary_key=True, foreign_key="inspector.id")
+    department_code: str = Field(foreign_key="department.code")
+    present: bool = False
+
+
+class InspectionDecision(SQLModel, table=True):
+    """One office's approval, rejection or filing acknowledgement (法制办 / 监察局)."""
+
+    __tablename__ = "inspection_decision"
+    __table_args__ = (UniqueConstraint("inspection_id", "stage", "principal"),)
+
+    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    stage: str = Field(primary_key=True, max_length=16)  # APPROVAL, FILING
+    office: str = Field(primary_key=True, max_length=16)  # legal_office, supervision
+    principal: str
+    decision: str = Field(max_length=16)  # APPROVE, REJECT, ACKNOWLEDGE
+    comment: str = ""
+    due_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    decided_at: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+    late: bool = False
+
+
+class EnterpriseVisit(SQLModel, table=True):
+    """One visit day of an enterprise; the key enforces at most one visit a day (进一次门)."""
+
+    __tablename__ = "enterprise_visit"
+
+    uscc: str = Field(primary_key=True, foreign_key="enterprise.uscc")
+    visit_date: dt.date = Field(primary_key=True)
+    inspection_id: str = Field(foreign_key="inspection.id")
+
+
+class InspectionRating(SQLModel, table=True):
+    __tablename__ = "inspection_rating"
+
+    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    score: int
+    comment: str = ""
+    rated_at: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+
+
+class Complaint(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=40)
+    uscc: str = Field(foreign_key="enterprise.uscc", index=True)
+    inspection_id: str | None = Field(default=None, foreign_key="inspection.id")
+    text: str
+    filed_by: str
+    filed_at: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
