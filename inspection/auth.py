@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from inspection.errors import InvalidArgument, FieldViolation, Unauthenticated
+from inspection.errors import FieldViolation, InvalidArgument, Unauthenticated
 
 ALGORITHM = "HS256"
 ISSUER = "inspection-onecard"

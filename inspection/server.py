@@ -19,7 +19,12 @@ from inspection.clock import Clock, SystemClock
 from inspection.config import Settings
 from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade
-from inspection.v1 import card_service_pb2, card_service_pb2_grpc, registry_service_pb2, registry_service_pb2_grpc
+from inspection.v1 import (
+    card_service_pb2,
+    card_service_pb2_grpc,
+    registry_service_pb2,
+    registry_service_pb2_grpc,
+)
 
 log = structlog.get_logger("inspection.server")
 
@@ -67,7 +72,9 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for name in (*SERVICE_NAMES, ""):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    reflection.enable_server_reflection((*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+    reflection.enable_server_reflection(
+        (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
+    )
 
     if settings.tls_cert_file and settings.tls_key_file:
         credentials = grpc.ssl_server_credentials(
@@ -99,7 +106,9 @@ def serve(settings: Settings) -> None:
     stopping = threading.Event()
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("stopping", signal=signal.Signals(signum).name, grace_seconds=settings.shutdown_grace_seconds)
+        log.info(
+            "stopping", signal=signal.Signals(signum).name, grace_seconds=settings.shutdown_grace_seconds
+        )
         stopping.set()
 
     signal.signal(signal.SIGTERM, _on_signal)

@@ -33,8 +33,15 @@ def bad_check_character(uscc: str) -> str:
     return uscc[:-1] + wrong
 
 
-def auth(role: Role, org: str = "", sub: str | None = None, *, ttl_hours: float = 8.0,
-         now: dt.datetime | None = None, key: str = TEST_SIGNING_KEY) -> list[tuple[str, str]]:
+def auth(
+    role: Role,
+    org: str = "",
+    sub: str | None = None,
+    *,
+    ttl_hours: float = 8.0,
+    now: dt.datetime | None = None,
+    key: str = TEST_SIGNING_KEY,
+) -> list[tuple[str, str]]:
     """Call metadata carrying a bearer token for one principal."""
     token = issue_token(
         key,

@@ -27,7 +27,9 @@ def test_reflection_lists_the_services(grpc_channel: grpc.Channel) -> None:
 def test_registration_issues_a_card(registry, cards, admin) -> None:  # type: ignore[no-untyped-def]
     uscc = make_uscc()
     created = registry.CreateEnterprise(
-        reg.CreateEnterpriseRequest(request_id="r1", enterprise=reg.Enterprise(uscc=uscc, name="测试有限公司")),
+        reg.CreateEnterpriseRequest(
+            request_id="r1", enterprise=reg.Enterprise(uscc=uscc, name="测试有限公司")
+        ),
         metadata=admin,
     )
     assert created.card_head.seq == 1

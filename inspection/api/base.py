@@ -42,7 +42,9 @@ class ServicerBase:
         call = self.call
         request_id = call.request_id
         if len(request_id) > MAX_REQUEST_ID or not request_id.isprintable():
-            raise InvalidArgument([FieldViolation("request_id", f"must be at most {MAX_REQUEST_ID} printable characters")])
+            raise InvalidArgument(
+                [FieldViolation("request_id", f"must be at most {MAX_REQUEST_ID} printable characters")]
+            )
         if not request_id:
             return self.db.run_write(work)
         principal = f"{call.principal.role.value}:{call.principal.org}:{call.principal.sub}"

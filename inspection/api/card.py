@@ -62,12 +62,16 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         after = decode_token(request.page_token, query) or 0
 
         def work(session: Session) -> pb.ListCardEntriesResponse:
-            rows = cards.list_entries(session, request.uscc, after_seq=int(after), limit=limit + 1, where=where)
+            rows = cards.list_entries(
+                session, request.uscc, after_seq=int(after), limit=limit + 1, where=where
+            )
             token = ""
             if len(rows) > limit:
                 rows = rows[:limit]
                 token = encode_token(rows[-1].seq, query)
-            return pb.ListCardEntriesResponse(entries=[convert.card_entry(r) for r in rows], next_page_token=token)
+            return pb.ListCardEntriesResponse(
+                entries=[convert.card_entry(r) for r in rows], next_page_token=token
+            )
 
         return self.read(work)
 
@@ -82,7 +86,9 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
             problem=result.problem,
         )
 
-    def WatchCard(self, request: pb.WatchCardRequest, context: grpc.ServicerContext) -> Iterator[pb.CardEntry]:
+    def WatchCard(
+        self, request: pb.WatchCardRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.CardEntry]:
         _require_uscc(request.uscc)
         if request.after_seq < 0:
             raise InvalidArgument([FieldViolation("after_seq", "must not be negative")])
@@ -90,7 +96,8 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         after = request.after_seq
         seen = cards.NOTIFIER.version
         while context.is_active():
-            batch = self.read(lambda s: cards.list_entries(s, request.uscc, after_seq=after, limit=WATCH_BATCH))
+            with self.db.read() as session:
+                batch = cards.list_entries(session, request.uscc, after_seq=after, limit=WATCH_BATCH)
             for entry in batch:
                 yield convert.card_entry(entry)
                 after = entry.seq

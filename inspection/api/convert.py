@@ -103,7 +103,10 @@ def fee_item(row: models.FeeItem) -> reg_pb.FeeItem:
 
 def recusal(row: models.Recusal) -> reg_pb.Recusal:
     return reg_pb.Recusal(
-        inspector_id=row.inspector_id, uscc=row.uscc, reason=row.reason, create_time=timestamp(row.create_time)
+        inspector_id=row.inspector_id,
+        uscc=row.uscc,
+        reason=row.reason,
+        create_time=timestamp(row.create_time),
     )
 
 

@@ -74,7 +74,8 @@ class ServiceInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
             if principal is ANONYMOUS:
                 raise Unauthenticated("this method needs a bearer token", reason="TOKEN_MISSING")
             raise PermissionDenied(
-                f"role {principal.role.value} may not call {method.rsplit('/', 1)[-1]}", reason="ROLE_NOT_ALLOWED"
+                f"role {principal.role.value} may not call {method.rsplit('/', 1)[-1]}",
+                reason="ROLE_NOT_ALLOWED",
             )
         if rule.scope is not None and not rule.scope(principal, request):
             raise PermissionDenied("outside the caller's scope", reason="OUT_OF_SCOPE")
@@ -123,7 +124,9 @@ class ServiceInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
 
         return handle
 
-    def _stream(self, behavior: Callable[[Any, Any], Iterator[Any]], method: str, metadata: dict[str, Any]) -> Any:
+    def _stream(
+        self, behavior: Callable[[Any, Any], Iterator[Any]], method: str, metadata: dict[str, Any]
+    ) -> Any:
         def handle(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
             started = time.perf_counter()
             code = grpc.StatusCode.OK

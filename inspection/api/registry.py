@@ -21,7 +21,9 @@ def _import_response(report: ImportReport) -> pb.ImportResponse:
     return pb.ImportResponse(
         rows_read=report.rows_read,
         rows_imported=report.rows_imported,
-        errors=[pb.ImportRowError(row=e.row, field=e.field, description=e.description) for e in report.errors],
+        errors=[
+            pb.ImportRowError(row=e.row, field=e.field, description=e.description) for e in report.errors
+        ],
     )
 
 
@@ -42,8 +44,6 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     def CreateEnterprise(self, request: pb.CreateEnterpriseRequest, context: grpc.ServicerContext) -> Any:
         fields = _enterprise_fields(request.enterprise)
-        if request.enterprise.credit_class == 0:
-            fields = EnterpriseFields(**{**fields.__dict__, "credit_class": "B"})
 
         def work(session: Session) -> pb.CreateEnterpriseResponse:
             enterprise, head = registry.create_enterprise(
@@ -66,8 +66,12 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         )
 
         def work(session: Session) -> pb.ListEnterprisesResponse:
-            rows, token = registry.list_enterprises(session, query, size=request.page_size, token=request.page_token)
-            return pb.ListEnterprisesResponse(enterprises=[convert.enterprise(r) for r in rows], next_page_token=token)
+            rows, token = registry.list_enterprises(
+                session, query, size=request.page_size, token=request.page_token
+            )
+            return pb.ListEnterprisesResponse(
+                enterprises=[convert.enterprise(r) for r in rows], next_page_token=token
+            )
 
         return self.read(work)
 
@@ -96,7 +100,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     def ImportEnterprises(self, request: pb.ImportEnterprisesRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ImportResponse:
-            report = registry.import_enterprises(session, request.csv, actor=self.call.principal, now=self.clock.now())
+            report = registry.import_enterprises(
+                session, request.csv, actor=self.call.principal, now=self.clock.now()
+            )
             return _import_response(report)
 
         return self.write(request, pb.ImportResponse, work)
@@ -115,10 +121,16 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
     def ListDepartments(self, request: pb.ListDepartmentsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListDepartmentsResponse:
             rows, token = registry.list_by_department(
-                session, models.Department, models.Department.code, department_code="",
-                size=request.page_size, token=request.page_token,
+                session,
+                models.Department,
+                models.Department.code,
+                department_code="",
+                size=request.page_size,
+                token=request.page_token,
             )
-            return pb.ListDepartmentsResponse(departments=[convert.department(r) for r in rows], next_page_token=token)
+            return pb.ListDepartmentsResponse(
+                departments=[convert.department(r) for r in rows], next_page_token=token
+            )
 
         return self.read(work)
 
@@ -142,7 +154,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
             active=message.active,
         )
         return self.write(
-            request, pb.Inspector, lambda s: self._inspector(registry.create_inspector(s, inspector, violations))
+            request,
+            pb.Inspector,
+            lambda s: self._inspector(registry.create_inspector(s, inspector, violations)),
         )
 
     def GetInspector(self, request: pb.GetInspectorRequest, context: grpc.ServicerContext) -> Any:
@@ -151,10 +165,16 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
     def ListInspectors(self, request: pb.ListInspectorsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListInspectorsResponse:
             rows, token = registry.list_by_department(
-                session, models.Inspector, models.Inspector.id, department_code=request.department_code,
-                size=request.page_size, token=request.page_token,
+                session,
+                models.Inspector,
+                models.Inspector.id,
+                department_code=request.department_code,
+                size=request.page_size,
+                token=request.page_token,
             )
-            return pb.ListInspectorsResponse(inspectors=[self._inspector(r) for r in rows], next_page_token=token)
+            return pb.ListInspectorsResponse(
+                inspectors=[self._inspector(r) for r in rows], next_page_token=token
+            )
 
         return self.read(work)
 
@@ -165,13 +185,21 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     # --- checklist items ---
 
-    def CreateChecklistItem(self, request: pb.CreateChecklistItemRequest, context: grpc.ServicerContext) -> Any:
+    def CreateChecklistItem(
+        self, request: pb.CreateChecklistItemRequest, context: grpc.ServicerContext
+    ) -> Any:
         m = request.item
         item = models.ChecklistItem(
-            code=m.code, department_code=m.department_code, name=m.name, legal_basis=m.legal_basis, published=m.published
+            code=m.code,
+            department_code=m.department_code,
+            name=m.name,
+            legal_basis=m.legal_basis,
+            published=m.published,
         )
         return self.write(
-            request, pb.ChecklistItem, lambda s: convert.checklist_item(registry.create_checklist_item(s, item))
+            request,
+            pb.ChecklistItem,
+            lambda s: convert.checklist_item(registry.create_checklist_item(s, item)),
         )
 
     def GetChecklistItem(self, request: pb.GetChecklistItemRequest, context: grpc.ServicerContext) -> Any:
@@ -180,10 +208,16 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
     def ListChecklistItems(self, request: pb.ListChecklistItemsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListChecklistItemsResponse:
             rows, token = registry.list_by_department(
-                session, models.ChecklistItem, models.ChecklistItem.code, department_code=request.department_code,
-                size=request.page_size, token=request.page_token,
+                session,
+                models.ChecklistItem,
+                models.ChecklistItem.code,
+                department_code=request.department_code,
+                size=request.page_size,
+                token=request.page_token,
             )
-            return pb.ListChecklistItemsResponse(items=[convert.checklist_item(r) for r in rows], next_page_token=token)
+            return pb.ListChecklistItemsResponse(
+                items=[convert.checklist_item(r) for r in rows], next_page_token=token
+            )
 
         return self.read(work)
 
@@ -215,8 +249,12 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
     def ListFeeItems(self, request: pb.ListFeeItemsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListFeeItemsResponse:
             rows, token = registry.list_by_department(
-                session, models.FeeItem, models.FeeItem.code, department_code=request.department_code,
-                size=request.page_size, token=request.page_token,
+                session,
+                models.FeeItem,
+                models.FeeItem.code,
+                department_code=request.department_code,
+                size=request.page_size,
+                token=request.page_token,
             )
             return pb.ListFeeItemsResponse(items=[convert.fee_item(r) for r in rows], next_page_token=token)
 
@@ -229,18 +267,27 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
         def work(session: Session) -> pb.CreateRecusalResponse:
             recusal, head = registry.create_recusal(
-                session, inspector_id=m.inspector_id, uscc=m.uscc, reason=m.reason,
-                actor=self.call.principal, now=self.clock.now(),
+                session,
+                inspector_id=m.inspector_id,
+                uscc=m.uscc,
+                reason=m.reason,
+                actor=self.call.principal,
+                now=self.clock.now(),
             )
-            return pb.CreateRecusalResponse(recusal=convert.recusal(recusal), card_head=convert.card_head(head))
+            return pb.CreateRecusalResponse(
+                recusal=convert.recusal(recusal), card_head=convert.card_head(head)
+            )
 
         return self.write(request, pb.CreateRecusalResponse, work)
 
     def ListRecusals(self, request: pb.ListRecusalsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListRecusalsResponse:
             rows, token = registry.list_recusals(
-                session, uscc=request.uscc, inspector_id=request.inspector_id,
-                size=request.page_size, token=request.page_token,
+                session,
+                uscc=request.uscc,
+                inspector_id=request.inspector_id,
+                size=request.page_size,
+                token=request.page_token,
             )
             return pb.ListRecusalsResponse(recusals=[convert.recusal(r) for r in rows], next_page_token=token)
 

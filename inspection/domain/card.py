@@ -22,7 +22,7 @@ from sqlalchemy import event, select
 from sqlmodel import Session
 
 from inspection.auth import Principal
-from inspection.errors import FieldViolation, InvalidArgument, NotFound
+from inspection.errors import NotFound
 from inspection.storage.models import Card, CardEntry
 
 GENESIS_HASH = "0" * 64
@@ -315,11 +315,6 @@ def _wake_watchers(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_appends(session: Session) -> None:
     session.info.pop("appended_cards", None)
-
-
-def validate_uscc_field(uscc: str, field: str = "uscc") -> None:
-    if not uscc:
-        raise InvalidArgument([FieldViolation(field, "is required")])
 
 
 def iter_entries(session: Session, uscc: str, *, after_seq: int, batch: int = 500) -> Iterator[CardEntry]:

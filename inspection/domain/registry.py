@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -149,7 +149,9 @@ def update_enterprise(
         violations.add("update_mask", "names no field to change")
     for path in changes:
         if path not in ENTERPRISE_MUTABLE:
-            violations.add("update_mask", f"{path!r} cannot be changed (allowed: {', '.join(ENTERPRISE_MUTABLE)})")
+            violations.add(
+                "update_mask", f"{path!r} cannot be changed (allowed: {', '.join(ENTERPRISE_MUTABLE)})"
+            )
     if "name" in changes:
         _text(violations, "enterprise.name", changes["name"])
     for path in ("industry", "district"):
@@ -268,7 +270,15 @@ def _existing(session: Session, column: Any, keys: Sequence[str]) -> set[str]:
     return found
 
 
-ENTERPRISE_COLUMNS = ("uscc", "name", "above_designated_size", "industry", "district", "credit_class", "white_listed")
+ENTERPRISE_COLUMNS = (
+    "uscc",
+    "name",
+    "above_designated_size",
+    "industry",
+    "district",
+    "credit_class",
+    "white_listed",
+)
 
 
 def import_enterprises(session: Session, data: bytes, *, actor: Principal, now: dt.datetime) -> ImportReport:
@@ -293,7 +303,9 @@ def import_enterprises(session: Session, data: bytes, *, actor: Principal, now: 
             credit_class=(row.get("credit_class") or "B").upper(),
             white_listed=bool(flags["white_listed"]),
         )
-        row_errors.extend(RowError(number, v.field, v.description) for v in _check_enterprise(fields, "").items)
+        row_errors.extend(
+            RowError(number, v.field, v.description) for v in _check_enterprise(fields, "").items
+        )
         if fields.uscc in seen and not row_errors:
             row_errors.append(RowError(number, "uscc", f"repeats row {seen[fields.uscc]}"))
         if row_errors:
@@ -449,12 +461,16 @@ def import_inspectors(session: Session, data: bytes) -> ImportReport:
             department_code=row.get("department_code", ""),
             name=row.get("name", ""),
             certificate_number=row.get("certificate_number", ""),
-            certificate_expiry=parse_date(violations, "certificate_expiry", row.get("certificate_expiry", ""), required=False),
+            certificate_expiry=parse_date(
+                violations, "certificate_expiry", row.get("certificate_expiry", ""), required=False
+            ),
             active=bool(active),
         )
         _check_inspector(violations, inspector, "")
         if inspector.department_code and inspector.department_code not in departments:
-            violations.add("department_code", f"names no registered department ({inspector.department_code!r})")
+            violations.add(
+                "department_code", f"names no registered department ({inspector.department_code!r})"
+            )
         if inspector.id in seen and not violations:
             violations.add("id", f"repeats row {seen[inspector.id]}")
         if violations:
@@ -560,7 +576,3 @@ def list_recusals(
         statement = statement.where(Recusal.inspector_id == inspector_id)
     filters = {"uscc": uscc, "inspector_id": inspector_id}
     return _keyset_page(session, statement, Recusal.id, filters, size=size, token=token, default=100)
-
-
-def fetch_all(session: Session, factory: Callable[[], Any]) -> list[Any]:
-    return list(session.execute(factory()).scalars())

@@ -46,8 +46,11 @@ def summarize(session: Session, uscc: str, *, year: int) -> CardSummary:
         .order_by(InspectionParticipant.department_code)
     ).all()
     open_count = session.execute(
-        select(func.count()).select_from(Inspection).where(
-            Inspection.uscc == uscc, Inspection.state.in_(OPEN_STATES)  # type: ignore[attr-defined]
+        select(func.count())
+        .select_from(Inspection)
+        .where(
+            Inspection.uscc == uscc,
+            Inspection.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
         )
     ).scalar_one()
     return CardSummary(

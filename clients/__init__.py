@@ -1,0 +1,1 @@
+"""Client library and the onecard command line for the inspection one-card registry."""
