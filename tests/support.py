@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+from collections.abc import Callable
 
 import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
+from sqlalchemy import func, select
+from sqlmodel import SQLModel, col
 from stdnum.cn import uscc as uscc_code
 
 from inspection.auth import Role, issue_token
+from inspection.storage.db import Database
+from inspection.storage.models import Card, CardEntry
+from inspection.v1 import registry_service_pb2 as reg
+from inspection.v1 import registry_service_pb2_grpc
 
 TEST_SIGNING_KEY = "test-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
@@ -74,3 +81,58 @@ def field_violations(error: grpc.RpcError) -> dict[str, str]:
             detail.Unpack(bad)
             return {v.field: v.description for v in bad.field_violations}
     raise AssertionError("no BadRequest detail")
+
+
+# --- helpers added for the foundation suite -------------------------------------------------
+
+
+def rpc_error(call: Callable[[], object]) -> grpc.RpcError:
+    """The error a call fails with; fails the test if the call succeeds."""
+    try:
+        call()
+    except grpc.RpcError as error:
+        return error
+    raise AssertionError("the call succeeded; an error was expected")
+
+
+def expect_error(call: Callable[[], object], code: grpc.StatusCode, reason: str) -> grpc.RpcError:
+    """Asserts the exact status code and ``ErrorInfo`` reason a call fails with."""
+    error = rpc_error(call)
+    assert error.code() == code, f"{error.code()} {error.details()}"  # type: ignore[attr-defined]
+    assert error_info(error).reason == reason, error.details()  # type: ignore[attr-defined]
+    return error
+
+
+def count_rows(db: Database, model: type[SQLModel]) -> int:
+    with db.read() as session:
+        return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def stored_head(db: Database, uscc: str) -> tuple[int, str] | None:
+    """The card head as stored, or None when the enterprise has no card."""
+    with db.read() as session:
+        card = session.get(Card, uscc)
+        return None if card is None else (card.head_seq, card.head_hash)
+
+
+def entry_count(db: Database, uscc: str | None = None) -> int:
+    with db.read() as session:
+        query = select(func.count()).select_from(CardEntry)
+        if uscc is not None:
+            query = query.where(col(CardEntry.uscc) == uscc)
+        return int(session.execute(query).scalar_one())
+
+
+def register(
+    registry: registry_service_pb2_grpc.RegistryServiceStub,
+    metadata: list[tuple[str, str]],
+    *,
+    name: str = "测试有限公司",
+    **fields: object,
+) -> reg.CreateEnterpriseResponse:
+    """Registers a fresh enterprise (a new valid USCC unless one is given) and returns the response."""
+    enterprise = reg.Enterprise(uscc=str(fields.pop("uscc", make_uscc())), name=name, **fields)  # type: ignore[arg-type]
+    response: reg.CreateEnterpriseResponse = registry.CreateEnterprise(
+        reg.CreateEnterpriseRequest(enterprise=enterprise), metadata=metadata
+    )
+    return response
