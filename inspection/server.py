@@ -13,6 +13,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from inspection.api.card import CardServicer
+from inspection.api.inspections import InspectionServicer, PublicServicer
 from inspection.api.interceptor import ServiceInterceptor
 from inspection.api.registry import RegistryServicer
 from inspection.clock import Clock, SystemClock
@@ -22,6 +23,10 @@ from inspection.storage.migrate import upgrade
 from inspection.v1 import (
     card_service_pb2,
     card_service_pb2_grpc,
+    inspection_service_pb2,
+    inspection_service_pb2_grpc,
+    public_service_pb2,
+    public_service_pb2_grpc,
     registry_service_pb2,
     registry_service_pb2_grpc,
 )
@@ -38,6 +43,8 @@ SERVER_OPTIONS = [
 SERVICE_NAMES = (
     registry_service_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
     card_service_pb2.DESCRIPTOR.services_by_name["CardService"].full_name,
+    inspection_service_pb2.DESCRIPTOR.services_by_name["InspectionService"].full_name,
+    public_service_pb2.DESCRIPTOR.services_by_name["PublicService"].full_name,
 )
 
 
@@ -67,6 +74,8 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
     shared = {"db": db, "clock": clock, "settings": settings}
     registry_service_pb2_grpc.add_RegistryServiceServicer_to_server(RegistryServicer(**shared), server)  # type: ignore[arg-type]
     card_service_pb2_grpc.add_CardServiceServicer_to_server(CardServicer(**shared), server)  # type: ignore[arg-type]
+    inspection_service_pb2_grpc.add_InspectionServiceServicer_to_server(InspectionServicer(**shared), server)  # type: ignore[arg-type]
+    public_service_pb2_grpc.add_PublicServiceServicer_to_server(PublicServicer(**shared), server)  # type: ignore[arg-type]
 
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

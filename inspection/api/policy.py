@@ -44,6 +44,10 @@ def _admin_write() -> Rule:
 
 _REG = PKG + "RegistryService/"
 _CARD = PKG + "CardService/"
+_INSP = PKG + "InspectionService/"
+_PUB = PKG + "PublicService/"
+DEPARTMENT = frozenset({Role.DEPARTMENT})
+ENTERPRISE = frozenset({Role.ENTERPRISE})
 
 POLICY: dict[str, Rule] = {
     # Directories: the admin maintains them; catalogue-like directories are public (公开).
@@ -72,6 +76,24 @@ POLICY: dict[str, Rule] = {
     _CARD + "ListCardEntries": Rule(STAFF | {Role.ENTERPRISE}, own_enterprise()),
     _CARD + "VerifyCard": Rule(STAFF | {Role.ENTERPRISE}, own_enterprise()),
     _CARD + "WatchCard": Rule(STAFF | {Role.ENTERPRISE}, own_enterprise()),
+    # Inspections (DESIGN §4). Whose inspection it is (lead department, inspected enterprise) is
+    # checked by the domain against the stored inspection, since the request names only its id.
+    _INSP + "RequestInspection": Rule(DEPARTMENT, mutating=True),
+    _INSP + "DecideInspection": Rule(OFFICES, mutating=True),
+    _INSP + "CancelInspection": Rule(DEPARTMENT, mutating=True),
+    _INSP + "VerifyInspectionCode": Rule(frozenset({Role.ENTERPRISE, Role.PUBLIC, *OFFICES})),
+    _INSP + "CheckIn": Rule(DEPARTMENT, mutating=True),
+    _INSP + "RecordResult": Rule(DEPARTMENT, mutating=True),
+    _INSP + "PublishResult": Rule(DEPARTMENT, mutating=True),
+    _INSP + "StartEmergencyInspection": Rule(DEPARTMENT, mutating=True),
+    _INSP + "FileEmergencyInspection": Rule(DEPARTMENT, mutating=True),
+    _INSP + "AcknowledgeFiling": Rule(OFFICES, mutating=True),
+    _INSP + "RateInspection": Rule(ENTERPRISE, mutating=True),
+    _INSP + "FileComplaint": Rule(ENTERPRISE, mutating=True),
+    _INSP + "GetInspection": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
+    _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
+    # The public feed (一公开).
+    _PUB + "ListPublishedResults": Rule(EVERYONE),
 }
 
 

@@ -1,0 +1,123 @@
+"""Translation of inspections between the domain's views and protobuf."""
+
+from __future__ import annotations
+
+from inspection.api.convert import date_text, timestamp
+from inspection.domain.inspections import InspectionView, mask_name
+from inspection.storage.inspection_models import Inspection, InspectionDecision
+from inspection.v1 import inspection_service_pb2 as pb
+from inspection.v1 import public_service_pb2 as public_pb
+
+
+def kind_name(value: int) -> str:
+    return "" if value == 0 else pb.InspectionKind.Name(value).removeprefix("INSPECTION_KIND_")  # type: ignore[arg-type]
+
+
+def state_name(value: int) -> str:
+    return "" if value == 0 else pb.InspectionState.Name(value).removeprefix("INSPECTION_STATE_")  # type: ignore[arg-type]
+
+
+def enum_name(enum: object, prefix: str, value: int) -> str:
+    return "" if value == 0 else enum.Name(value).removeprefix(prefix)  # type: ignore[attr-defined, no-any-return]
+
+
+def _decision(row: InspectionDecision) -> pb.OfficeDecision:
+    return pb.OfficeDecision(
+        office=row.office,
+        principal=row.principal,
+        decision=pb.Decision.Value("DECISION_" + row.decision),
+        comment=row.comment,
+        due_time=timestamp(row.due_at),
+        decide_time=timestamp(row.decided_at),
+        late=row.late,
+    )
+
+
+def result(row: Inspection) -> pb.InspectionResult | None:
+    if row.completed_at is None:
+        return None
+    return pb.InspectionResult(
+        outcome=pb.Outcome.Value("OUTCOME_" + row.outcome),
+        findings=row.findings,
+        handling=pb.Handling.Value("HANDLING_" + row.handling),
+        rectification_deadline=date_text(row.rectification_deadline),
+        penalty_fen=row.penalty_fen,
+        penalty_basis=row.penalty_basis,
+    )
+
+
+def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb.Inspection:
+    row = view.inspection
+    approve_time = row.decided_at if row.code else None
+    return pb.Inspection(
+        id=row.id,
+        uscc=row.uscc,
+        enterprise_name=view.enterprise_name,
+        lead_department=row.lead_department,
+        kind=pb.InspectionKind.Value("INSPECTION_KIND_" + row.kind),
+        origin=pb.InspectionOrigin.Value("INSPECTION_ORIGIN_" + row.origin),
+        state=pb.InspectionState.Value("INSPECTION_STATE_" + row.state),
+        window_start=date_text(row.window_start),
+        window_end=date_text(row.window_end),
+        legal_basis=row.legal_basis,
+        reason=row.reason,
+        participants=[
+            pb.Participant(
+                department_code=p.department_code,
+                department_name=p.department_name,
+                items=[pb.AssignedItem(code=i.code, name=i.name, legal_basis=i.legal_basis) for i in p.items],
+                inspectors=[
+                    pb.AssignedInspector(
+                        id=person.id,
+                        name=mask_name(person.name) if mask_names else person.name,
+                        certificate_number=person.certificate_number,
+                        present=present,
+                    )
+                    for person, present in p.inspectors
+                ],
+            )
+            for p in view.participants
+        ],
+        approvals=[_decision(d) for d in view.approvals],
+        filing_acknowledgements=[_decision(d) for d in view.acknowledgements],
+        inspection_code=(row.code or "") if show_code else "",
+        requested_by=mask_name(row.requested_by) if mask_names else row.requested_by,
+        request_time=timestamp(row.requested_at),
+        decision_due_time=timestamp(row.decision_due_at),
+        approve_time=timestamp(approve_time),
+        check_in_time=timestamp(row.checked_in_at),
+        visit_date=date_text(row.visit_date),
+        result=result(row),
+        complete_time=timestamp(row.completed_at),
+        publication_due_time=timestamp(row.publication_due_at),
+        publish_time=timestamp(row.published_at),
+        filing_due_time=timestamp(row.filing_due_at),
+        file_time=timestamp(row.filed_at),
+        filed_late=view.filed_late,
+        rating=(
+            pb.Rating(
+                score=view.rating.score,
+                comment=view.rating.comment,
+                rate_time=timestamp(view.rating.rated_at),
+            )
+            if view.rating
+            else None
+        ),
+        cancel_reason=row.cancelled_reason,
+    )
+
+
+def published(view: InspectionView) -> public_pb.PublishedResult:
+    row = view.inspection
+    return public_pb.PublishedResult(
+        inspection_id=row.id,
+        uscc=row.uscc,
+        enterprise_name=view.enterprise_name,
+        department_codes=[p.department_code for p in view.participants],
+        kind=pb.InspectionKind.Value("INSPECTION_KIND_" + row.kind),
+        items=[i.name for p in view.participants for i in p.items],
+        visit_date=date_text(row.visit_date),
+        result=result(row),
+        inspectors=[mask_name(person.name) for p in view.participants for person, _ in p.inspectors],
+        publish_time=timestamp(row.published_at),
+    )

@@ -1,0 +1,323 @@
+"""InspectionService and PublicService: translate protobuf to the inspection domain and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+from sqlmodel import Session
+
+from inspection.api import convert
+from inspection.api import inspection_convert as ic
+from inspection.api.base import ServicerBase
+from inspection.auth import Principal, Role
+from inspection.domain import inspections as domain
+from inspection.domain.card import CardHead
+from inspection.domain.inspections import InspectionView
+from inspection.domain.registry import parse_date
+from inspection.errors import Violations
+from inspection.v1 import inspection_service_pb2 as pb
+from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
+from inspection.v1 import public_service_pb2 as public_pb
+from inspection.v1 import public_service_pb2_grpc as public_grpc
+
+
+def _sees_code(view: InspectionView, viewer: Principal) -> bool:
+    """The code is for the requesting department to carry and for the offices; the enterprise
+    verifies the code it is shown, it is not given one."""
+    if viewer.role in (Role.LEGAL_OFFICE, Role.SUPERVISION):
+        return True
+    return viewer.role is Role.DEPARTMENT and viewer.org == view.inspection.lead_department
+
+
+class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rules = domain.Rules.from_settings(self.settings)
+
+    def _view(self, view: InspectionView) -> pb.Inspection:
+        viewer = self.call.principal
+        return ic.inspection(view, show_code=_sees_code(view, viewer), mask_names=viewer.role is Role.PUBLIC)
+
+    def _change(self, result: tuple[InspectionView, CardHead]) -> pb.InspectionChange:
+        view, head = result
+        return pb.InspectionChange(inspection=self._view(view), card_head=convert.card_head(head))
+
+    def RequestInspection(self, request: pb.RequestInspectionRequest, context: grpc.ServicerContext) -> Any:
+        violations = Violations()
+        ask = domain.InspectionRequest(
+            uscc=request.uscc,
+            kind=ic.kind_name(request.kind),
+            item_codes=tuple(request.item_codes),
+            legal_basis=request.legal_basis,
+            reason=request.reason,
+            window_start=parse_date(violations, "window_start", request.window_start),
+            window_end=parse_date(violations, "window_end", request.window_end),
+            inspector_ids=tuple(request.inspector_ids),
+        )
+
+        def work(session: Session) -> pb.RequestInspectionResponse:
+            view, head, overlaps = domain.request_inspection(
+                session, self.rules, ask, violations, actor=self.call.principal, now=self.clock.now()
+            )
+            return pb.RequestInspectionResponse(
+                inspection=self._view(view),
+                card_head=convert.card_head(head),
+                overlaps=[
+                    pb.OverlapNotice(
+                        inspection_id=o.inspection_id,
+                        department_code=o.department_code,
+                        window_start=convert.date_text(o.window_start),
+                        window_end=convert.date_text(o.window_end),
+                    )
+                    for o in overlaps
+                ],
+                joint_check_suggested=bool(overlaps),
+            )
+
+        return self.write(request, pb.RequestInspectionResponse, work)
+
+    def DecideInspection(self, request: pb.DecideInspectionRequest, context: grpc.ServicerContext) -> Any:
+        decision = ic.enum_name(pb.Decision, "DECISION_", request.decision)
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.decide_inspection(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    decision,
+                    request.comment,
+                    Violations(),
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def CancelInspection(self, request: pb.CancelInspectionRequest, context: grpc.ServicerContext) -> Any:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.cancel_inspection(
+                    s,
+                    request.inspection_id,
+                    request.reason,
+                    Violations(),
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def VerifyInspectionCode(
+        self, request: pb.VerifyInspectionCodeRequest, context: grpc.ServicerContext
+    ) -> Any:
+        def work(session: Session) -> pb.InspectionCodeVerification:
+            result = domain.verify_code(
+                session, self.rules, request.inspection_code, viewer=self.call.principal, now=self.clock.now()
+            )
+            return pb.InspectionCodeVerification(
+                valid=result.valid,
+                reason=result.reason,
+                inspection=ic.inspection(
+                    result.view, show_code=False, mask_names=self.call.principal.role is Role.PUBLIC
+                ),
+            )
+
+        return self.read(work)
+
+    def CheckIn(self, request: pb.CheckInRequest, context: grpc.ServicerContext) -> Any:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.check_in(
+                    s,
+                    self.rules,
+                    request.inspection_code,
+                    list(request.inspector_ids),
+                    Violations(),
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def RecordResult(self, request: pb.RecordResultRequest, context: grpc.ServicerContext) -> Any:
+        violations = Violations()
+        message = request.result
+        result = domain.Result(
+            outcome=ic.enum_name(pb.Outcome, "OUTCOME_", message.outcome),
+            findings=message.findings,
+            handling=ic.enum_name(pb.Handling, "HANDLING_", message.handling),
+            rectification_deadline=parse_date(
+                violations, "result.rectification_deadline", message.rectification_deadline, required=False
+            ),
+            penalty_fen=message.penalty_fen,
+            penalty_basis=message.penalty_basis,
+        )
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.record_result(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    result,
+                    violations,
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def PublishResult(self, request: pb.PublishResultRequest, context: grpc.ServicerContext) -> Any:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.publish_result(
+                    s, request.inspection_id, actor=self.call.principal, now=self.clock.now()
+                )
+            ),
+        )
+
+    def StartEmergencyInspection(
+        self, request: pb.StartEmergencyInspectionRequest, context: grpc.ServicerContext
+    ) -> Any:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.start_emergency(
+                    s,
+                    self.rules,
+                    uscc=request.uscc,
+                    item_codes=list(request.item_codes),
+                    legal_basis=request.legal_basis,
+                    reason=request.reason,
+                    inspector_ids=list(request.inspector_ids),
+                    violations=Violations(),
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def FileEmergencyInspection(
+        self, request: pb.FileEmergencyInspectionRequest, context: grpc.ServicerContext
+    ) -> Any:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.file_emergency(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    request.report,
+                    Violations(),
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def AcknowledgeFiling(self, request: pb.AcknowledgeFilingRequest, context: grpc.ServicerContext) -> Any:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.acknowledge_filing(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    request.comment,
+                    Violations(),
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def RateInspection(self, request: pb.RateInspectionRequest, context: grpc.ServicerContext) -> Any:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                domain.rate_inspection(
+                    s,
+                    request.inspection_id,
+                    request.score,
+                    request.comment,
+                    Violations(),
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def FileComplaint(self, request: pb.FileComplaintRequest, context: grpc.ServicerContext) -> Any:
+        def work(session: Session) -> pb.FileComplaintResponse:
+            complaint_id, head = domain.file_complaint(
+                session,
+                request.inspection_id,
+                request.text,
+                Violations(),
+                actor=self.call.principal,
+                now=self.clock.now(),
+            )
+            return pb.FileComplaintResponse(complaint_id=complaint_id, card_head=convert.card_head(head))
+
+        return self.write(request, pb.FileComplaintResponse, work)
+
+    def GetInspection(self, request: pb.GetInspectionRequest, context: grpc.ServicerContext) -> Any:
+        return self.read(
+            lambda s: self._view(domain.get_inspection(s, request.id, viewer=self.call.principal))
+        )
+
+    def ListInspections(self, request: pb.ListInspectionsRequest, context: grpc.ServicerContext) -> Any:
+        violations = Violations()
+        query = domain.InspectionQuery(
+            uscc=request.uscc,
+            department_code=request.department_code,
+            state=ic.state_name(request.state),
+            kind=ic.kind_name(request.kind),
+            window_from=parse_date(violations, "window_from", request.window_from, required=False),
+            window_to=parse_date(violations, "window_to", request.window_to, required=False),
+            awaiting_my_decision=request.awaiting_my_decision,
+        )
+        violations.raise_if_any()
+
+        def work(session: Session) -> pb.ListInspectionsResponse:
+            views, token = domain.list_inspections(
+                session, query, viewer=self.call.principal, size=request.page_size, token=request.page_token
+            )
+            return pb.ListInspectionsResponse(
+                inspections=[self._view(v) for v in views], next_page_token=token
+            )
+
+        return self.read(work)
+
+
+class PublicServicer(ServicerBase, public_grpc.PublicServiceServicer):
+    def ListPublishedResults(
+        self, request: public_pb.ListPublishedResultsRequest, context: grpc.ServicerContext
+    ) -> Any:
+        def work(session: Session) -> public_pb.ListPublishedResultsResponse:
+            views, token = domain.list_published(
+                session,
+                uscc=request.uscc,
+                department_code=request.department_code,
+                size=request.page_size,
+                token=request.page_token,
+            )
+            return public_pb.ListPublishedResultsResponse(
+                results=[ic.published(v) for v in views], next_page_token=token
+            )
+
+        return self.read(work)
