@@ -34,7 +34,8 @@ def _enterprise_fields(message: pb.Enterprise) -> EnterpriseFields:
         above_designated_size=message.above_designated_size,
         industry=message.industry,
         district=message.district,
-        credit_class=convert.credit_from_proto(message.credit_class) or "B",
+        # Unspecified means the default class; an unknown value is refused by validation.
+        credit_class=convert.credit_from_proto(message.credit_class) if message.credit_class else "B",
         white_listed=message.white_listed,
     )
 
@@ -59,10 +60,13 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         return self.read(lambda s: convert.enterprise(registry.get_enterprise(s, request.uscc)))
 
     def ListEnterprises(self, request: pb.ListEnterprisesRequest, context: grpc.ServicerContext) -> Any:
+        credit_class = convert.credit_from_proto(request.credit_class)
+        if request.credit_class and not credit_class:
+            raise InvalidArgument([FieldViolation("credit_class", "must be A, B, C, D or unspecified")])
         query = EnterpriseQuery(
             district=request.district,
             industry=request.industry,
-            credit_class=convert.credit_from_proto(request.credit_class),
+            credit_class=credit_class,
         )
 
         def work(session: Session) -> pb.ListEnterprisesResponse:
@@ -85,8 +89,6 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
                 changes[path] = getattr(message, path)
             else:
                 changes[path] = None  # refused by the domain with the list of allowed paths
-        if not message.uscc:
-            raise InvalidArgument([FieldViolation("enterprise.uscc", "is required")])
 
         def work(session: Session) -> pb.UpdateEnterpriseResponse:
             enterprise, head = registry.update_enterprise(

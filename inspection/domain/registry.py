@@ -145,6 +145,8 @@ def update_enterprise(
 ) -> tuple[Enterprise, CardHead]:
     """Applies the named field changes and writes them on the card with old and new values."""
     violations = Violations()
+    if not uscc:
+        violations.add("enterprise.uscc", "is required")
     if not changes:
         violations.add("update_mask", "names no field to change")
     for path in changes:
