@@ -87,6 +87,10 @@ class Violations:
     def add(self, field_path: str, description: str) -> None:
         self.items.append(FieldViolation(field_path, description))
 
+    def has(self, field_path: str) -> bool:
+        """Whether ``field_path`` already has a violation (so a follow-on problem is not reported twice)."""
+        return any(v.field == field_path for v in self.items)
+
     def raise_if_any(self) -> None:
         if self.items:
             raise InvalidArgument(self.items)

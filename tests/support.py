@@ -136,3 +136,15 @@ def register(
         reg.CreateEnterpriseRequest(enterprise=enterprise), metadata=metadata
     )
     return response
+
+
+def violation_list(error: grpc.RpcError) -> list[tuple[str, str]]:
+    """Every field violation in order, duplicates included."""
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    assert status is not None, "no rich status on the error"
+    for detail in status.details:
+        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            return [(v.field, v.description) for v in bad.field_violations]
+    raise AssertionError("no BadRequest detail")

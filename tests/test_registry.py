@@ -37,6 +37,7 @@ from tests.support import (
     make_uscc,
     register,
     stored_head,
+    violation_list,
 )
 
 Registry = registry_service_pb2_grpc.RegistryServiceStub
@@ -408,7 +409,11 @@ def test_inspectors(registry: Registry, admin: Metadata, department: str, db: Da
         INVALID,
         "INVALID_ARGUMENT",
     )
-    assert set(field_violations(error)) == {"inspector.id", "inspector.name", "inspector.certificate_expiry"}
+    assert [field for field, _ in violation_list(error)] == [
+        "inspector.certificate_expiry",
+        "inspector.id",
+        "inspector.name",
+    ]
     error = expect_error(
         lambda: _inspector(registry, admin, id="INS-A3", certificate_expiry=""),
         INVALID,

@@ -419,8 +419,9 @@ def _check_inspector(violations: Violations, inspector: Inspector, prefix: str) 
     _code(violations, f"{prefix}department_code", inspector.department_code)
     _text(violations, f"{prefix}name", inspector.name)
     _text(violations, f"{prefix}certificate_number", inspector.certificate_number, required=False)
-    if inspector.certificate_number and inspector.certificate_expiry is None:
-        violations.add(f"{prefix}certificate_expiry", "is required with a certificate number")
+    expiry = f"{prefix}certificate_expiry"
+    if inspector.certificate_number and inspector.certificate_expiry is None and not violations.has(expiry):
+        violations.add(expiry, "is required with a certificate number")
 
 
 def create_inspector(session: Session, inspector: Inspector, violations: Violations) -> Inspector:
