@@ -146,9 +146,9 @@ def load_views(session: Session, inspections: Sequence[Inspection]) -> list[Insp
             select(Enterprise.uscc, Enterprise.name).where(
                 col(Enterprise.uscc).in_({i.uscc for i in inspections})
             )
-        ).tuples()
+        ).all()
     )
-    departments = dict(session.execute(select(Department.code, Department.name)).tuples())
+    departments = dict(session.execute(select(Department.code, Department.name)).all())
     participants: dict[str, dict[str, ParticipantView]] = defaultdict(dict)
     for row in session.execute(
         select(InspectionParticipant)
@@ -163,14 +163,14 @@ def load_views(session: Session, inspections: Sequence[Inspection]) -> list[Insp
         .join(ChecklistItem, col(ChecklistItem.code) == col(InspectionItem.item_code))
         .where(col(InspectionItem.inspection_id).in_(ids))
         .order_by(col(InspectionItem.item_code))
-    ).tuples():
+    ):
         participants[link.inspection_id][link.department_code].items.append(item)
     for assigned, person in session.execute(
         select(InspectionInspector, Inspector)
         .join(Inspector, col(Inspector.id) == col(InspectionInspector.inspector_id))
         .where(col(InspectionInspector.inspection_id).in_(ids))
         .order_by(col(InspectionInspector.inspector_id))
-    ).tuples():
+    ):
         participants[assigned.inspection_id][assigned.department_code].inspectors.append(
             (person, assigned.present)
         )
@@ -273,7 +273,8 @@ def _check_inspectors(
     if len(inspector_ids) < rules.min_inspectors:
         raise FailedPrecondition(
             "TOO_FEW_INSPECTORS",
-            f"an inspection needs at least {rules.min_inspectors} certified inspectors, {len(inspector_ids)} named",
+            f"an inspection needs at least {rules.min_inspectors} certified inspectors, "
+            f"{len(inspector_ids)} named",
             {"minimum": str(rules.min_inspectors)},
         )
     people = []
@@ -768,7 +769,8 @@ def check_in(
     if not inspection.window_start <= today <= inspection.window_end:
         raise FailedPrecondition(
             "OUTSIDE_WINDOW",
-            f"today ({today}) is outside the approved window {inspection.window_start}–{inspection.window_end}",
+            f"today ({today}) is outside the approved window "
+            f"{inspection.window_start}–{inspection.window_end}",
         )
     if rules.calendar.is_quiet_day(today):
         raise FailedPrecondition("QUIET_PERIOD", f"{today} is a quiet day (宁静日): no routine visits")
