@@ -10,22 +10,22 @@ from inspection.v1 import public_service_pb2 as public_pb
 
 
 def kind_name(value: int) -> str:
-    return "" if value == 0 else pb.InspectionKind.Name(value).removeprefix("INSPECTION_KIND_")  # type: ignore[arg-type]
+    return "" if value == 0 else pb.InspectionKind.Name(value).removeprefix("INSPECTION_KIND_")
 
 
 def state_name(value: int) -> str:
-    return "" if value == 0 else pb.InspectionState.Name(value).removeprefix("INSPECTION_STATE_")  # type: ignore[arg-type]
+    return "" if value == 0 else pb.InspectionState.Name(value).removeprefix("INSPECTION_STATE_")
 
 
 def enum_name(enum: object, prefix: str, value: int) -> str:
-    return "" if value == 0 else enum.Name(value).removeprefix(prefix)  # type: ignore[attr-defined, no-any-return]
+    return "" if value == 0 else enum.Name(value).removeprefix(prefix)  # type: ignore[attr-defined]
 
 
 def _decision(row: InspectionDecision) -> pb.OfficeDecision:
     return pb.OfficeDecision(
         office=row.office,
         principal=row.principal,
-        decision=pb.Decision.Value("DECISION_" + row.decision),
+        decision="DECISION_" + row.decision,
         comment=row.comment,
         due_time=timestamp(row.due_at),
         decide_time=timestamp(row.decided_at),
@@ -37,9 +37,9 @@ def result(row: Inspection) -> pb.InspectionResult | None:
     if row.completed_at is None:
         return None
     return pb.InspectionResult(
-        outcome=pb.Outcome.Value("OUTCOME_" + row.outcome),
+        outcome="OUTCOME_" + row.outcome,
         findings=row.findings,
-        handling=pb.Handling.Value("HANDLING_" + row.handling),
+        handling="HANDLING_" + row.handling,
         rectification_deadline=date_text(row.rectification_deadline),
         penalty_fen=row.penalty_fen,
         penalty_basis=row.penalty_basis,
@@ -54,9 +54,9 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
         uscc=row.uscc,
         enterprise_name=view.enterprise_name,
         lead_department=row.lead_department,
-        kind=pb.InspectionKind.Value("INSPECTION_KIND_" + row.kind),
-        origin=pb.InspectionOrigin.Value("INSPECTION_ORIGIN_" + row.origin),
-        state=pb.InspectionState.Value("INSPECTION_STATE_" + row.state),
+        kind="INSPECTION_KIND_" + row.kind,
+        origin="INSPECTION_ORIGIN_" + row.origin,
+        state="INSPECTION_STATE_" + row.state,
         window_start=date_text(row.window_start),
         window_end=date_text(row.window_end),
         legal_basis=row.legal_basis,
@@ -114,7 +114,7 @@ def published(view: InspectionView) -> public_pb.PublishedResult:
         uscc=row.uscc,
         enterprise_name=view.enterprise_name,
         department_codes=[p.department_code for p in view.participants],
-        kind=pb.InspectionKind.Value("INSPECTION_KIND_" + row.kind),
+        kind="INSPECTION_KIND_" + row.kind,
         items=[i.name for p in view.participants for i in p.items],
         visit_date=date_text(row.visit_date),
         result=result(row),

@@ -40,7 +40,7 @@ from inspection.storage.inspection_models import (
     InspectionParticipant,
     InspectionRating,
 )
-from inspection.storage.models import ChecklistItem, Department, Enterprise, Inspector, Recusal
+from inspection.storage.models import Card, ChecklistItem, Department, Enterprise, Inspector, Recusal
 
 MAX_TEXT = 2000
 
@@ -143,12 +143,12 @@ def load_views(session: Session, inspections: Sequence[Inspection]) -> list[Insp
     ids = [i.id for i in inspections]
     names = dict(
         session.execute(
-            select(Enterprise.uscc, Enterprise.name).where(
+            select(col(Enterprise.uscc), col(Enterprise.name)).where(
                 col(Enterprise.uscc).in_({i.uscc for i in inspections})
             )
         ).all()
     )
-    departments = dict(session.execute(select(Department.code, Department.name)).all())
+    departments = dict(session.execute(select(col(Department.code), col(Department.name))).all())
     participants: dict[str, dict[str, ParticipantView]] = defaultdict(dict)
     for row in session.execute(
         select(InspectionParticipant)
@@ -297,8 +297,8 @@ def _check_inspectors(
         people.append(person)
     recused = (
         session.execute(
-            select(Recusal.inspector_id).where(
-                Recusal.uscc == uscc, col(Recusal.inspector_id).in_(inspector_ids)
+            select(col(Recusal.inspector_id)).where(
+                col(Recusal.uscc) == uscc, col(Recusal.inspector_id).in_(inspector_ids)
             )
         )
         .scalars()
@@ -322,14 +322,16 @@ def _code_digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()[:16]
 
 
-def _locked(session: Session, inspection_id: str) -> tuple[Inspection, cards.Card]:
+def _locked(session: Session, inspection_id: str) -> tuple[Inspection, Card]:
     """The inspection, re-read after taking its enterprise's card lock, and the locked card."""
     found = session.get(Inspection, inspection_id)
     if found is None:
         raise NotFound("inspection", inspection_id)
     card = cards.lock_card(session, found.uscc)
     fresh = session.execute(
-        select(Inspection).where(Inspection.id == inspection_id).execution_options(populate_existing=True)
+        select(Inspection)
+        .where(col(Inspection.id) == inspection_id)
+        .execution_options(populate_existing=True)
     ).scalar_one()
     return fresh, card
 
@@ -348,7 +350,7 @@ def _require_state(inspection: Inspection, allowed: Sequence[State], reason: str
 
 def _append(
     session: Session,
-    card: cards.Card,
+    card: Card,
     inspection: Inspection,
     kind: EntryKind,
     actor: Principal,
@@ -449,9 +451,9 @@ def request_inspection(
         for other in session.execute(
             select(Inspection)
             .where(
-                Inspection.uscc == request.uscc,
+                col(Inspection.uscc) == request.uscc,
                 col(Inspection.state).in_(PENDING_OR_APPROVED),
-                Inspection.lead_department != department,
+                col(Inspection.lead_department) != department,
                 col(Inspection.window_start) <= request.window_end,
                 col(Inspection.window_end) >= request.window_start,
             )
@@ -547,9 +549,9 @@ def _check_routine(
         select(func.count())
         .select_from(Inspection)
         .where(
-            Inspection.uscc == enterprise.uscc,
-            Inspection.lead_department == department,
-            Inspection.kind == Kind.ROUTINE,
+            col(Inspection.uscc) == enterprise.uscc,
+            col(Inspection.lead_department) == department,
+            col(Inspection.kind) == Kind.ROUTINE,
             col(Inspection.state).not_in(NOT_COUNTED),
             col(Inspection.window_start) >= dt.date(year, 1, 1),
             col(Inspection.window_start) < dt.date(year + 1, 1, 1),
@@ -591,7 +593,9 @@ def _record_office_decision(
     existing = list(
         session.execute(
             select(InspectionDecision)
-            .where(InspectionDecision.inspection_id == inspection.id, InspectionDecision.stage == stage)
+            .where(
+                col(InspectionDecision.inspection_id) == inspection.id, col(InspectionDecision.stage) == stage
+            )
             .execution_options(populate_existing=True)
         ).scalars()
     )
@@ -707,11 +711,9 @@ def cancel_inspection(
 
 
 def _by_code(session: Session, code: str) -> Inspection:
-    found = (
-        session.execute(select(Inspection).where(Inspection.code == code)).scalar_one_or_none()
-        if code
-        else None
-    )
+    found: Inspection | None = None
+    if code:
+        found = session.execute(select(Inspection).where(col(Inspection.code) == code)).scalars().one_or_none()
     if found is None:
         raise NotFound("inspection code", code[:4] + "…" if code else "")
     return found
@@ -779,7 +781,7 @@ def check_in(
     approved = {
         a.inspector_id: a
         for a in session.execute(
-            select(InspectionInspector).where(InspectionInspector.inspection_id == inspection.id)
+            select(InspectionInspector).where(col(InspectionInspector.inspection_id) == inspection.id)
         ).scalars()
     }
     for inspector_id in inspector_ids:
@@ -1136,7 +1138,7 @@ def acknowledge_filing(
 # --- the enterprise's voice -------------------------------------------------------------------
 
 
-def _own_inspection(session: Session, inspection_id: str, actor: Principal) -> tuple[Inspection, cards.Card]:
+def _own_inspection(session: Session, inspection_id: str, actor: Principal) -> tuple[Inspection, Card]:
     inspection, card = _locked(session, inspection_id)
     if actor.role is not Role.ENTERPRISE or actor.org != inspection.uscc:
         raise PermissionDenied("only the inspected enterprise may do this", reason="OUT_OF_SCOPE")
@@ -1262,29 +1264,29 @@ def list_inspections(
     after = decode_token(token, filters)
     statement = select(Inspection)
     if viewer.role is Role.ENTERPRISE:
-        statement = statement.where(Inspection.uscc == viewer.org)
+        statement = statement.where(col(Inspection.uscc) == viewer.org)
     elif viewer.role is Role.DEPARTMENT:
         statement = statement.where(
             col(Inspection.id).in_(
-                select(InspectionParticipant.inspection_id).where(
-                    InspectionParticipant.department_code == viewer.org
+                select(col(InspectionParticipant.inspection_id)).where(
+                    col(InspectionParticipant.department_code) == viewer.org
                 )
             )
         )
     if query.uscc:
-        statement = statement.where(Inspection.uscc == query.uscc)
+        statement = statement.where(col(Inspection.uscc) == query.uscc)
     if query.department_code:
         statement = statement.where(
             col(Inspection.id).in_(
-                select(InspectionParticipant.inspection_id).where(
-                    InspectionParticipant.department_code == query.department_code
+                select(col(InspectionParticipant.inspection_id)).where(
+                    col(InspectionParticipant.department_code) == query.department_code
                 )
             )
         )
     if query.state:
-        statement = statement.where(Inspection.state == query.state)
+        statement = statement.where(col(Inspection.state) == query.state)
     if query.kind:
-        statement = statement.where(Inspection.kind == query.kind)
+        statement = statement.where(col(Inspection.kind) == query.kind)
     if query.window_from:
         statement = statement.where(col(Inspection.window_end) >= query.window_from)
     if query.window_to:
@@ -1292,13 +1294,15 @@ def list_inspections(
     if query.awaiting_my_decision:
         if viewer.role not in OFFICES:
             raise PermissionDenied("only an office has decisions waiting", reason="ROLE_NOT_ALLOWED")
-        mine = select(InspectionDecision.inspection_id).where(InspectionDecision.office == viewer.role.value)
+        mine = select(col(InspectionDecision.inspection_id)).where(
+            col(InspectionDecision.office) == viewer.role.value
+        )
         statement = statement.where(
             or_(
                 (col(Inspection.state) == State.REQUESTED)
-                & col(Inspection.id).not_in(mine.where(InspectionDecision.stage == APPROVAL)),
+                & col(Inspection.id).not_in(mine.where(col(InspectionDecision.stage) == APPROVAL)),
                 (col(Inspection.state) == State.FILED_PENDING)
-                & col(Inspection.id).not_in(mine.where(InspectionDecision.stage == FILING)),
+                & col(Inspection.id).not_in(mine.where(col(InspectionDecision.stage) == FILING)),
             )
         )
     if after is not None:
@@ -1318,14 +1322,14 @@ def list_published(
     limit = page_size(size, default=50)
     filters = {"uscc": uscc, "department_code": department_code}
     after = decode_token(token, filters)
-    statement = select(Inspection).where(Inspection.state == State.PUBLISHED)
+    statement = select(Inspection).where(col(Inspection.state) == State.PUBLISHED)
     if uscc:
-        statement = statement.where(Inspection.uscc == uscc)
+        statement = statement.where(col(Inspection.uscc) == uscc)
     if department_code:
         statement = statement.where(
             col(Inspection.id).in_(
-                select(InspectionParticipant.inspection_id).where(
-                    InspectionParticipant.department_code == department_code
+                select(col(InspectionParticipant.inspection_id)).where(
+                    col(InspectionParticipant.department_code) == department_code
                 )
             )
         )
