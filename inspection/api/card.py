@@ -18,6 +18,7 @@ from inspection.v1 import card_service_pb2 as pb
 from inspection.v1 import card_service_pb2_grpc as pb_grpc
 
 WATCH_BATCH = 500
+KNOWN_KINDS = frozenset(pb.CardEntryKind.values()) - {pb.CARD_ENTRY_KIND_UNSPECIFIED}
 
 
 def _require_uscc(uscc: str) -> None:
@@ -49,8 +50,10 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
 
     def ListCardEntries(self, request: pb.ListCardEntriesRequest, context: grpc.ServicerContext) -> Any:
         _require_uscc(request.uscc)
-        if any(kind == pb.CARD_ENTRY_KIND_UNSPECIFIED for kind in request.kinds):
-            raise InvalidArgument([FieldViolation("kinds", "must not contain CARD_ENTRY_KIND_UNSPECIFIED")])
+        if any(kind not in KNOWN_KINDS for kind in request.kinds):
+            raise InvalidArgument(
+                [FieldViolation("kinds", "must name known kinds, not CARD_ENTRY_KIND_UNSPECIFIED")]
+            )
         where = cards.EntryFilter(
             kinds=tuple(convert.entry_kind_name(k) for k in request.kinds),
             department_code=request.department_code,
