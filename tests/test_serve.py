@@ -1,0 +1,111 @@
+"""``inspection serve`` as an operator runs it: migrates, serves health and calls, logs one JSON
+line per call, refuses the development key, and stops gracefully on SIGTERM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from inspection.auth import Role
+from inspection.v1 import registry_service_pb2 as reg
+from inspection.v1 import registry_service_pb2_grpc as reg_grpc
+from tests.support import TEST_SIGNING_KEY, auth
+
+INSPECTION = Path(sys.executable).with_name("inspection")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTION_")}
+    env.update(
+        INSPECTION_DATABASE_URL=f"sqlite:///{tmp_path}/serve.db",
+        INSPECTION_LOG_LEVEL="INFO",
+        **extra,
+    )
+    return env
+
+
+def test_serve_refuses_the_development_key(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(INSPECTION), "serve"],
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "development key is refused" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.timeout(90)
+def test_serve_migrates_logs_each_call_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    env = _env(tmp_path, INSPECTION_LISTEN=f"127.0.0.1:{port}", INSPECTION_SIGNING_KEY=TEST_SIGNING_KEY)
+    process = subprocess.Popen(
+        [str(INSPECTION), "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    status = health.Check(health_pb2.HealthCheckRequest(), timeout=1).status
+                    if status == health_pb2.HealthCheckResponse.SERVING:
+                        break
+                except grpc.RpcError:
+                    pass
+                assert time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.2)
+            registry = reg_grpc.RegistryServiceStub(channel)
+            admin = auth(Role.ADMIN, sub="ops-1", now=dt.datetime.now(dt.UTC))
+            registry.CreateDepartment(
+                reg.CreateDepartmentRequest(
+                    request_id="dept-1", department=reg.Department(code="SCJG", name="市场监管局")
+                ),
+                metadata=admin,
+            )
+            with pytest.raises(grpc.RpcError):
+                registry.GetDepartment(reg.GetDepartmentRequest(code="NONE"), metadata=admin)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    calls = [line for line in lines if line.get("event") == "call"]
+    created = next(c for c in calls if c["method"].endswith("/CreateDepartment"))
+    assert created["code"] == "OK" and created["principal"] == "ops-1" and created["role"] == "admin"
+    assert created["request_id"] == "dept-1" and created["latency_ms"] >= 0
+    missing = next(c for c in calls if c["method"].endswith("/GetDepartment"))
+    assert missing["code"] == "NOT_FOUND" and missing["reason"] == "NOT_FOUND"
+    assert [line["event"] for line in lines if line["event"] in ("serving", "stopping", "stopped")] == [
+        "serving",
+        "stopping",
+        "stopped",
+    ]
