@@ -9,8 +9,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PROTOS := $(wildcard proto/inspection/v1/*.proto)
 
-export INSPECTION_DATABASE_URL ?= sqlite:///var/inspection.db
-export INSPECTION_SIGNING_KEY_FILE ?= var/signing.key
+# The demo district's settings; only the targets that serve it see them, never the tests.
+DEMO_ENV := INSPECTION_DATABASE_URL=$${INSPECTION_DATABASE_URL:-sqlite:///var/inspection.db} \
+	INSPECTION_SIGNING_KEY_FILE=$${INSPECTION_SIGNING_KEY_FILE:-var/signing.key}
 
 .PHONY: help venv proto proto-check lint format test run demo migrate bench clean
 
@@ -51,13 +52,13 @@ var/signing.key: | $(STAMP)
 	umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
 migrate: $(STAMP) var/signing.key ## create or upgrade the database schema
-	$(VENV)/bin/inspection migrate
+	$(DEMO_ENV) $(VENV)/bin/inspection migrate
 
 demo: migrate ## load the demo district if the database is empty, and write demo tokens
-	$(VENV)/bin/inspection demo load --tokens-file var/demo-tokens.env
+	$(DEMO_ENV) $(VENV)/bin/inspection demo load --tokens-file var/demo-tokens.env
 
 run: demo ## set everything up and serve the demo district on 127.0.0.1:50051
-	$(VENV)/bin/inspection serve
+	$(DEMO_ENV) $(VENV)/bin/inspection serve
 
 bench: $(STAMP) ## measure the service against a bare gRPC baseline (figures under var/bench/)
 	$(PY) -m bench

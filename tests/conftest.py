@@ -25,6 +25,9 @@ from inspection.v1 import card_service_pb2_grpc, registry_service_pb2_grpc
 from tests.support import TEST_SIGNING_KEY, auth
 
 POSTGRES_URL = os.environ.get("INSPECTION_TEST_POSTGRES_URL", "")
+# Tests configure their servers explicitly; a developer's own INSPECTION_* settings must not leak in.
+for _name in [n for n in os.environ if n.startswith("INSPECTION_") and not n.startswith("INSPECTION_TEST_")]:
+    del os.environ[_name]
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 #: A Monday outside the quiet period, mid-morning in the district.
 START = dt.datetime(2026, 3, 16, 9, 30, tzinfo=SHANGHAI)
