@@ -945,3 +945,87 @@ def test_two_departments_booking_the_same_day(
     assert losses[0].code() == FP and error_info(losses[0]).reason == "DAILY_VISIT_LIMIT"
     assert kinds(cards, uscc).count("INSPECTION_CHECKED_IN") == 1
     assert cards.VerifyCard(card_pb.VerifyCardRequest(uscc=uscc), metadata=LEGAL).valid
+
+
+def test_unpublished_items_and_code_validity_over_time(
+    registry: Any, cards: Any, inspections: Any, admin: Any, scjg: Department, clock: SettableClock
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    registry.CreateChecklistItem(
+        reg.CreateChecklistItemRequest(
+            item=reg.ChecklistItem(
+                code="SCJG-DRAFT",
+                department_code="SCJG",
+                name="草案事项",
+                legal_basis="待定",
+                published=False,
+            )
+        ),
+        metadata=admin,
+    )
+    before = head(cards, uscc)
+    draft = request_for(scjg, uscc, items=["SCJG-DRAFT"])
+    assert rejected(lambda: inspections.RequestInspection(draft, metadata=scjg.md)) == (
+        FP,
+        "ITEM_NOT_PUBLISHED",
+    )
+    assert head(cards, uscc) == before
+
+    approved = _approved(inspections, scjg, uscc)
+
+    def verify() -> tuple[bool, str]:
+        seen = inspections.VerifyInspectionCode(
+            pb.VerifyInspectionCodeRequest(inspection_code=approved.inspection_code)
+        )
+        return seen.valid, seen.reason
+
+    assert verify() == (False, "WINDOW_NOT_OPEN")
+    clock.set(local(2026, 3, 27))
+    assert verify() == (True, "")
+    clock.set(local(2026, 3, 28))
+    assert verify() == (False, "WINDOW_ENDED")
+    assert rejected(lambda: inspections.VerifyInspectionCode(pb.VerifyInspectionCodeRequest())) == (
+        grpc.StatusCode.NOT_FOUND,
+        "NOT_FOUND",
+    )
+
+
+def test_filing_and_publication_happen_once(
+    registry: Any, cards: Any, inspections: Any, admin: Any, scjg: Department, clock: SettableClock
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    started = inspections.StartEmergencyInspection(
+        pb.StartEmergencyInspectionRequest(
+            uscc=uscc,
+            item_codes=scjg.items[:1],
+            legal_basis="《消防法》",
+            reason="火灾隐患危及人身安全",
+            inspector_ids=scjg.inspectors[:2],
+        ),
+        metadata=scjg.md,
+    ).inspection
+    file = lambda: inspections.FileEmergencyInspection(  # noqa: E731
+        pb.FileEmergencyInspectionRequest(inspection_id=started.id, report="已处置"), metadata=scjg.md
+    )
+    assert not file().inspection.filed_late
+    before = head(cards, uscc)
+    assert rejected(file) == (FP, "ALREADY_FILED")
+    publish = lambda: inspections.PublishResult(  # noqa: E731
+        pb.PublishResultRequest(inspection_id=started.id), metadata=scjg.md
+    )
+    assert rejected(publish) == (FP, "NOT_COMPLETED")  # no result yet, and not acknowledged
+    assert head(cards, uscc) == before
+    inspections.RecordResult(
+        pb.RecordResultRequest(
+            inspection_id=started.id,
+            result=pb.InspectionResult(outcome=pb.OUTCOME_NO_ISSUES, handling=pb.HANDLING_NONE),
+        ),
+        metadata=scjg.md,
+    )
+    assert rejected(publish) == (FP, "NOT_COMPLETED")  # both offices have not acknowledged yet
+    for md in (LEGAL, SUPERVISION):
+        inspections.AcknowledgeFiling(pb.AcknowledgeFilingRequest(inspection_id=started.id), metadata=md)
+    assert publish().inspection.state == pb.INSPECTION_STATE_PUBLISHED
+    after = head(cards, uscc)
+    assert rejected(publish) == (FP, "NOT_COMPLETED")
+    assert head(cards, uscc) == after
