@@ -53,7 +53,10 @@ class ServiceError(Exception):
                 "Is `inspection serve` running there? Set ONECARD_TARGET or --target to its address."
             )
         reason = f", reason {self.reason}" if self.reason and self.reason != self.code.name else ""
-        text = f"{self.message} ({self.code.name}{reason})"
+        head = self.message
+        if self.violations and all(f"{v.field}: {v.description}" in head for v in self.violations):
+            head = head.split(":", 1)[0]  # the message only repeats the fields listed below
+        text = f"{head} ({self.code.name}{reason})"
         if self.violations:
             fields = "; ".join(f"{v.field}: {v.description}" for v in self.violations)
             text += f". Bad field{'s' if len(self.violations) > 1 else ''}: {fields}"

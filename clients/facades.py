@@ -12,7 +12,7 @@ import base64
 import datetime as dt
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -156,6 +156,8 @@ def _import_csv(
     total = sum(c.rows for c in chunks)
     summary = ImportSummary()
     done = 0
+    if progress is not None:
+        progress(0, total)
     for number, chunk in enumerate(chunks, start=1):
         request = request_type(csv=chunk.data)
         if request_id_prefix:
@@ -279,7 +281,7 @@ class CardReader(_Facade):
             self._cards.VerifyCard, card_pb.VerifyCardRequest(uscc=uscc), card_pb.VerifyCardResponse
         )
 
-    def watch_card(self, uscc: str, *, after_seq: int = 0) -> Iterator[card_pb.CardEntry]:
+    def watch_card(self, uscc: str, *, after_seq: int = 0) -> Generator[card_pb.CardEntry, None, None]:
         """Entries after ``after_seq``, then each new one as it is written, until the caller stops.
 
         A stream broken by a transient failure is resumed after the last entry received, a
@@ -331,6 +333,17 @@ class InspectionReader(_Facade):
             awaiting_my_decision=awaiting_my_decision,
         )
         return paged(self.connection, self._inspections.ListInspections, request, "inspections", limit=limit)
+
+
+class CodeVerifier(_Facade):
+    """Verifying an inspection code (检查码) on the doorstep: the enterprise, the offices, and
+    anyone without a token (who sees the inspectors' names masked)."""
+
+    def verify_code(self, inspection_code: str) -> insp_pb.InspectionCodeVerification:
+        """What the code stands for (who, which items, legal basis, approvals, window) and whether
+        it is valid today."""
+        request = insp_pb.VerifyInspectionCodeRequest(inspection_code=inspection_code)
+        return self._call(self._inspections.VerifyInspectionCode, request, insp_pb.InspectionCodeVerification)
 
 
 class StaffReader(CardReader, InspectionReader, DirectoryReader):
@@ -635,7 +648,7 @@ class DepartmentClient(StaffReader):
         )
 
 
-class OfficeClient(StaffReader):
+class OfficeClient(StaffReader, CodeVerifier):
     """The legal affairs office (法制办) or the supervision bureau (监察局): both must approve an
     inspection, and both acknowledge an emergency filing."""
 
@@ -678,7 +691,7 @@ class SupervisionClient(OfficeClient):
     """The supervision bureau (监察局); alerts and statistics will join it in a later issue."""
 
 
-class EnterpriseClient(CardReader, InspectionReader, DirectoryReader):
+class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryReader):
     """An enterprise's compliance officer: its own card and inspections, verifying a code on the
     doorstep, rating an inspection, complaining."""
 
@@ -704,11 +717,6 @@ class EnterpriseClient(CardReader, InspectionReader, DirectoryReader):
     def my_inspections(self, **filters: Any) -> Iterator[insp_pb.Inspection]:
         return self.inspections(uscc=self.uscc, **filters)
 
-    def verify_code(self, inspection_code: str) -> insp_pb.InspectionCodeVerification:
-        """What the inspection code (检查码) presented at the door stands for, and whether it is valid."""
-        request = insp_pb.VerifyInspectionCodeRequest(inspection_code=inspection_code)
-        return self._call(self._inspections.VerifyInspectionCode, request, insp_pb.InspectionCodeVerification)
-
     def rate(
         self, inspection_id: str, score: int, comment: str = "", *, request_id: str | None = None
     ) -> insp_pb.InspectionChange:
@@ -727,7 +735,7 @@ class ServiceHallClient(DirectoryReader):
     catalogue now, bills and payments arrive with the fee workflow."""
 
 
-class PublicClient(DirectoryReader):
+class PublicClient(CodeVerifier, DirectoryReader):
     """Anyone, without a token: the public feed (一公开) and verifying an inspection code."""
 
     def __init__(self, connection: Connection) -> None:
@@ -739,15 +747,11 @@ class PublicClient(DirectoryReader):
         request = public_pb.ListPublishedResultsRequest(uscc=uscc, department_code=department_code)
         return paged(self.connection, self._public.ListPublishedResults, request, "results", limit=limit)
 
-    def verify_code(self, inspection_code: str) -> insp_pb.InspectionCodeVerification:
-        """The doorstep check without a token: inspectors' names come back masked."""
-        request = insp_pb.VerifyInspectionCodeRequest(inspection_code=inspection_code)
-        return self._call(self._inspections.VerifyInspectionCode, request, insp_pb.InspectionCodeVerification)
-
 
 __all__ = [
     "AdminClient",
     "CardReader",
+    "CodeVerifier",
     "DepartmentClient",
     "DirectoryReader",
     "EnterpriseClient",
