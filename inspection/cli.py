@@ -11,6 +11,7 @@ import typer
 from inspection.auth import Role, issue_token
 from inspection.clock import SystemClock
 from inspection.config import Settings
+from inspection.errors import InvalidArgument
 from inspection.logging import configure_logging
 
 app = typer.Typer(help="The inspection one-card registry (涉企行政检查一卡通) service.", no_args_is_help=True)
@@ -51,9 +52,12 @@ def migrate() -> None:
 def _parse_ttl(text: str) -> dt.timedelta:
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     try:
-        return dt.timedelta(seconds=int(text[:-1]) * units[text[-1]])
+        ttl = dt.timedelta(seconds=int(text[:-1]) * units[text[-1]])
     except (KeyError, ValueError, IndexError) as exc:
         raise typer.BadParameter("use a number and a unit: 30m, 8h, 90d") from exc
+    if ttl <= dt.timedelta(0):
+        raise typer.BadParameter("the lifetime must be positive")
+    return ttl
 
 
 @token_app.command("issue")
@@ -65,14 +69,18 @@ def token_issue(
 ) -> None:
     """Print a signed bearer token."""
     settings = _settings()
-    token = issue_token(
-        settings.signing_key.get_secret_value(),
-        sub=sub,
-        role=role,
-        org=org,
-        ttl=_parse_ttl(ttl),
-        now=SystemClock().now(),
-    )
+    try:
+        token = issue_token(
+            settings.signing_key.get_secret_value(),
+            sub=sub,
+            role=role,
+            org=org,
+            ttl=_parse_ttl(ttl),
+            now=SystemClock().now(),
+        )
+    except InvalidArgument as exc:
+        typer.echo(f"cannot issue this token: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
     typer.echo(token)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,13 +58,19 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Asia/Shanghai)") from exc
         return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
         if self.signing_key_file is not None:
-            key = self.signing_key_file.read_text(encoding="utf-8").strip()
+            try:
+                key = self.signing_key_file.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ValueError(f"cannot read the signing key file {self.signing_key_file}: {exc}") from exc
             self.signing_key = SecretStr(key)
         key = self.signing_key.get_secret_value()
         if not self.development and key == DEVELOPMENT_SIGNING_KEY:
