@@ -9,9 +9,11 @@ from types import ModuleType
 import grpc
 import jwt
 import pytest
+import structlog
 from google.protobuf import message_factory
 from google.protobuf.descriptor import MethodDescriptor
 from google.protobuf.message import Message
+from structlog.testing import LogCapture
 
 from inspection.api.policy import POLICY
 from inspection.auth import ALGORITHM, ISSUER, ORG_ROLES, Role
@@ -370,3 +372,21 @@ def test_enterprise_cannot_list_enterprises(
     error = rpc_error(lambda: registry.ListEnterprises(reg.ListEnterprisesRequest(), metadata=token))
     assert error.code() == grpc.StatusCode.PERMISSION_DENIED  # type: ignore[attr-defined]
     assert error_info(error).reason == "ROLE_NOT_ALLOWED"
+
+
+def test_refused_calls_are_logged_with_who_attempted_them(
+    registry: registry_service_pb2_grpc.RegistryServiceStub, clock: SettableClock
+) -> None:
+    capture = LogCapture()
+    saved = structlog.get_config()
+    structlog.configure(processors=[structlog.contextvars.merge_contextvars, capture])
+    try:
+        token = auth(Role.ENTERPRISE, org=make_uscc(), sub="nosy-officer", now=clock.now())
+        rpc_error(lambda: registry.ListEnterprises(reg.ListEnterprisesRequest(), metadata=token))
+    finally:
+        structlog.configure(**saved)
+    calls = [e for e in capture.entries if e.get("method", "").endswith("/ListEnterprises")]
+    assert len(calls) == 1
+    assert calls[0]["principal"] == "nosy-officer"
+    assert calls[0]["role"] == "enterprise"
+    assert (calls[0]["code"], calls[0]["reason"]) == ("PERMISSION_DENIED", "ROLE_NOT_ALLOWED")

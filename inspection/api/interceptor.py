@@ -65,11 +65,10 @@ class ServiceInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
             )
         return handler
 
-    def _authorize(self, method: str, metadata: dict[str, Any], request: Any) -> Call:
+    def _authorize(self, method: str, principal: Principal, metadata: dict[str, Any], request: Any) -> Call:
         rule = rule_for(method)
         if rule is None:
             raise PermissionDenied(f"{method} has no authorization policy", reason="NO_POLICY")
-        principal = self._principal(metadata)
         if principal.role not in rule.roles:
             if principal is ANONYMOUS:
                 raise Unauthenticated("this method needs a bearer token", reason="TOKEN_MISSING")
@@ -94,10 +93,11 @@ class ServiceInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
     def _begin(self, method: str, request: Any, metadata: dict[str, Any]) -> Call:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(method=method)
-        call = self._authorize(method, metadata, request)
-        structlog.contextvars.bind_contextvars(
-            principal=call.principal.sub or "-", role=call.principal.role.value, request_id=call.request_id
-        )
+        principal = self._principal(metadata)
+        # Bound before the policy check so that refused calls are logged with who attempted them.
+        structlog.contextvars.bind_contextvars(principal=principal.sub or "-", role=principal.role.value)
+        call = self._authorize(method, principal, metadata, request)
+        structlog.contextvars.bind_contextvars(request_id=call.request_id)
         return call
 
     def _unary(self, behavior: Callable[[Any, Any], Any], method: str, metadata: dict[str, Any]) -> Any:
@@ -139,6 +139,7 @@ class ServiceInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
                     _CALL.reset(token)
             except DomainError as error:
                 code = status_code_of(error)
+                structlog.contextvars.bind_contextvars(reason=error.reason)
                 context.abort_with_status(to_status(error))
             except GeneratorExit:
                 code = grpc.StatusCode.CANCELLED
