@@ -114,7 +114,7 @@ def card_entry(row: models.CardEntry) -> card_pb.CardEntry:
     return card_pb.CardEntry(
         uscc=row.uscc,
         seq=row.seq,
-        kind=card_pb.CardEntryKind.Value("CARD_ENTRY_KIND_" + row.kind),
+        kind="CARD_ENTRY_KIND_" + row.kind,
         actor_sub=row.actor_sub,
         actor_role=row.actor_role,
         actor_org=row.actor_org,
@@ -128,4 +128,4 @@ def card_entry(row: models.CardEntry) -> card_pb.CardEntry:
 
 
 def entry_kind_name(value: int) -> str:
-    return card_pb.CardEntryKind.Name(value).removeprefix("CARD_ENTRY_KIND_")  # type: ignore[arg-type]
+    return card_pb.CardEntryKind.Name(value).removeprefix("CARD_ENTRY_KIND_")

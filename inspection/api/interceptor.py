@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 import structlog
@@ -38,7 +38,13 @@ def current_call() -> Call:
     return _CALL.get()
 
 
-class ServiceInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+if TYPE_CHECKING:
+    _Interceptor = grpc.ServerInterceptor[Any, Any]
+else:  # generic only in the type stubs
+    _Interceptor = grpc.ServerInterceptor
+
+
+class ServiceInterceptor(_Interceptor):
     def __init__(self, *, signing_key: str, clock: Clock) -> None:
         self._key = signing_key
         self._clock = clock

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import grpc
@@ -238,7 +239,8 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
             amount_fen=m.amount_fen,
             unit=m.unit,
             collecting_unit=m.collecting_unit,
-            valid_from=valid_from,
+            # A missing date is already a violation, so the placeholder is never stored.
+            valid_from=valid_from or dt.date.min,
             valid_to=parse_date(violations, "item.valid_to", m.valid_to, required=False),
         )
         return self.write(

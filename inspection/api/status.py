@@ -26,7 +26,7 @@ STATUS_OF: dict[type[errors.DomainError], grpc.StatusCode] = {
 def status_code_of(error: errors.DomainError) -> grpc.StatusCode:
     for cls in type(error).__mro__:
         if cls in STATUS_OF:
-            return STATUS_OF[cls]  # type: ignore[index]
+            return STATUS_OF[cls]
     return grpc.StatusCode.INTERNAL
 
 

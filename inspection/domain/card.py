@@ -16,10 +16,10 @@ import json
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import event, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inspection.auth import Principal
 from inspection.errors import NotFound
@@ -46,6 +46,22 @@ class EntryKind(enum.StrEnum):
     FILING_ACKNOWLEDGED = "FILING_ACKNOWLEDGED"
     INSPECTION_RATED = "INSPECTION_RATED"
     COMPLAINT_FILED = "COMPLAINT_FILED"
+
+
+class EntryFields(TypedDict):
+    """The columns of an entry that its hash covers (besides the encoding version)."""
+
+    uscc: str
+    seq: int
+    kind: str
+    actor_sub: str
+    actor_role: str
+    actor_org: str
+    department_code: str | None
+    inspection_id: str | None
+    time: dt.datetime
+    payload_json: str
+    prev_hash: str
 
 
 @dataclass(frozen=True)
@@ -111,10 +127,11 @@ def entry_hash(
 
 def lock_card(session: Session, uscc: str) -> Card:
     """Takes the per-enterprise append lock and returns the card's head row."""
-    card = session.exec(select(Card).where(Card.uscc == uscc).with_for_update()).scalar_one_or_none()  # type: ignore[call-overload]
+    statement = select(Card).where(col(Card.uscc) == uscc).with_for_update()
+    card: Card | None = session.execute(statement).scalar_one_or_none()
     if card is None:
         raise NotFound("enterprise", uscc)
-    return card  # type: ignore[no-any-return]
+    return card
 
 
 def new_card(uscc: str, *, at: dt.datetime) -> Card:
@@ -135,7 +152,7 @@ def append_entry(
     """Appends one entry to a card locked by ``lock_card`` (or created in this transaction)."""
     payload_json = canonical_json(payload)
     seq = card.head_seq + 1
-    fields = {
+    fields: EntryFields = {
         "uscc": card.uscc,
         "seq": seq,
         "kind": kind.value,
@@ -148,7 +165,7 @@ def append_entry(
         "payload_json": payload_json,
         "prev_hash": card.head_hash,
     }
-    digest = entry_hash(**fields)  # type: ignore[arg-type]
+    digest = entry_hash(**fields)
     entry = CardEntry(**fields, entry_hash=digest)
     card.head_seq = seq
     card.head_hash = digest
@@ -191,17 +208,17 @@ def list_entries(
 ) -> list[CardEntry]:
     """Entries with ``seq > after_seq`` in ascending order: an index range scan, whatever the depth."""
     get_card(session, uscc)
-    query = select(CardEntry).where(CardEntry.uscc == uscc, CardEntry.seq > after_seq)  # type: ignore[arg-type]
+    query = select(CardEntry).where(col(CardEntry.uscc) == uscc, col(CardEntry.seq) > after_seq)
     if where.kinds:
-        query = query.where(CardEntry.kind.in_(where.kinds))  # type: ignore[attr-defined]
+        query = query.where(col(CardEntry.kind).in_(where.kinds))
     if where.department_code:
-        query = query.where(CardEntry.department_code == where.department_code)  # type: ignore[arg-type]
+        query = query.where(col(CardEntry.department_code) == where.department_code)
     if where.start_time:
-        query = query.where(CardEntry.time >= where.start_time)  # type: ignore[arg-type]
+        query = query.where(col(CardEntry.time) >= where.start_time)
     if where.end_time:
-        query = query.where(CardEntry.time < where.end_time)  # type: ignore[arg-type]
-    query = query.order_by(CardEntry.seq).limit(limit)  # type: ignore[arg-type]
-    return list(session.exec(query).scalars())  # type: ignore[call-overload]
+        query = query.where(col(CardEntry.time) < where.end_time)
+    query = query.order_by(col(CardEntry.seq)).limit(limit)
+    return list(session.execute(query).scalars())
 
 
 @dataclass(frozen=True)
@@ -214,17 +231,17 @@ class Verification:
 
 
 _VERIFY_COLUMNS = (
-    CardEntry.seq,
-    CardEntry.kind,
-    CardEntry.actor_sub,
-    CardEntry.actor_role,
-    CardEntry.actor_org,
-    CardEntry.department_code,
-    CardEntry.inspection_id,
-    CardEntry.time,
-    CardEntry.payload_json,
-    CardEntry.prev_hash,
-    CardEntry.entry_hash,
+    col(CardEntry.seq),
+    col(CardEntry.kind),
+    col(CardEntry.actor_sub),
+    col(CardEntry.actor_role),
+    col(CardEntry.actor_org),
+    col(CardEntry.department_code),
+    col(CardEntry.inspection_id),
+    col(CardEntry.time),
+    col(CardEntry.payload_json),
+    col(CardEntry.prev_hash),
+    col(CardEntry.entry_hash),
 )
 
 
@@ -234,8 +251,8 @@ def verify_card(session: Session, uscc: str, *, batch: int = 5000) -> Verificati
     head = head_of(card)
     rows = session.execute(
         select(*_VERIFY_COLUMNS)
-        .where(CardEntry.uscc == uscc)  # type: ignore[arg-type]
-        .order_by(CardEntry.seq)  # type: ignore[arg-type]
+        .where(col(CardEntry.uscc) == uscc)
+        .order_by(col(CardEntry.seq))
         .execution_options(yield_per=batch)
     )
     return _verify_rows(uscc, head, rows)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as uscc_code
 
@@ -338,7 +338,7 @@ def _insert_enterprises(
     for fields in accepted:
         payload = _issue_payload(fields)
         enterprise_rows.append({**payload, "create_time": now, "update_time": now})
-        entry = {
+        entry: cards.EntryFields = {
             "uscc": fields.uscc,
             "seq": 1,
             "kind": EntryKind.CARD_ISSUED.value,
@@ -451,7 +451,7 @@ def import_inspectors(session: Session, data: bytes) -> ImportReport:
     rows, errors = _read_csv(data, ("id", "department_code", "name"))
     if errors:
         return ImportReport(0, 0, errors)
-    departments = set(session.execute(select(Department.code)).scalars())
+    departments = set(session.execute(select(col(Department.code))).scalars())
     candidates: list[tuple[int, Inspector]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
@@ -551,7 +551,7 @@ def create_recusal(
     card = cards.lock_card(session, uscc)
     inspector = get_inspector(session, inspector_id)
     existing = session.execute(
-        select(Recusal).where(Recusal.inspector_id == inspector_id, Recusal.uscc == uscc)
+        select(Recusal).where(col(Recusal.inspector_id) == inspector_id, col(Recusal.uscc) == uscc)
     ).scalar_one_or_none()
     if existing is not None:
         raise AlreadyExists("recusal", f"{inspector_id}/{uscc}")
@@ -574,8 +574,8 @@ def list_recusals(
 ) -> tuple[list[Recusal], str]:
     statement = select(Recusal)
     if uscc:
-        statement = statement.where(Recusal.uscc == uscc)
+        statement = statement.where(col(Recusal.uscc) == uscc)
     if inspector_id:
-        statement = statement.where(Recusal.inspector_id == inspector_id)
+        statement = statement.where(col(Recusal.inspector_id) == inspector_id)
     filters = {"uscc": uscc, "inspector_id": inspector_id}
     return _keyset_page(session, statement, Recusal.id, filters, size=size, token=token, default=100)

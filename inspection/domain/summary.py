@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from inspection.domain import card as cards
 from inspection.domain.card import CardHead
@@ -34,23 +34,23 @@ def summarize(session: Session, uscc: str, *, year: int) -> CardSummary:
     assert enterprise is not None  # a card exists only for a registered enterprise
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     per_department = session.execute(
-        select(InspectionParticipant.department_code, func.count())
-        .join(Inspection, Inspection.id == InspectionParticipant.inspection_id)  # type: ignore[arg-type]
+        select(col(InspectionParticipant.department_code), func.count())
+        .join(Inspection, col(Inspection.id) == col(InspectionParticipant.inspection_id))
         .where(
-            Inspection.uscc == uscc,
-            Inspection.window_start >= start,  # type: ignore[operator]
-            Inspection.window_start < end,  # type: ignore[operator]
-            Inspection.state.not_in(NOT_COUNTED),  # type: ignore[attr-defined]
+            col(Inspection.uscc) == uscc,
+            col(Inspection.window_start) >= start,
+            col(Inspection.window_start) < end,
+            col(Inspection.state).not_in(NOT_COUNTED),
         )
-        .group_by(InspectionParticipant.department_code)
-        .order_by(InspectionParticipant.department_code)
+        .group_by(col(InspectionParticipant.department_code))
+        .order_by(col(InspectionParticipant.department_code))
     ).all()
     open_count = session.execute(
         select(func.count())
         .select_from(Inspection)
         .where(
-            Inspection.uscc == uscc,
-            Inspection.state.in_(OPEN_STATES),  # type: ignore[attr-defined]
+            col(Inspection.uscc) == uscc,
+            col(Inspection.state).in_(OPEN_STATES),
         )
     ).scalar_one()
     return CardSummary(
