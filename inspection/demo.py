@@ -195,6 +195,8 @@ def demo_enterprises(rng: random.Random, count: int = ENTERPRISES) -> list[DemoE
         name = f"{DISTRICT}{rng.choice(TRADE_NAMES)}{rng.choice(words)}{rng.choice(SUFFIXES)}"
         if uscc in usccs or name in names:
             continue
+        usccs.add(uscc)
+        names.add(name)
         credit = rng.choices(classes, weights)[0]
         found.append(
             DemoEnterprise(
