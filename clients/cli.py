@@ -683,11 +683,11 @@ def inspection_request(
         str, typer.Option(help="First day of the window: YYYY-MM-DD, today, +Nd.", show_default=False)
     ],
     end: Annotated[str, typer.Option(help="Last day of the window.", show_default=False)],
+    legal_basis: Annotated[str, typer.Option(help="The law the inspection rests on.", show_default=False)],
+    reason: Annotated[str, typer.Option(help="Why this enterprise, now.", show_default=False)],
     kind: Annotated[
         str, typer.Option(help="routine, triggered (complaint or case clue) or special.")
     ] = "routine",
-    legal_basis: Annotated[str, typer.Option(help="The law the inspection rests on.")] = "",
-    reason: Annotated[str, typer.Option(help="Why this enterprise, now.")] = "",
     quiet: Quiet = False,
     json_output: JsonFlag = False,
 ) -> None:
@@ -863,7 +863,7 @@ def emergency_start(
     reason: Annotated[str, typer.Option(help="The threat to life or property safety.", show_default=False)],
     item: Items,
     inspector: Inspectors,
-    legal_basis: Annotated[str, typer.Option()] = "",
+    legal_basis: Annotated[str, typer.Option(help="The law the inspection rests on.", show_default=False)],
     quiet: Quiet = False,
     json_output: JsonFlag = False,
 ) -> None:

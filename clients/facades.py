@@ -553,8 +553,8 @@ class DepartmentClient(StaffReader):
         inspector_ids: Iterable[str],
         window_start: DateInput,
         window_end: DateInput,
-        legal_basis: str = "",
-        reason: str = "",
+        legal_basis: str,
+        reason: str,
         request_id: str | None = None,
     ) -> insp_pb.RequestInspectionResponse:
         """→ ``REQUESTED``; the response says whether another department's visit overlaps."""
@@ -623,7 +623,7 @@ class DepartmentClient(StaffReader):
         reason: str,
         item_codes: Iterable[str],
         inspector_ids: Iterable[str],
-        legal_basis: str = "",
+        legal_basis: str,
         request_id: str | None = None,
     ) -> insp_pb.InspectionChange:
         """An emergency concerning life or property safety → ``IN_PROGRESS`` at once, to be filed
