@@ -1,0 +1,62 @@
+"""How big and how long each part of the benchmark is: ``full`` for ``make bench``, ``tiny`` for the
+smoke test. Every loop of the benchmark is bounded by these counts and times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sizes:
+    name: str
+    #: Enterprises that reads and spread writes go across, each with ``entries_per_card`` entries.
+    enterprises: int
+    entries_per_card: int
+    #: The small card of the scale figures, and the two large ones (also the VerifyCard figures).
+    small_card: int
+    medium_card: int
+    large_card: int
+    #: Rows of the ImportEnterprises figure.
+    import_rows: int
+    #: Requests in flight at once from the load generator.
+    in_flight: int
+    #: Bounds of one throughput figure: it stops at whichever comes first.
+    seconds: float
+    max_requests: int
+    #: Requests sent before measuring (connection set-up, caches), not counted.
+    warmup: int
+    #: Timed repetitions of one VerifyCard call.
+    verify_repeats: int
+
+
+FULL = Sizes(
+    name="full",
+    enterprises=1_000,
+    entries_per_card=60,
+    small_card=100,
+    medium_card=10_000,
+    large_card=100_000,
+    import_rows=100_000,
+    in_flight=16,
+    seconds=3.0,
+    max_requests=30_000,
+    warmup=200,
+    verify_repeats=3,
+)
+
+TINY = Sizes(
+    name="tiny",
+    enterprises=12,
+    entries_per_card=55,
+    small_card=100,
+    medium_card=300,
+    large_card=1_000,
+    import_rows=200,
+    in_flight=4,
+    seconds=0.25,
+    max_requests=60,
+    warmup=4,
+    verify_repeats=2,
+)
+
+SIZES = {s.name: s for s in (FULL, TINY)}
