@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import itertools
+import json
 import threading
 from collections.abc import Callable
 
@@ -148,3 +150,12 @@ def violation_list(error: grpc.RpcError) -> list[tuple[str, str]]:
             detail.Unpack(bad)
             return [(v.field, v.description) for v in bad.field_violations]
     raise AssertionError("no BadRequest detail")
+
+
+def with_page_key(token: str, key: object) -> str:
+    """A page token like ``token`` (same query) whose last key is replaced: what a forger can make."""
+    padded = token + "=" * (-len(token) % 4)
+    data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    data["k"] = key
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")

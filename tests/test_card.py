@@ -23,7 +23,16 @@ from inspection.storage.db import Database
 from inspection.v1 import card_service_pb2 as card
 from inspection.v1 import card_service_pb2_grpc, registry_service_pb2_grpc
 from inspection.v1 import registry_service_pb2 as reg
-from tests.support import auth, entry_count, expect_error, field_violations, make_uscc, register, stored_head
+from tests.support import (
+    auth,
+    entry_count,
+    expect_error,
+    field_violations,
+    make_uscc,
+    register,
+    stored_head,
+    with_page_key,
+)
 
 Registry = registry_service_pb2_grpc.RegistryServiceStub
 Cards = card_service_pb2_grpc.CardServiceStub
@@ -222,6 +231,56 @@ def test_bad_list_requests(
         "INVALID_ARGUMENT",
     )
     assert set(field_violations(error)) == {field}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("start_time", Timestamp(seconds=10**12)),
+        ("end_time", Timestamp(seconds=-(10**12))),
+        ("end_time", Timestamp(seconds=1, nanos=-5)),
+    ],
+    ids=["far-future", "far-past", "negative-nanos"],
+)
+def test_timestamps_out_of_range_are_refused(
+    cards: Cards, admin: Metadata, long_card: LongCard, field: str, value: Timestamp
+) -> None:
+    error = expect_error(
+        lambda: cards.ListCardEntries(
+            card.ListCardEntriesRequest(uscc=long_card.uscc, **{field: value}),  # type: ignore[arg-type]
+            metadata=admin,
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+    )
+    assert set(field_violations(error)) == {field}
+
+
+@pytest.mark.parametrize("key", ["abc", 1.5, {"seq": 3}, True])
+def test_page_token_with_a_forged_key_type(
+    cards: Cards, admin: Metadata, long_card: LongCard, key: object
+) -> None:
+    token = cards.ListCardEntries(
+        card.ListCardEntriesRequest(uscc=long_card.uscc, page_size=3), metadata=admin
+    ).next_page_token
+    assert [
+        e.seq
+        for e in cards.ListCardEntries(
+            card.ListCardEntriesRequest(
+                uscc=long_card.uscc, page_size=3, page_token=with_page_key(token, 100)
+            ),
+            metadata=admin,
+        ).entries
+    ] == [101, 102, 103]
+    error = expect_error(
+        lambda: cards.ListCardEntries(
+            card.ListCardEntriesRequest(uscc=long_card.uscc, page_token=with_page_key(token, key)),
+            metadata=admin,
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+    )
+    assert set(field_violations(error)) == {"page_token"}
 
 
 @pytest.mark.parametrize("method", ["GetCard", "ListCardEntries", "VerifyCard"])

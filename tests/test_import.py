@@ -59,6 +59,7 @@ def test_import_enterprises_with_good_and_bad_rows(
         f"{bad_class},上海己有限公司,,,,E,",  # 9 bad credit class
         "9111,短号有限公司,,,,,",  # 10 bad length
         f"{good[3]},上海庚有限公司,,,,,",  # 11 good, empty optional cells
+        f"{make_uscc()},上海\x00辛有限公司,,,,,",  # 12 control character in the name
     ]
     enterprises, entries = count_rows(db, Enterprise), count_rows(db, CardEntry)
 
@@ -66,7 +67,7 @@ def test_import_enterprises_with_good_and_bad_rows(
         reg.ImportEnterprisesRequest(csv=_csv(ENTERPRISE_HEADER, rows)), metadata=admin
     )
 
-    assert response.rows_read == 11
+    assert response.rows_read == 12
     assert response.rows_imported == 4
     assert _errors(response) == [
         (2, "uscc"),
@@ -76,6 +77,7 @@ def test_import_enterprises_with_good_and_bad_rows(
         (8, "name"),
         (9, "credit_class"),
         (10, "uscc"),
+        (12, "name"),
     ]
     descriptions = {e.row: e.description for e in response.errors}
     assert "check character" in descriptions[2]

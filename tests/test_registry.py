@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import grpc
 import pytest
@@ -38,11 +39,13 @@ from tests.support import (
     register,
     stored_head,
     violation_list,
+    with_page_key,
 )
 
 Registry = registry_service_pb2_grpc.RegistryServiceStub
 Cards = card_service_pb2_grpc.CardServiceStub
 Metadata = list[tuple[str, str]]
+Unchanged = Callable[[], None]
 
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 WRITTEN_TABLES = (
@@ -58,7 +61,7 @@ WRITTEN_TABLES = (
 
 
 @pytest.fixture
-def unchanged(db: Database):  # type: ignore[no-untyped-def]
+def unchanged(db: Database) -> Callable[[], None]:
     """Asserts that the test wrote nothing to any directory or card table."""
     before = {model.__name__: count_rows(db, model) for model in WRITTEN_TABLES}
 
@@ -141,7 +144,7 @@ def test_unspecified_credit_class_defaults_to_b(registry: Registry, admin: Metad
     assert created.enterprise.credit_class == common.CREDIT_CLASS_B
 
 
-def test_wrong_check_character_is_named(registry: Registry, admin: Metadata, unchanged) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_check_character_is_named(registry: Registry, admin: Metadata, unchanged: Unchanged) -> None:
     uscc = bad_check_character(make_uscc())
     error = expect_error(lambda: register(registry, admin, uscc=uscc), INVALID, "INVALID_ARGUMENT")
     violations = field_violations(error)
@@ -160,7 +163,7 @@ def test_wrong_check_character_is_named(registry: Registry, admin: Metadata, unc
     ],
     ids=["short", "long", "empty", "bad-character"],
 )
-def test_bad_uscc(registry: Registry, admin: Metadata, unchanged, uscc: str, words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_uscc(registry: Registry, admin: Metadata, unchanged: Unchanged, uscc: str, words: str) -> None:
     error = expect_error(lambda: register(registry, admin, uscc=uscc), INVALID, "INVALID_ARGUMENT")
     violations = field_violations(error)
     assert set(violations) == {"enterprise.uscc"}
@@ -168,23 +171,20 @@ def test_bad_uscc(registry: Registry, admin: Metadata, unchanged, uscc: str, wor
     unchanged()
 
 
-def test_lower_case_uscc_is_refused(registry: Registry, admin: Metadata, unchanged) -> None:  # type: ignore[no-untyped-def]
-    valid = make_uscc("91MA")
-    lower = valid.lower()
-    if lower == valid:
-        pytest.skip("no letter in this code")
+def test_lower_case_uscc_is_refused(registry: Registry, admin: Metadata, unchanged: Unchanged) -> None:
+    lower = make_uscc().lower()  # every code made here has the letters "MA"
     error = expect_error(lambda: register(registry, admin, uscc=lower), INVALID, "INVALID_ARGUMENT")
     assert set(field_violations(error)) == {"enterprise.uscc"}
     unchanged()
 
 
-def test_empty_name_is_refused(registry: Registry, admin: Metadata, unchanged) -> None:  # type: ignore[no-untyped-def]
+def test_empty_name_is_refused(registry: Registry, admin: Metadata, unchanged: Unchanged) -> None:
     error = expect_error(lambda: register(registry, admin, name="   "), INVALID, "INVALID_ARGUMENT")
     assert field_violations(error) == {"enterprise.name": "is required"}
     unchanged()
 
 
-def test_every_bad_field_is_listed_at_once(registry: Registry, admin: Metadata, unchanged) -> None:  # type: ignore[no-untyped-def]
+def test_every_bad_field_is_listed_at_once(registry: Registry, admin: Metadata, unchanged: Unchanged) -> None:
     uscc = bad_check_character(make_uscc())
     error = expect_error(
         lambda: register(registry, admin, uscc=uscc, name="", district="区" * 201, industry="业" * 201),
@@ -202,7 +202,9 @@ def test_every_bad_field_is_listed_at_once(registry: Registry, admin: Metadata, 
     unchanged()
 
 
-def test_unknown_credit_class_value_is_refused(registry: Registry, admin: Metadata, unchanged) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_credit_class_value_is_refused(
+    registry: Registry, admin: Metadata, unchanged: Unchanged
+) -> None:
     error = expect_error(lambda: register(registry, admin, credit_class=42), INVALID, "INVALID_ARGUMENT")
     assert set(field_violations(error)) == {"enterprise.credit_class"}
     unchanged()
@@ -344,7 +346,7 @@ def test_update_without_uscc_lists_it_with_the_other_bad_fields(registry: Regist
     assert set(field_violations(error)) == {"enterprise.uscc", "update_mask"}
 
 
-def test_update_unknown_enterprise(registry: Registry, admin: Metadata, unchanged) -> None:  # type: ignore[no-untyped-def]
+def test_update_unknown_enterprise(registry: Registry, admin: Metadata, unchanged: Unchanged) -> None:
     expect_error(
         lambda: _update(registry, admin, make_uscc(), ["white_listed"], white_listed=True),
         grpc.StatusCode.NOT_FOUND,
@@ -356,7 +358,7 @@ def test_update_unknown_enterprise(registry: Registry, admin: Metadata, unchange
 # --- departments, inspectors, checklist and fee items ---------------------------------------
 
 
-def test_departments(registry: Registry, admin: Metadata, department: str, unchanged) -> None:  # type: ignore[no-untyped-def]
+def test_departments(registry: Registry, admin: Metadata, department: str, unchanged: Unchanged) -> None:
     got = registry.GetDepartment(reg.GetDepartmentRequest(code=department))
     assert got.name == "市场监督管理局"
     codes = [d.code for d in registry.ListDepartments(reg.ListDepartmentsRequest()).departments]
@@ -472,7 +474,9 @@ def test_checklist_items(registry: Registry, admin: Metadata, department: str) -
     )
 
 
-def test_bad_checklist_item(registry: Registry, admin: Metadata, department: str, unchanged) -> None:  # type: ignore[no-untyped-def]
+def test_bad_checklist_item(
+    registry: Registry, admin: Metadata, department: str, unchanged: Unchanged
+) -> None:
     error = expect_error(
         lambda: registry.CreateChecklistItem(
             reg.CreateChecklistItemRequest(
@@ -746,3 +750,89 @@ def test_list_with_unknown_credit_class_is_refused(registry: Registry, admin: Me
         "INVALID_ARGUMENT",
     )
     assert set(field_violations(error)) == {"credit_class"}
+
+
+def test_control_characters_are_refused_alike_on_every_database(
+    registry: Registry, admin: Metadata, unchanged: Unchanged
+) -> None:
+    error = expect_error(
+        lambda: register(registry, admin, name="上海\x00有限公司", industry="制造\x07业"),
+        INVALID,
+        "INVALID_ARGUMENT",
+    )
+    violations = field_violations(error)
+    assert set(violations) == {"enterprise.name", "enterprise.industry"}
+    assert "control characters" in violations["enterprise.name"]
+    unchanged()
+
+
+def test_update_with_a_control_character_is_refused(
+    registry: Registry, admin: Metadata, db: Database
+) -> None:
+    uscc = register(registry, admin).enterprise.uscc
+    head = stored_head(db, uscc)
+    error = expect_error(
+        lambda: _update(registry, admin, uscc, ["district"], district="浦东\x00新区"),
+        INVALID,
+        "INVALID_ARGUMENT",
+    )
+    assert set(field_violations(error)) == {"enterprise.district"}
+    assert stored_head(db, uscc) == head
+
+
+def test_department_code_longer_than_its_column_is_refused(
+    registry: Registry, admin: Metadata, unchanged: Unchanged
+) -> None:
+    error = expect_error(
+        lambda: registry.CreateDepartment(
+            reg.CreateDepartmentRequest(department=reg.Department(code="D" * 33, name="长代码局")),
+            metadata=admin,
+        ),
+        INVALID,
+        "INVALID_ARGUMENT",
+    )
+    assert "32" in field_violations(error)["department.code"]
+    unchanged()
+
+
+@pytest.mark.parametrize("key", [{"a": 1}, ["x"], 5, True, None])
+def test_page_token_with_a_forged_key_type(
+    registry: Registry, admin: Metadata, district_of_25: list[str], key: object
+) -> None:
+    token = registry.ListEnterprises(reg.ListEnterprisesRequest(page_size=1), metadata=admin).next_page_token
+    error = expect_error(
+        lambda: registry.ListEnterprises(
+            reg.ListEnterprisesRequest(page_size=1, page_token=with_page_key(token, key)), metadata=admin
+        ),
+        INVALID,
+        "INVALID_ARGUMENT",
+    )
+    assert set(field_violations(error)) == {"page_token"}
+
+
+def test_recusal_page_token_with_a_forged_key_type(registry: Registry, admin: Metadata) -> None:
+    uscc = register(registry, admin).enterprise.uscc
+    registry.CreateDepartment(
+        reg.CreateDepartmentRequest(department=reg.Department(code="PAGE-R", name="回避分页局")),
+        metadata=admin,
+    )
+    for n in range(2):
+        _inspector(registry, admin, id=f"INS-PR{n}", department_code="PAGE-R")
+        registry.CreateRecusal(
+            reg.CreateRecusalRequest(recusal=reg.Recusal(inspector_id=f"INS-PR{n}", uscc=uscc)),
+            metadata=admin,
+        )
+    first = registry.ListRecusals(reg.ListRecusalsRequest(uscc=uscc, page_size=1), metadata=admin)
+    second = registry.ListRecusals(
+        reg.ListRecusalsRequest(uscc=uscc, page_size=1, page_token=first.next_page_token), metadata=admin
+    )
+    assert [r.inspector_id for r in (*first.recusals, *second.recusals)] == ["INS-PR0", "INS-PR1"]
+    error = expect_error(
+        lambda: registry.ListRecusals(
+            reg.ListRecusalsRequest(uscc=uscc, page_token=with_page_key(first.next_page_token, "x")),
+            metadata=admin,
+        ),
+        INVALID,
+        "INVALID_ARGUMENT",
+    )
+    assert set(field_violations(error)) == {"page_token"}

@@ -57,12 +57,14 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         where = cards.EntryFilter(
             kinds=tuple(convert.entry_kind_name(k) for k in request.kinds),
             department_code=request.department_code,
-            start_time=convert.instant(request.start_time, request.HasField("start_time")),
-            end_time=convert.instant(request.end_time, request.HasField("end_time")),
+            start_time=convert.instant(
+                request.start_time, request.HasField("start_time"), field="start_time"
+            ),
+            end_time=convert.instant(request.end_time, request.HasField("end_time"), field="end_time"),
         )
         query = where.as_query(request.uscc)
         limit = page_size(request.page_size, default=50)
-        after = decode_token(request.page_token, query) or 0
+        after = decode_token(request.page_token, query, key_type=int) or 0
 
         def work(session: Session) -> pb.ListCardEntriesResponse:
             rows = cards.list_entries(

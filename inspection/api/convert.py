@@ -7,6 +7,7 @@ import datetime as dt
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from inspection.domain.card import CardHead
+from inspection.errors import FieldViolation, InvalidArgument
 from inspection.storage import models
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
@@ -34,8 +35,14 @@ def timestamp(instant: dt.datetime | None) -> Timestamp | None:
     return stamp
 
 
-def instant(stamp: Timestamp, present: bool) -> dt.datetime | None:
-    return stamp.ToDatetime(tzinfo=dt.UTC) if present else None
+def instant(stamp: Timestamp, present: bool, *, field: str = "time") -> dt.datetime | None:
+    """The instant, None when absent; a timestamp outside 0001–9999 or with bad nanos is refused."""
+    if not present:
+        return None
+    try:
+        return stamp.ToDatetime(tzinfo=dt.UTC)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidArgument([FieldViolation(field, "is not a valid timestamp")]) from exc
 
 
 def date_text(value: dt.date | None) -> str:

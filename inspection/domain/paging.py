@@ -33,8 +33,12 @@ def encode_token(last_key: Any, query: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_token(token: str, query: dict[str, Any]) -> Any:
-    """The last key of the previous page, or None for the first page."""
+def decode_token(token: str, query: dict[str, Any], *, key_type: type | None = None) -> Any:
+    """The last key of the previous page, or None for the first page.
+
+    With ``key_type``, a key of another type (a token not issued by this service) is refused here
+    rather than failing in the database.
+    """
     if not token:
         return None
     try:
@@ -45,4 +49,6 @@ def decode_token(token: str, query: dict[str, Any]) -> Any:
         raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")]) from exc
     if digest != _digest(query):
         raise InvalidArgument([FieldViolation("page_token", "was issued for a different query")])
+    if key_type is not None and (not isinstance(key, key_type) or isinstance(key, bool)):
+        raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
     return key

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -34,6 +35,7 @@ from inspection.storage.models import (
 CREDIT_CLASSES = ("A", "B", "C", "D")
 ENTERPRISE_MUTABLE = ("name", "above_designated_size", "industry", "district", "credit_class", "white_listed")
 MAX_TEXT = 200
+DEPARTMENT_CODE_LENGTH = 32  # the column's length (models.Department.code)
 
 M = TypeVar("M", bound=SQLModel)
 
@@ -61,13 +63,16 @@ def _text(violations: Violations, path: str, value: str, *, required: bool = Tru
         violations.add(path, "is required")
     elif len(value) > MAX_TEXT:
         violations.add(path, f"must be at most {MAX_TEXT} characters")
+    elif any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
+        # NUL and other control characters are refused alike on every database (PostgreSQL cannot store NUL).
+        violations.add(path, "must not contain control characters")
 
 
-def _code(violations: Violations, path: str, value: str) -> None:
+def _code(violations: Violations, path: str, value: str, *, max_length: int = 64) -> None:
     if not value:
         violations.add(path, "is required")
-    elif len(value) > 64 or not all(c.isalnum() or c in "-_." for c in value):
-        violations.add(path, "must be at most 64 letters, digits, '-', '_' or '.'")
+    elif len(value) > max_length or not all(c.isalnum() or c in "-_." for c in value):
+        violations.add(path, f"must be at most {max_length} letters, digits, '-', '_' or '.'")
 
 
 # --- enterprises -----------------------------------------------------------------------------
@@ -209,9 +214,10 @@ def _keyset_page(
     size: int,
     token: str,
     default: int,
+    key_type: type = str,
 ) -> tuple[list[Any], str]:
     limit = page_size(size, default=default)
-    after = decode_token(token, filters)
+    after = decode_token(token, filters, key_type=key_type)
     if after is not None:
         statement = statement.where(key_column > after)
     rows = list(session.execute(statement.order_by(key_column).limit(limit + 1)).scalars())
@@ -388,7 +394,7 @@ def get_fee_item(session: Session, code: str) -> FeeItem:
 
 def create_department(session: Session, department: Department) -> Department:
     violations = Violations()
-    _code(violations, "department.code", department.code)
+    _code(violations, "department.code", department.code, max_length=DEPARTMENT_CODE_LENGTH)
     _text(violations, "department.name", department.name)
     violations.raise_if_any()
     if session.get(Department, department.code) is not None:
@@ -578,4 +584,6 @@ def list_recusals(
     if inspector_id:
         statement = statement.where(col(Recusal.inspector_id) == inspector_id)
     filters = {"uscc": uscc, "inspector_id": inspector_id}
-    return _keyset_page(session, statement, Recusal.id, filters, size=size, token=token, default=100)
+    return _keyset_page(
+        session, statement, Recusal.id, filters, size=size, token=token, default=100, key_type=int
+    )
