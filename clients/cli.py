@@ -773,7 +773,11 @@ def inspection_code(ctx: typer.Context, inspection_id: InspectionId) -> None:
     typer.echo(found.inspection_code)
 
 
-@inspection_app.command("verify-code")
+#: An inspection code may begin with "-"; it is still the argument, not an unknown option.
+CODE_ARGUMENT = {"ignore_unknown_options": True}
+
+
+@inspection_app.command("verify-code", context_settings=CODE_ARGUMENT)
 @handles_errors
 def inspection_verify_code(
     ctx: typer.Context,
@@ -801,7 +805,7 @@ def inspection_verify_code(
         raise typer.Exit(1)
 
 
-@inspection_app.command("check-in")
+@inspection_app.command("check-in", context_settings=CODE_ARGUMENT)
 @handles_errors
 def inspection_check_in(
     ctx: typer.Context,

@@ -412,18 +412,16 @@ def overlaps(response: insp_pb.RequestInspectionResponse) -> RenderableType | No
 
 
 def inspections(rows: Iterable[insp_pb.Inspection], *, title: str = "Inspections") -> Table:
-    table = _list(title, "id", "USCC", "enterprise", "lead", "kind", "state", "window", "visit")
+    table = _list(title, "id", "enterprise", "lead", "kind", "state", "window")
     for i in rows:
         _row(
             table,
             i.id,
-            i.uscc,
             i.enterprise_name,
             i.lead_department,
             kind(i.kind),
             state(i.state),
             f"{i.window_start} – {i.window_end}" if i.window_start else "",
-            i.visit_date,
         )
     return table
 
@@ -445,32 +443,29 @@ def code_verification(result: insp_pb.InspectionCodeVerification, zone: ZoneInfo
 def published_results(rows: Iterable[public_pb.PublishedResult], zone: ZoneInfo) -> Table:
     table = _list(
         "Published inspection results (一公开)",
-        "inspection",
+        "visit",
         "USCC",
         "enterprise",
-        "departments",
-        "kind",
+        "dept",
         "items",
-        "visit",
-        "outcome / handling",
+        "result",
         "inspectors",
-        "published",
     )
     for r in rows:
+        outcome = label(insp_pb.Outcome, "OUTCOME_", r.result.outcome)
         handling = label(insp_pb.Handling, "HANDLING_", r.result.handling)
         if r.result.penalty_fen:
             handling += f" {fen(r.result.penalty_fen)}"
+        if r.result.rectification_deadline:
+            handling += f" by {r.result.rectification_deadline}"
         _row(
             table,
-            r.inspection_id,
+            r.visit_date,
             r.uscc,
             r.enterprise_name,
             ", ".join(r.department_codes),
-            kind(r.kind),
             "\n".join(r.items),
-            r.visit_date,
-            f"{label(insp_pb.Outcome, 'OUTCOME_', r.result.outcome)} / {handling}",
+            f"{outcome}\n{handling} ({kind(r.kind)})",
             ", ".join(r.inspectors),
-            when(r.publish_time, zone),
         )
     return table

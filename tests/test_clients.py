@@ -348,7 +348,7 @@ def test_an_inspection_from_request_to_publication_with_the_cli(
     shown = json.loads(at_the_door.stdout)
     assert shown["valid"] is True
     assert all("*" in p["name"] for p in shown["inspection"]["participants"][0]["inspectors"])
-    assert onecard(district, None, "inspection", "verify-code", "no-such-code").exit_code == 1
+    assert onecard(district, None, "inspection", "verify-code", "-no-such-code").exit_code == 1
 
     checked_in = onecard(district, district.department, "inspection", "check-in", code, *inspectors)
     assert checked_in.exit_code == 0, checked_in.output
