@@ -836,3 +836,22 @@ def test_recusal_page_token_with_a_forged_key_type(registry: Registry, admin: Me
         "INVALID_ARGUMENT",
     )
     assert set(field_violations(error)) == {"page_token"}
+
+
+@pytest.mark.parametrize(
+    ("method", "request_type", "field"),
+    [
+        ("GetEnterprise", reg.GetEnterpriseRequest, "uscc"),
+        ("GetDepartment", reg.GetDepartmentRequest, "code"),
+        ("GetInspector", reg.GetInspectorRequest, "id"),
+        ("GetChecklistItem", reg.GetChecklistItemRequest, "code"),
+        ("GetFeeItem", reg.GetFeeItemRequest, "code"),
+    ],
+)
+def test_get_without_a_name(
+    registry: Registry, admin: Metadata, method: str, request_type: type, field: str
+) -> None:
+    error = expect_error(
+        lambda: getattr(registry, method)(request_type(), metadata=admin), INVALID, "INVALID_ARGUMENT"
+    )
+    assert set(field_violations(error)) == {field}

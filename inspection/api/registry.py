@@ -28,6 +28,12 @@ def _import_response(report: ImportReport) -> pb.ImportResponse:
     )
 
 
+def _required(value: str, field: str) -> None:
+    """A Get without a name is a malformed request, not a lookup of the empty name."""
+    if not value:
+        raise InvalidArgument([FieldViolation(field, "is required")])
+
+
 def _enterprise_fields(message: pb.Enterprise) -> EnterpriseFields:
     return EnterpriseFields(
         uscc=message.uscc,
@@ -58,6 +64,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         return self.write(request, pb.CreateEnterpriseResponse, work)
 
     def GetEnterprise(self, request: pb.GetEnterpriseRequest, context: grpc.ServicerContext) -> Any:
+        _required(request.uscc, "uscc")
         return self.read(lambda s: convert.enterprise(registry.get_enterprise(s, request.uscc)))
 
     def ListEnterprises(self, request: pb.ListEnterprisesRequest, context: grpc.ServicerContext) -> Any:
@@ -119,6 +126,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         )
 
     def GetDepartment(self, request: pb.GetDepartmentRequest, context: grpc.ServicerContext) -> Any:
+        _required(request.code, "code")
         return self.read(lambda s: convert.department(registry.get_department(s, request.code)))
 
     def ListDepartments(self, request: pb.ListDepartmentsRequest, context: grpc.ServicerContext) -> Any:
@@ -163,6 +171,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         )
 
     def GetInspector(self, request: pb.GetInspectorRequest, context: grpc.ServicerContext) -> Any:
+        _required(request.id, "id")
         return self.read(lambda s: self._inspector(registry.get_inspector(s, request.id)))
 
     def ListInspectors(self, request: pb.ListInspectorsRequest, context: grpc.ServicerContext) -> Any:
@@ -206,6 +215,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         )
 
     def GetChecklistItem(self, request: pb.GetChecklistItemRequest, context: grpc.ServicerContext) -> Any:
+        _required(request.code, "code")
         return self.read(lambda s: convert.checklist_item(registry.get_checklist_item(s, request.code)))
 
     def ListChecklistItems(self, request: pb.ListChecklistItemsRequest, context: grpc.ServicerContext) -> Any:
@@ -248,6 +258,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         )
 
     def GetFeeItem(self, request: pb.GetFeeItemRequest, context: grpc.ServicerContext) -> Any:
+        _required(request.code, "code")
         return self.read(lambda s: convert.fee_item(registry.get_fee_item(s, request.code)))
 
     def ListFeeItems(self, request: pb.ListFeeItemsRequest, context: grpc.ServicerContext) -> Any:
