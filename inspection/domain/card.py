@@ -71,15 +71,25 @@ class CardHead:
     entry_hash: str
 
 
+#: The canonical JSON encoder, built once: ``json.dumps`` with these arguments builds a new one per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+#: How that encoder writes a string (the C escaper when available).
+_quote = json.encoder.encode_basestring
+
+
 def format_time(instant: dt.datetime) -> str:
     """The instant as it enters the hash: UTC, microseconds, ``Z``."""
-    return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = instant.astimezone(dt.UTC)
+    if utc.year < 1000:  # strftime does not zero-pad such years; keep its exact output
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # Same text as the strftime above, at a fraction of its cost (VerifyCard formats every entry).
+    return utc.isoformat(timespec="microseconds").removesuffix("+00:00") + "Z"
 
 
 def canonical_json(value: Any) -> str:
     """Sorted keys, no insignificant white space, UTF-8 text; floats are refused."""
     _refuse_floats(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def _refuse_floats(value: Any) -> None:
@@ -121,8 +131,44 @@ def entry_hash(
         "payload_json": payload_json,
         "prev_hash": prev_hash,
     }
-    encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    encoded = _encode_document(document)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+_DOCUMENT_TEXT_KEYS = (
+    "actor_org",
+    "actor_role",
+    "actor_sub",
+    "department_code",
+    "inspection_id",
+    "kind",
+    "payload_json",
+    "prev_hash",
+    "time",
+    "uscc",
+)
+
+
+def _encode_document(document: dict[str, Any]) -> str:
+    """``_CANONICAL.encode(document)``, written out key by key when every value has the expected type.
+
+    The same text (keys in sorted order, each string escaped by the encoder's own function, integers
+    by ``int.__repr__``) in a third of the time; VerifyCard and imports hash every entry.
+    """
+    if type(document["seq"]) is not int or document["v"] != 1 or len(document) != 12:
+        return _CANONICAL.encode(document)
+    text = []
+    for key in _DOCUMENT_TEXT_KEYS:
+        value = document[key]
+        if not isinstance(value, str):
+            return _CANONICAL.encode(document)
+        text.append(_quote(value))
+    org, role, sub, department, inspection, kind, payload, prev, time, uscc = text
+    return (
+        f'{{"actor_org":{org},"actor_role":{role},"actor_sub":{sub},"department_code":{department},'
+        f'"inspection_id":{inspection},"kind":{kind},"payload_json":{payload},"prev_hash":{prev},'
+        f'"seq":{int.__repr__(document["seq"])},"time":{time},"uscc":{uscc},"v":1}}'
+    )
 
 
 def lock_card(session: Session, uscc: str) -> Card:
@@ -249,7 +295,8 @@ def verify_card(session: Session, uscc: str, *, batch: int = 5000) -> Verificati
     """Recomputes the chain from the first entry and reports the first one that does not verify."""
     card = get_card(session, uscc)
     head = head_of(card)
-    rows = session.execute(
+    # Plain rows through the session's connection: ORM row loading would double the cost per entry.
+    rows = session.connection().execute(
         select(*_VERIFY_COLUMNS)
         .where(col(CardEntry.uscc) == uscc)
         .order_by(col(CardEntry.seq))
