@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from bench import seed
-from bench.load import CHANNEL_OPTIONS, Job, LoadGenerator, LoadResult
+from bench.load import CHANNEL_OPTIONS, Job, LoadGenerator
 from bench.report import Figure, Goal, Report
 from bench.serve import ServerProcess
 from bench.sizes import SIZES, Sizes
@@ -40,11 +40,13 @@ from inspection.storage.migrate import upgrade
 from inspection.storage.models import CardEntry
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import card_service_pb2_grpc as card_grpc
+from inspection.v1 import inspection_service_pb2 as insp_pb
 from inspection.v1 import registry_service_pb2 as reg_pb
 
 POSTGRES_ENV = ("INSPECTION_BENCH_POSTGRES_URL", "INSPECTION_TEST_POSTGRES_URL")
 CARD = "/inspection.v1.CardService/"
 REGISTRY = "/inspection.v1.RegistryService/"
+INSPECTIONS = "/inspection.v1.InspectionService/"
 
 #: Numbers (see ``seed.uscc``) of the enterprises each part of the benchmark uses.
 SMALL, MEDIUM, LARGE, HOT = 900_001, 900_002, 900_003, 900_004
@@ -71,6 +73,7 @@ class Bench:
 
     def job(self, key: str, target: str, method: str, requests: Sequence[Any], **overrides: Any) -> Job:
         values: dict[str, Any] = {
+            "metadata": self.metadata,
             "in_flight": self.sizes.in_flight,
             "max_requests": self.sizes.max_requests,
             "max_seconds": self.sizes.seconds,
@@ -82,7 +85,6 @@ class Bench:
             target=target,
             method=method,
             requests=tuple(r.SerializeToString() for r in requests),
-            metadata=self.metadata,
             **values,
         )
 
@@ -171,6 +173,18 @@ def _updates(prefix: str, usccs: Sequence[str], count: int) -> list[Any]:
     ]
 
 
+@dataclass(frozen=True)
+class Ack:
+    """One acknowledged write: the card head it returned and what its entry must say."""
+
+    uscc: str
+    seq: int
+    entry_hash: str
+    kind: str
+    inspection_id: str = ""
+    new_name: str = ""
+
+
 def measure_writes(bench: Bench, backend: str, target: str, db: Database, many: list[str]) -> None:
     count = bench.sizes.warmup + bench.sizes.max_requests
     for key, name, usccs in (
@@ -185,40 +199,148 @@ def measure_writes(bench: Bench, backend: str, target: str, db: Database, many: 
         figure = bench.add(
             Figure.from_load(result, backend=backend, section="writes", name=name, rpc="UpdateEnterprise")
         )
-        figure.note = check_writes(bench, backend, target, db, result, requests)
+        acks = []
+        for index, raw in result.responses:
+            head = reg_pb.UpdateEnterpriseResponse.FromString(raw).card_head
+            request = requests[index]
+            acks.append(
+                Ack(
+                    request.enterprise.uscc,
+                    head.seq,
+                    head.entry_hash,
+                    "ENTERPRISE_UPDATED",
+                    new_name=request.enterprise.name,
+                )
+            )
+        figure.note = check_writes(bench, backend, target, db, result.name, acks)
+
+
+def measure_inspections(
+    bench: Bench, backend: str, target: str, db: Database, many: list[str], now: dt.datetime
+) -> None:
+    """RequestInspection spread over the enterprises, then the legal office's decision on each."""
+    with db.write() as session:
+        department = seed.department(session, today=now.date())
+    department_token = _metadata(bench, Role.DEPARTMENT, "bench-department", department.code, now)
+    office_token = _metadata(bench, Role.LEGAL_OFFICE, "bench-legal-office", "", now)
+    start, end = now.date() + dt.timedelta(days=14), now.date() + dt.timedelta(days=16)
+    count = bench.sizes.warmup + bench.sizes.max_requests
+    requests = [
+        insp_pb.RequestInspectionRequest(
+            request_id=f"inspect-{i}",
+            uscc=many[i % len(many)],
+            kind=insp_pb.INSPECTION_KIND_TRIGGERED,
+            item_codes=department.item_codes,
+            legal_basis="《基准条例》第十条",
+            reason=f"投诉线索 {i}",
+            window_start=start.isoformat(),
+            window_end=end.isoformat(),
+            inspector_ids=department.inspector_ids,
+        )
+        for i in range(count)
+    ]
+    job = bench.job(
+        "write.request_inspection",
+        target,
+        INSPECTIONS + "RequestInspection",
+        requests,
+        metadata=department_token,
+        unique=True,
+        keep_responses=True,
+    )
+    result = bench.load.run(job)
+    figure = bench.add(
+        Figure.from_load(
+            result,
+            backend=backend,
+            section="writes",
+            name=f"RequestInspection spread ({len(many):,} enterprises)",
+            rpc="RequestInspection",
+        )
+    )
+    acks = []
+    for _, raw in result.responses:
+        response = insp_pb.RequestInspectionResponse.FromString(raw)
+        head, inspection = response.card_head, response.inspection
+        acks.append(Ack(inspection.uscc, head.seq, head.entry_hash, "INSPECTION_REQUESTED", inspection.id))
+    figure.note = check_writes(bench, backend, target, db, result.name, acks)
+
+    decisions = [
+        insp_pb.DecideInspectionRequest(
+            request_id=f"decide-{a.inspection_id}",
+            inspection_id=a.inspection_id,
+            decision=insp_pb.DECISION_APPROVE,
+            comment="同意",
+        )
+        for a in acks
+    ]
+    job = bench.job(
+        "write.decide_inspection",
+        target,
+        INSPECTIONS + "DecideInspection",
+        decisions,
+        metadata=office_token,
+        unique=True,
+        keep_responses=True,
+        warmup=min(bench.sizes.warmup, len(decisions) // 4),
+    )
+    result = bench.load.run(job)
+    figure = bench.add(
+        Figure.from_load(
+            result,
+            backend=backend,
+            section="writes",
+            name="DecideInspection (legal office) on those requests",
+            rpc="DecideInspection",
+        )
+    )
+    decided = []
+    for _, raw in result.responses:
+        change = insp_pb.InspectionChange.FromString(raw)
+        head, inspection = change.card_head, change.inspection
+        decided.append(Ack(inspection.uscc, head.seq, head.entry_hash, "", inspection.id))
+    figure.note = check_writes(bench, backend, target, db, result.name, decided)
+
+
+def _metadata(bench: Bench, role: Role, sub: str, org: str, now: dt.datetime) -> tuple[tuple[str, str], ...]:
+    token = issue_token(bench.signing_key, sub=sub, role=role, org=org, ttl=dt.timedelta(hours=2), now=now)
+    return (("authorization", f"Bearer {token}"),)
 
 
 def check_writes(
-    bench: Bench, backend: str, target: str, db: Database, result: LoadResult, requests: Sequence[Any]
+    bench: Bench, backend: str, target: str, db: Database, name: str, acks: Sequence[Ack]
 ) -> str:
     """Every acknowledged write is on its card, as acknowledged, and every touched card verifies."""
-    acknowledged: dict[tuple[str, int], tuple[str, str]] = {}
-    for index, raw in result.responses:
-        response = reg_pb.UpdateEnterpriseResponse.FromString(raw)
-        request = requests[index]
-        key = (request.enterprise.uscc, response.card_head.seq)
-        if key in acknowledged:
-            raise CheckFailed(f"{result.name}: two acknowledged writes claim entry {key}")
-        acknowledged[key] = (response.card_head.entry_hash, request.enterprise.name)
+    by_key = {}
+    for ack in acks:
+        if (ack.uscc, ack.seq) in by_key:
+            raise CheckFailed(f"{name}: two acknowledged writes claim entry {ack.uscc}#{ack.seq}")
+        by_key[(ack.uscc, ack.seq)] = ack
     by_card: dict[str, list[int]] = defaultdict(list)
-    for uscc, seq in acknowledged:
+    for uscc, seq in by_key:
         by_card[uscc].append(seq)
+    c = ENTRIES.c
     with db.read() as session:
         for uscc, seqs in by_card.items():
             rows = session.execute(
-                select(ENTRIES.c.seq, ENTRIES.c.entry_hash, ENTRIES.c.payload_json).where(
-                    ENTRIES.c.uscc == uscc, ENTRIES.c.seq >= min(seqs)
+                select(c.seq, c.entry_hash, c.kind, c.inspection_id, c.payload_json).where(
+                    c.uscc == uscc, c.seq >= min(seqs)
                 )
             ).all()
-            stored = {seq: (digest, payload) for seq, digest, payload in rows}
+            stored = {row.seq: row for row in rows}
             for seq in seqs:
-                digest, name = acknowledged[(uscc, seq)]
-                if seq not in stored:
-                    raise CheckFailed(f"{result.name}: acknowledged entry {uscc}#{seq} is not on the card")
-                if stored[seq][0] != digest:
-                    raise CheckFailed(f"{result.name}: entry {uscc}#{seq} differs from its acknowledgement")
-                if json.loads(stored[seq][1])["changes"]["name"]["new"] != name:
-                    raise CheckFailed(f"{result.name}: entry {uscc}#{seq} records another write")
+                ack, row = by_key[(uscc, seq)], stored.get(seq)
+                where = f"{name}: entry {uscc}#{seq}"
+                if row is None:
+                    raise CheckFailed(f"{where} was acknowledged but is not on the card")
+                if row.entry_hash != ack.entry_hash:
+                    raise CheckFailed(f"{where} differs from its acknowledgement")
+                if ack.kind and row.kind != ack.kind:
+                    raise CheckFailed(f"{where} is a {row.kind}, not a {ack.kind}")
+                if ack.inspection_id and row.inspection_id != ack.inspection_id:
+                    raise CheckFailed(f"{where} names another inspection")
+                if ack.new_name and json.loads(row.payload_json)["changes"]["name"]["new"] != ack.new_name:
+                    raise CheckFailed(f"{where} records another write")
     with grpc.insecure_channel(target, options=CHANNEL_OPTIONS) as channel:
         stub = card_grpc.CardServiceStub(channel)
         for uscc in by_card:
@@ -226,9 +348,11 @@ def check_writes(
                 card_pb.VerifyCardRequest(uscc=uscc), metadata=bench.metadata, timeout=60
             )
             if not verdict.valid:
-                raise CheckFailed(f"{result.name}: card {uscc} does not verify: {verdict.problem}")
-    line = f"{len(acknowledged):,} acknowledged writes on their cards; {len(by_card):,} cards verify"
-    bench.report.checks.append(f"{backend}: {result.name}: {line}")
+                raise CheckFailed(f"{name}: card {uscc} does not verify: {verdict.problem}")
+    bench.report.checks.append(
+        f"{backend}: {name}: {len(by_key):,} acknowledged writes on their cards; "
+        f"{len(by_card):,} cards verify"
+    )
     return "checked: all on card, VerifyCard ok"
 
 
@@ -351,6 +475,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
         ) as server:
             measure_reads(bench, backend, server.target, many)
             measure_writes(bench, backend, server.target, db, many)
+            measure_inspections(bench, backend, server.target, db, many, dt.datetime.now(dt.UTC))
             measure_scale(bench, backend, server.target)
             measure_import(bench, backend, server.target)
     finally:

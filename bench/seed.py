@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, update
@@ -18,8 +19,14 @@ from stdnum.cn import uscc as uscc_code
 from inspection.auth import Principal, Role
 from inspection.domain import card as cards
 from inspection.domain.card import EntryKind
-from inspection.domain.registry import import_enterprises
-from inspection.storage.models import Card, CardEntry
+from inspection.domain.registry import (
+    create_checklist_item,
+    create_department,
+    create_inspector,
+    import_enterprises,
+)
+from inspection.errors import Violations
+from inspection.storage.models import Card, CardEntry, ChecklistItem, Department, Inspector
 
 ADMIN = Principal(sub="bench-admin", role=Role.ADMIN)
 INSERT_CHUNK = 5_000
@@ -94,3 +101,38 @@ def extend_cards(session: Session, usccs: Sequence[str], *, entries: int, start:
         )
     if pending:
         session.execute(insert(CardEntry), pending)
+
+
+@dataclass(frozen=True)
+class BenchDepartment:
+    code: str
+    item_codes: tuple[str, ...]
+    inspector_ids: tuple[str, ...]
+
+
+def department(session: Session, *, today: dt.date) -> BenchDepartment:
+    """A department with published checklist items and certified inspectors, for inspection requests."""
+    code = "BENCH-MARKET"
+    create_department(session, Department(code=code, name="基准测试市场监督管理局"))
+    items = tuple(f"{code}-ITEM-{i}" for i in (1, 2))
+    for item in items:
+        create_checklist_item(
+            session,
+            ChecklistItem(
+                code=item, department_code=code, name=f"检查事项 {item}", legal_basis="《基准条例》"
+            ),
+        )
+    inspectors = tuple(f"{code}-INSPECTOR-{i}" for i in (1, 2, 3))
+    for inspector in inspectors:
+        create_inspector(
+            session,
+            Inspector(
+                id=inspector,
+                department_code=code,
+                name=f"执法人员 {inspector[-1]}",
+                certificate_number=f"ZF-{inspector}",
+                certificate_expiry=today.replace(year=today.year + 2),
+            ),
+            Violations(),
+        )
+    return BenchDepartment(code, items, inspectors[:2])

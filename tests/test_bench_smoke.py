@@ -16,6 +16,8 @@ FIGURES = {
     "read.list_entries",
     "write.spread",
     "write.hot",
+    "write.request_inspection",
+    "write.decide_inspection",
     "scale.first_small",
     "scale.deep_small",
     "scale.first_large",
