@@ -253,7 +253,6 @@ def list_entries(
     session: Session, uscc: str, *, after_seq: int, limit: int, where: EntryFilter = EntryFilter()
 ) -> list[CardEntry]:
     """Entries with ``seq > after_seq`` in ascending order: an index range scan, whatever the depth."""
-    get_card(session, uscc)
     query = select(CardEntry).where(col(CardEntry.uscc) == uscc, col(CardEntry.seq) > after_seq)
     if where.kinds:
         query = query.where(col(CardEntry.kind).in_(where.kinds))
@@ -264,7 +263,10 @@ def list_entries(
     if where.end_time:
         query = query.where(col(CardEntry.time) < where.end_time)
     query = query.order_by(col(CardEntry.seq)).limit(limit)
-    return list(session.execute(query).scalars())
+    entries = list(session.execute(query).scalars())
+    if not entries:
+        get_card(session, uscc)  # an unknown enterprise is NotFound, not an empty page
+    return entries
 
 
 @dataclass(frozen=True)
