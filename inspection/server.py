@@ -6,6 +6,7 @@ import signal
 import threading
 from concurrent import futures
 from types import FrameType
+from typing import Any
 
 import grpc
 import structlog
@@ -71,11 +72,11 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
         interceptors=[ServiceInterceptor(signing_key=settings.signing_key.get_secret_value(), clock=clock)],
         options=SERVER_OPTIONS,
     )
-    shared = {"db": db, "clock": clock, "settings": settings}
-    registry_service_pb2_grpc.add_RegistryServiceServicer_to_server(RegistryServicer(**shared), server)  # type: ignore[arg-type]
-    card_service_pb2_grpc.add_CardServiceServicer_to_server(CardServicer(**shared), server)  # type: ignore[arg-type]
-    inspection_service_pb2_grpc.add_InspectionServiceServicer_to_server(InspectionServicer(**shared), server)  # type: ignore[arg-type]
-    public_service_pb2_grpc.add_PublicServiceServicer_to_server(PublicServicer(**shared), server)  # type: ignore[arg-type]
+    shared: dict[str, Any] = {"db": db, "clock": clock, "settings": settings}
+    registry_service_pb2_grpc.add_RegistryServiceServicer_to_server(RegistryServicer(**shared), server)
+    card_service_pb2_grpc.add_CardServiceServicer_to_server(CardServicer(**shared), server)
+    inspection_service_pb2_grpc.add_InspectionServiceServicer_to_server(InspectionServicer(**shared), server)
+    public_service_pb2_grpc.add_PublicServiceServicer_to_server(PublicServicer(**shared), server)
 
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -26,12 +26,14 @@ def _script() -> dict[str, Any]:
 def test_documented_script_verifies_and_detects_tampering(registry: Any, cards: Any, admin: Any) -> None:
     uscc = make_uscc()
     registry.CreateEnterprise(
-        reg.CreateEnterpriseRequest(enterprise=reg.Enterprise(uscc=uscc, name="杭州示例科技有限公司")), metadata=admin
+        reg.CreateEnterpriseRequest(enterprise=reg.Enterprise(uscc=uscc, name="杭州示例科技有限公司")),
+        metadata=admin,
     )
     for flag in (True, False, True):
         registry.UpdateEnterprise(
             reg.UpdateEnterpriseRequest(
-                enterprise=reg.Enterprise(uscc=uscc, white_listed=flag), update_mask={"paths": ["white_listed"]}
+                enterprise=reg.Enterprise(uscc=uscc, white_listed=flag),
+                update_mask={"paths": ["white_listed"]},
             ),
             metadata=admin,
         )

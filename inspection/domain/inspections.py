@@ -713,7 +713,8 @@ def cancel_inspection(
 def _by_code(session: Session, code: str) -> Inspection:
     found: Inspection | None = None
     if code:
-        found = session.execute(select(Inspection).where(col(Inspection.code) == code)).scalars().one_or_none()
+        statement = select(Inspection).where(col(Inspection.code) == code)
+        found = session.execute(statement).scalars().one_or_none()
     if found is None:
         raise NotFound("inspection code", code[:4] + "…" if code else "")
     return found
