@@ -222,20 +222,24 @@ def test_request_id_from_metadata(registry: Registry, admin: Metadata, db: Datab
     assert _snapshot(db, uscc) == before
 
 
-def test_concurrent_retries_write_once(registry: Registry, admin: Metadata, db: Database) -> None:
+@pytest.mark.parametrize("round_", range(4))
+def test_concurrent_retries_write_once(
+    registry: Registry, admin: Metadata, db: Database, round_: int
+) -> None:
+    """Retries that arrive while the first attempt is still running get its response, not its effects."""
     uscc = make_uscc()
-    create = _create_request("race-create", uscc)
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    create = _create_request(f"race-create-{round_}", uscc)
+    with ThreadPoolExecutor(max_workers=8) as pool:
         created = list(
-            pool.map(lambda _: registry.CreateEnterprise(create, metadata=admin, timeout=30), range(6))
+            pool.map(lambda _: registry.CreateEnterprise(create, metadata=admin, timeout=30), range(8))
         )
     assert len({c.SerializeToString(deterministic=True) for c in created}) == 1
     assert stored_head(db, uscc) == (1, created[0].card_head.entry_hash)
 
-    update = _update_request("race-update", uscc, common.CREDIT_CLASS_D)
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    update = _update_request(f"race-update-{round_}", uscc, common.CREDIT_CLASS_D)
+    with ThreadPoolExecutor(max_workers=8) as pool:
         updated = list(
-            pool.map(lambda _: registry.UpdateEnterprise(update, metadata=admin, timeout=30), range(6))
+            pool.map(lambda _: registry.UpdateEnterprise(update, metadata=admin, timeout=30), range(8))
         )
     assert len({u.SerializeToString(deterministic=True) for u in updated}) == 1
     assert stored_head(db, uscc) == (2, updated[0].card_head.entry_hash)

@@ -58,17 +58,21 @@ class ServicerBase:
                         "REQUEST_ID_REUSED", "this request_id was already used for a different request"
                     )
                 return response_type.FromString(record.response)
-            response = work(session)
-            session.add(
-                IdempotencyRecord(
-                    principal=principal,
-                    method=call.method,
-                    request_id=request_id,
-                    request_digest=digest,
-                    response=response.SerializeToString(),
-                    create_time=self.clock.now(),
-                )
+            # Claim the request id before doing the work: a concurrent retry of the same request waits
+            # on this row (PostgreSQL) or on the write lock (SQLite), then finds the first response
+            # instead of running into the first attempt's effects (e.g. ALREADY_EXISTS).
+            record = IdempotencyRecord(
+                principal=principal,
+                method=call.method,
+                request_id=request_id,
+                request_digest=digest,
+                response=b"",
+                create_time=self.clock.now(),
             )
+            session.add(record)
+            session.flush()
+            response = work(session)
+            record.response = response.SerializeToString()
             return response
 
         return self.db.run_write(unit)
