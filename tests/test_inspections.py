@@ -1029,3 +1029,23 @@ def test_filing_and_publication_happen_once(
     after = head(cards, uscc)
     assert rejected(publish) == (FP, "NOT_COMPLETED")
     assert head(cards, uscc) == after
+
+
+def test_code_reads_aloud_and_a_bad_uscc_is_named(
+    registry: Any, inspections: Any, admin: Any, scjg: Department, clock: SettableClock
+) -> None:
+    from tests.support import bad_check_character, field_violations
+
+    uscc = make_enterprise(registry, admin)
+    code = _approved(inspections, scjg, uscc).inspection_code
+    groups = code.split("-")
+    assert len(groups) == 6 and all(len(g) == 4 for g in groups)
+    assert not set(code.replace("-", "")) & set("01IOL")
+    clock.set(local(2026, 3, 23))
+    typed = code.replace("-", " ").lower()
+    assert inspections.VerifyInspectionCode(pb.VerifyInspectionCodeRequest(inspection_code=typed)).valid
+
+    with pytest.raises(grpc.RpcError) as caught:
+        inspections.RequestInspection(request_for(scjg, bad_check_character(uscc)), metadata=scjg.md)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "check character" in field_violations(caught.value)["uscc"]

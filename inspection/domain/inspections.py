@@ -28,7 +28,7 @@ from inspection.domain import card as cards
 from inspection.domain.calendar import Calendar
 from inspection.domain.card import CardHead, EntryKind
 from inspection.domain.paging import decode_token, encode_token, page_size
-from inspection.domain.registry import is_certified
+from inspection.domain.registry import is_certified, uscc_problem
 from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from inspection.storage.inspection_models import (
     Complaint,
@@ -318,6 +318,24 @@ def _new_id(prefix: str, now: dt.datetime) -> str:
     return f"{prefix}{now.astimezone(dt.UTC):%Y%m%d%H%M%S%f}-{secrets.token_hex(3)}"
 
 
+#: Letters and digits that cannot be mistaken for one another when read out at the door.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_GROUPS, CODE_GROUP_LENGTH = 6, 4
+
+
+def new_inspection_code() -> str:
+    """An unguessable inspection code (检查码): 24 characters of a 31-letter alphabet (about 119
+    random bits), written in groups of four, e.g. ``K7QM-2XHD-…``."""
+    text = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * CODE_GROUP_LENGTH))
+    return "-".join(text[i : i + CODE_GROUP_LENGTH] for i in range(0, len(text), CODE_GROUP_LENGTH))
+
+
+def normalize_code(text: str) -> str:
+    """The code as stored, from what a person typed: any case, with or without spaces or dashes."""
+    compact = "".join(c for c in text.upper() if c not in " -")
+    return "-".join(compact[i : i + CODE_GROUP_LENGTH] for i in range(0, len(compact), CODE_GROUP_LENGTH))
+
+
 def _code_digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()[:16]
 
@@ -394,8 +412,9 @@ class Overlap:
 
 
 def _validate_request(request: InspectionRequest, violations: Violations, rules: Rules) -> None:
-    if not request.uscc:
-        violations.add("uscc", "is required")
+    problem = uscc_problem(request.uscc)
+    if problem:
+        violations.add("uscc", problem)
     if request.kind not in (Kind.ROUTINE, Kind.TRIGGERED, Kind.SPECIAL):
         violations.add(
             "kind", "must be ROUTINE, TRIGGERED or SPECIAL (emergencies use StartEmergencyInspection)"
@@ -672,7 +691,7 @@ def decide_inspection(
     elif {d.office for d in decisions if d.decision == "APPROVE"} == {o.value for o in OFFICES}:
         inspection.state = State.APPROVED
         inspection.decided_at = now
-        inspection.code = secrets.token_urlsafe(18)
+        inspection.code = new_inspection_code()
         payload["approved_by"] = sorted(f"{d.office}:{d.principal}" for d in decisions)
         payload["code_digest"] = _code_digest(inspection.code)
         kind = EntryKind.INSPECTION_APPROVED
@@ -713,7 +732,7 @@ def cancel_inspection(
 def _by_code(session: Session, code: str) -> Inspection:
     found: Inspection | None = None
     if code:
-        statement = select(Inspection).where(col(Inspection.code) == code)
+        statement = select(Inspection).where(col(Inspection.code) == normalize_code(code))
         found = session.execute(statement).scalars().one_or_none()
     if found is None:
         raise NotFound("inspection code", code[:4] + "…" if code else "")
@@ -987,8 +1006,9 @@ def start_emergency(
     """An emergency concerning life or property safety: the department decides alone and inspects at
     once → IN_PROGRESS; it must file with both offices within ``emergency_filing_hours``. Quiet days,
     weekends and the one-visit-a-day rule do not hold it back."""
-    if not uscc:
-        violations.add("uscc", "is required")
+    problem = uscc_problem(uscc)
+    if problem:
+        violations.add("uscc", problem)
     _check_ids(violations, "item_codes", item_codes, what="checklist item")
     _check_ids(violations, "inspector_ids", inspector_ids, what="inspector")
     _check_text(violations, "legal_basis", legal_basis, required=True)
