@@ -17,6 +17,7 @@ from sqlmodel import SQLModel, col
 from stdnum.cn import uscc as uscc_code
 
 from inspection.auth import Role, issue_token
+from inspection.storage import all_models as _all_models  # noqa: F401 - registers every table
 from inspection.storage.db import Database
 from inspection.storage.models import Card, CardEntry
 from inspection.v1 import registry_service_pb2 as reg
@@ -159,3 +160,12 @@ def with_page_key(token: str, key: object) -> str:
     data["k"] = key
     raw = json.dumps(data, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def footprint(db: Database) -> dict[str, int]:
+    """Row counts of every table of the service, in one query: to assert that a call wrote nothing."""
+    tables = list(SQLModel.metadata.sorted_tables)
+    query = select(*[select(func.count()).select_from(t).scalar_subquery().label(t.name) for t in tables])
+    with db.read() as session:
+        row = session.execute(query).one()
+    return {t.name: int(n) for t, n in zip(tables, row, strict=True)}

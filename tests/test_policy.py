@@ -19,7 +19,6 @@ from inspection.api.policy import POLICY
 from inspection.auth import ALGORITHM, ISSUER, ORG_ROLES, Role
 from inspection.clock import SettableClock
 from inspection.storage.db import Database
-from inspection.storage.models import Enterprise
 from inspection.v1 import (
     card_service_pb2,
     card_service_pb2_grpc,
@@ -33,9 +32,9 @@ from inspection.v1 import registry_service_pb2 as reg
 from tests.support import (
     TEST_SIGNING_KEY,
     auth,
-    count_rows,
     error_info,
     expect_error,
+    footprint,
     make_uscc,
     register,
     rpc_error,
@@ -140,7 +139,7 @@ def test_role_matrix(
     rule = POLICY.get(path)
     if rule is None:
         pytest.fail(f"{path} has no policy row")
-    enterprises = count_rows(db, Enterprise)
+    written = footprint(db)
     code, reason = _call(grpc_channel, method, _empty_request(method, role), _metadata(role, clock))
     assert code != grpc.StatusCode.UNIMPLEMENTED, f"{path} is in the API but not served"
 
@@ -149,7 +148,7 @@ def test_role_matrix(
             assert (code, reason) == (grpc.StatusCode.UNAUTHENTICATED, "TOKEN_MISSING")
         else:
             assert (code, reason) == (grpc.StatusCode.PERMISSION_DENIED, "ROLE_NOT_ALLOWED")
-        assert count_rows(db, Enterprise) == enterprises
+        assert footprint(db) == written
         return
 
     assert code != grpc.StatusCode.UNAUTHENTICATED, reason
@@ -180,9 +179,9 @@ def _unauthenticated(
     metadata: list[tuple[str, str]],
     reason: str,
 ) -> None:
-    before = count_rows(db, Enterprise)
+    before = footprint(db)
     expect_error(lambda: _create(registry, metadata), grpc.StatusCode.UNAUTHENTICATED, reason)
-    assert count_rows(db, Enterprise) == before
+    assert footprint(db) == before
 
 
 def test_missing_token(registry: registry_service_pb2_grpc.RegistryServiceStub, db: Database) -> None:

@@ -35,6 +35,7 @@ from tests.support import (
     entry_count,
     expect_error,
     field_violations,
+    footprint,
     make_uscc,
     register,
     stored_head,
@@ -62,11 +63,11 @@ WRITTEN_TABLES = (
 
 @pytest.fixture
 def unchanged(db: Database) -> Callable[[], None]:
-    """Asserts that the test wrote nothing to any directory or card table."""
-    before = {model.__name__: count_rows(db, model) for model in WRITTEN_TABLES}
+    """Asserts that the test wrote nothing to any table."""
+    before = footprint(db)
 
     def check() -> None:
-        assert {model.__name__: count_rows(db, model) for model in WRITTEN_TABLES} == before
+        assert footprint(db) == before
 
     return check
 
