@@ -54,6 +54,9 @@ class Settings(BaseSettings):
 
     # How often a WatchCard stream looks for entries written by other replicas.
     watch_poll_seconds: float = Field(default=0.5, gt=0)
+    # Each WatchCard stream holds one RPC thread; at most this many at once, so unary calls always
+    # have threads left.
+    max_watch_streams: int = Field(default=8, ge=1)
 
     @field_validator("timezone")
     @classmethod
@@ -82,6 +85,8 @@ class Settings(BaseSettings):
             raise ValueError("the signing key must be at least 32 characters long")
         if (self.tls_cert_file is None) != (self.tls_key_file is None):
             raise ValueError("INSPECTION_TLS_CERT_FILE and INSPECTION_TLS_KEY_FILE go together")
+        if self.max_watch_streams >= self.max_workers:
+            raise ValueError("max_watch_streams must be below max_workers, to leave threads for other calls")
         if self.quiet_days_last < self.quiet_days_first:
             raise ValueError("quiet_days_last must not be before quiet_days_first")
         return self

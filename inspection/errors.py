@@ -72,6 +72,12 @@ class Unauthenticated(DomainError):
     reason = "UNAUTHENTICATED"
 
 
+class ResourceExhausted(DomainError):
+    """A bounded resource of this server is in full use; the caller may retry later."""
+
+    reason = "RESOURCE_EXHAUSTED"
+
+
 class Conflict(DomainError):
     """A concurrent change won; the caller may retry with the same request id."""
 

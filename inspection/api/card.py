@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +14,7 @@ from inspection.api.base import ServicerBase
 from inspection.domain import card as cards
 from inspection.domain.paging import decode_token, encode_token, page_size
 from inspection.domain.summary import summarize
-from inspection.errors import FieldViolation, InvalidArgument
+from inspection.errors import FieldViolation, InvalidArgument, ResourceExhausted
 from inspection.v1 import card_service_pb2 as pb
 from inspection.v1 import card_service_pb2_grpc as pb_grpc
 
@@ -27,6 +28,10 @@ def _require_uscc(uscc: str) -> None:
 
 
 class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._watch_slots = threading.BoundedSemaphore(self.settings.max_watch_streams)
+
     def GetCard(self, request: pb.GetCardRequest, context: grpc.ServicerContext) -> Any:
         _require_uscc(request.uscc)
         year = self.clock.now().astimezone(self.settings.zone).year
@@ -98,13 +103,21 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         if request.after_seq < 0:
             raise InvalidArgument([FieldViolation("after_seq", "must not be negative")])
         self.read(lambda s: cards.get_card(s, request.uscc))
-        after = request.after_seq
-        seen = cards.NOTIFIER.version
-        while context.is_active():
-            with self.db.read() as session:
-                batch = cards.list_entries(session, request.uscc, after_seq=after, limit=WATCH_BATCH)
-            for entry in batch:
-                yield convert.card_entry(entry)
-                after = entry.seq
-            if len(batch) < WATCH_BATCH:
-                seen = cards.NOTIFIER.wait(seen, timeout=self.settings.watch_poll_seconds)
+        if not self._watch_slots.acquire(blocking=False):
+            raise ResourceExhausted(
+                f"this server already streams {self.settings.max_watch_streams} cards; retry later",
+                reason="TOO_MANY_WATCHES",
+            )
+        try:
+            after = request.after_seq
+            seen = cards.NOTIFIER.version
+            while context.is_active():
+                with self.db.read() as session:
+                    batch = cards.list_entries(session, request.uscc, after_seq=after, limit=WATCH_BATCH)
+                for entry in batch:
+                    yield convert.card_entry(entry)
+                    after = entry.seq
+                if len(batch) < WATCH_BATCH:
+                    seen = cards.NOTIFIER.wait(seen, timeout=self.settings.watch_poll_seconds)
+        finally:
+            self._watch_slots.release()
