@@ -4,6 +4,7 @@ holds every acknowledged write. Appends are serialized by the database, not by a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -117,14 +118,16 @@ def test_many_threads_append_to_one_card(
 # --- two server processes on one PostgreSQL database ------------------------------------------
 
 
-def _read_port(process: subprocess.Popen[str], timeout: float) -> int:
+def _read_port(process: subprocess.Popen[str], log: Path, timeout: float) -> int:
     assert process.stdout is not None
     ready, _, _ = select.select([process.stdout], [], [], timeout)
-    if not ready:
-        raise AssertionError("the server process did not report its port in time")
-    line = process.stdout.readline().strip()
+    line = process.stdout.readline().strip() if ready else ""
     if not line.isdigit():
-        raise AssertionError(f"the server process failed to start (exit {process.poll()}): {line!r}")
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+        raise AssertionError(
+            f"the server process did not report its port (exit {process.poll()}): {log.read_text()[-3000:]}"
+        )
     return int(line)
 
 
@@ -137,7 +140,6 @@ def replicas(database_url: str, tmp_path: Path) -> Iterator[list[str]]:
     env.update(
         INSPECTION_DATABASE_URL=database_url,
         INSPECTION_SIGNING_KEY=TEST_SIGNING_KEY,
-        INSPECTION_MAX_WORKERS="8",
         PYTHONPATH=str(ROOT),
     )
     processes: list[subprocess.Popen[str]] = []
@@ -156,7 +158,10 @@ def replicas(database_url: str, tmp_path: Path) -> Iterator[list[str]]:
                 )
             )
             log.close()
-        yield [f"127.0.0.1:{_read_port(p, timeout=60)}" for p in processes]
+        yield [
+            f"127.0.0.1:{_read_port(p, tmp_path / f'replica-{n}.log', timeout=60)}"
+            for n, p in enumerate(processes)
+        ]
     finally:
         for process in processes:
             if process.stdin is not None:
