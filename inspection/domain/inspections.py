@@ -1282,7 +1282,7 @@ def list_inspections(
     """Inspections the viewer may see, newest request first, keyset-paginated by id."""
     limit = page_size(size, default=50)
     filters = {**query.as_filters(), "viewer": f"{viewer.role.value}:{viewer.org}"}
-    after = decode_token(token, filters)
+    after = decode_token(token, filters, key_type=str)
     statement = select(Inspection)
     if viewer.role is Role.ENTERPRISE:
         statement = statement.where(col(Inspection.uscc) == viewer.org)
@@ -1342,7 +1342,7 @@ def list_published(
     """The public feed (一公开): published results, newest first."""
     limit = page_size(size, default=50)
     filters = {"uscc": uscc, "department_code": department_code}
-    after = decode_token(token, filters)
+    after = decode_token(token, filters, key_type=str)
     statement = select(Inspection).where(col(Inspection.state) == State.PUBLISHED)
     if uscc:
         statement = statement.where(col(Inspection.uscc) == uscc)
