@@ -174,7 +174,11 @@ class Report:
             console.print(f"skipped: {line}")
         for line in self.failures:
             console.print(f"[red]check failed:[/] {line}")
-        console.print(f"total {self.seconds:.1f} s")
+        machine = self.machine
+        console.print(
+            f"total {self.seconds:.1f} s; load average {machine.get('load_average_at_start')} at the start, "
+            f"{machine.get('load_average_at_end')} at the end ({machine.get('cpus')} cores)"
+        )
 
 
 def _ms(value: float) -> str:

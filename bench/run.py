@@ -565,6 +565,8 @@ def machine_facts(sizes: Sizes) -> dict[str, Any]:
         "grpc": grpc.__version__,
         "sqlite": sqlite3.sqlite_version,
         "in_flight": sizes.in_flight,
+        # Other work on the machine skews every figure; the 1-minute load average shows how much.
+        "load_average_at_start": round(os.getloadavg()[0], 2),
     }
 
 
@@ -601,6 +603,7 @@ def run(sizes: Sizes, *, out: Path, postgres_url: str, console: Console) -> Repo
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.perf_counter() - clock
+    report.machine["load_average_at_end"] = round(os.getloadavg()[0], 2)
     return report
 
 
