@@ -143,6 +143,8 @@ class ServiceInterceptor(_Interceptor):
                     yield from behavior(request, context)
                 finally:
                     _CALL.reset(token)
+                if not context.is_active():  # the caller went away; the stream ended for that
+                    code = grpc.StatusCode.CANCELLED
             except DomainError as error:
                 code = status_code_of(error)
                 structlog.contextvars.bind_contextvars(reason=error.reason)
