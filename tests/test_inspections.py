@@ -120,6 +120,11 @@ def test_lifecycle_from_request_to_published_result(
     anonymous = inspections.VerifyInspectionCode(pb.VerifyInspectionCodeRequest(inspection_code=code))
     assert anonymous.valid
     assert anonymous.inspection.participants[0].inspectors[0].name == "张**"
+    assert {a.principal for a in anonymous.inspection.approvals} == {
+        "l***************",
+        "s********************",
+    }
+    assert anonymous.inspection.requested_by == "c*********"
     assert anonymous.inspection.participants[0].items[0].legal_basis
 
     checked_in = inspections.CheckIn(

@@ -21,10 +21,10 @@ def enum_name(enum: object, prefix: str, value: int) -> str:
     return "" if value == 0 else enum.Name(value).removeprefix(prefix)  # type: ignore[attr-defined]
 
 
-def _decision(row: InspectionDecision) -> pb.OfficeDecision:
+def _decision(row: InspectionDecision, *, mask_names: bool) -> pb.OfficeDecision:
     return pb.OfficeDecision(
         office=row.office,
-        principal=row.principal,
+        principal=mask_name(row.principal) if mask_names else row.principal,
         decision="DECISION_" + row.decision,
         comment=row.comment,
         due_time=timestamp(row.due_at),
@@ -78,8 +78,8 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
             )
             for p in view.participants
         ],
-        approvals=[_decision(d) for d in view.approvals],
-        filing_acknowledgements=[_decision(d) for d in view.acknowledgements],
+        approvals=[_decision(d, mask_names=mask_names) for d in view.approvals],
+        filing_acknowledgements=[_decision(d, mask_names=mask_names) for d in view.acknowledgements],
         inspection_code=(row.code or "") if show_code else "",
         requested_by=mask_name(row.requested_by) if mask_names else row.requested_by,
         request_time=timestamp(row.requested_at),
