@@ -1054,3 +1054,37 @@ def test_code_reads_aloud_and_a_bad_uscc_is_named(
         inspections.RequestInspection(request_for(scjg, bad_check_character(uscc)), metadata=scjg.md)
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "check character" in field_violations(caught.value)["uscc"]
+
+
+def test_lists_page_newest_first(
+    registry: Any, inspections: Any, public: Any, admin: Any, scjg: Department, clock: SettableClock
+) -> None:
+    from tests.support import field_violations
+
+    uscc = make_enterprise(registry, admin)
+    ids = []
+    for minute in range(5):
+        clock.set(local(2026, 3, 16).replace(minute=minute))
+        kind = pb.INSPECTION_KIND_TRIGGERED
+        ids.append(
+            inspections.RequestInspection(request_for(scjg, uscc, kind=kind), metadata=scjg.md).inspection.id
+        )
+    seen: list[str] = []
+    token = ""
+    for _ in range(5):
+        page = inspections.ListInspections(
+            pb.ListInspectionsRequest(uscc=uscc, page_size=2, page_token=token), metadata=scjg.md
+        )
+        seen += [i.id for i in page.inspections]
+        token = page.next_page_token
+        if not token:
+            break
+    assert seen == ids[::-1]
+    first = inspections.ListInspections(pb.ListInspectionsRequest(uscc=uscc, page_size=2), metadata=scjg.md)
+    with pytest.raises(grpc.RpcError) as caught:
+        inspections.ListInspections(
+            pb.ListInspectionsRequest(uscc=uscc, page_size=2, page_token=first.next_page_token),
+            metadata=LEGAL,
+        )
+    assert "page_token" in field_violations(caught.value)
+    assert public.ListPublishedResults(public_pb.ListPublishedResultsRequest(uscc=uscc)).results == []

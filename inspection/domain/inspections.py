@@ -1276,34 +1276,44 @@ class InspectionQuery:
         return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.__dict__.items()}
 
 
+def _taking_part(department_code: str) -> Any:
+    """Inspections in which ``department_code`` takes part (as lead or participant)."""
+    return col(Inspection.id).in_(
+        select(col(InspectionParticipant.inspection_id)).where(
+            col(InspectionParticipant.department_code) == department_code
+        )
+    )
+
+
+def _newest_first(
+    session: Session, statement: Any, filters: dict[str, Any], *, size: int, token: str
+) -> tuple[list[InspectionView], str]:
+    """One page of ``statement``'s inspections, newest request first, keyset-paginated by id."""
+    limit = page_size(size, default=50)
+    after = decode_token(token, filters, key_type=str)
+    if after is not None:
+        statement = statement.where(col(Inspection.id) < after)
+    rows = list(session.execute(statement.order_by(col(Inspection.id).desc()).limit(limit + 1)).scalars())
+    next_token = ""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_token = encode_token(rows[-1].id, filters)
+    return load_views(session, rows), next_token
+
+
 def list_inspections(
     session: Session, query: InspectionQuery, *, viewer: Principal, size: int, token: str
 ) -> tuple[list[InspectionView], str]:
-    """Inspections the viewer may see, newest request first, keyset-paginated by id."""
-    limit = page_size(size, default=50)
-    filters = {**query.as_filters(), "viewer": f"{viewer.role.value}:{viewer.org}"}
-    after = decode_token(token, filters, key_type=str)
+    """Inspections the viewer may see, newest request first."""
     statement = select(Inspection)
     if viewer.role is Role.ENTERPRISE:
         statement = statement.where(col(Inspection.uscc) == viewer.org)
     elif viewer.role is Role.DEPARTMENT:
-        statement = statement.where(
-            col(Inspection.id).in_(
-                select(col(InspectionParticipant.inspection_id)).where(
-                    col(InspectionParticipant.department_code) == viewer.org
-                )
-            )
-        )
+        statement = statement.where(_taking_part(viewer.org))
     if query.uscc:
         statement = statement.where(col(Inspection.uscc) == query.uscc)
     if query.department_code:
-        statement = statement.where(
-            col(Inspection.id).in_(
-                select(col(InspectionParticipant.inspection_id)).where(
-                    col(InspectionParticipant.department_code) == query.department_code
-                )
-            )
-        )
+        statement = statement.where(_taking_part(query.department_code))
     if query.state:
         statement = statement.where(col(Inspection.state) == query.state)
     if query.kind:
@@ -1326,39 +1336,18 @@ def list_inspections(
                 & col(Inspection.id).not_in(mine.where(col(InspectionDecision.stage) == FILING)),
             )
         )
-    if after is not None:
-        statement = statement.where(col(Inspection.id) < str(after))
-    rows = list(session.execute(statement.order_by(col(Inspection.id).desc()).limit(limit + 1)).scalars())
-    next_token = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_token = encode_token(rows[-1].id, filters)
-    return load_views(session, rows), next_token
+    filters = {**query.as_filters(), "viewer": f"{viewer.role.value}:{viewer.org}"}
+    return _newest_first(session, statement, filters, size=size, token=token)
 
 
 def list_published(
     session: Session, *, uscc: str, department_code: str, size: int, token: str
 ) -> tuple[list[InspectionView], str]:
-    """The public feed (一公开): published results, newest first."""
-    limit = page_size(size, default=50)
-    filters = {"uscc": uscc, "department_code": department_code}
-    after = decode_token(token, filters, key_type=str)
+    """The public feed (一公开): published results, newest request first."""
     statement = select(Inspection).where(col(Inspection.state) == State.PUBLISHED)
     if uscc:
         statement = statement.where(col(Inspection.uscc) == uscc)
     if department_code:
-        statement = statement.where(
-            col(Inspection.id).in_(
-                select(col(InspectionParticipant.inspection_id)).where(
-                    col(InspectionParticipant.department_code) == department_code
-                )
-            )
-        )
-    if after is not None:
-        statement = statement.where(col(Inspection.id) < str(after))
-    rows = list(session.execute(statement.order_by(col(Inspection.id).desc()).limit(limit + 1)).scalars())
-    next_token = ""
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_token = encode_token(rows[-1].id, filters)
-    return load_views(session, rows), next_token
+        statement = statement.where(_taking_part(department_code))
+    filters = {"uscc": uscc, "department_code": department_code}
+    return _newest_first(session, statement, filters, size=size, token=token)
