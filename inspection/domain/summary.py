@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, true
 from sqlmodel import Session, col
 
-from inspection.domain import card as cards
 from inspection.domain.card import CardHead
+from inspection.errors import NotFound
 from inspection.storage.inspection_models import Inspection, InspectionParticipant
-from inspection.storage.models import Enterprise
+from inspection.storage.models import Card, Enterprise
 
 OPEN_STATES = ("REQUESTED", "APPROVED", "IN_PROGRESS", "FILED_PENDING")
 NOT_COUNTED = ("REJECTED", "CANCELLED")
@@ -28,37 +28,59 @@ class CardSummary:
     unpaid_fen: int
 
 
+_PER_DEPARTMENT = (
+    select(col(InspectionParticipant.department_code), func.count().label("inspections"))
+    .join(Inspection, col(Inspection.id) == col(InspectionParticipant.inspection_id))
+    .where(
+        col(Inspection.uscc) == bindparam("uscc"),
+        col(Inspection.window_start) >= bindparam("start"),
+        col(Inspection.window_start) < bindparam("end"),
+        col(Inspection.state).not_in(NOT_COUNTED),
+    )
+    .group_by(col(InspectionParticipant.department_code))
+    .subquery("per_department")
+)
+
+_OPEN = (
+    select(func.count())
+    .select_from(Inspection)
+    .where(col(Inspection.uscc) == col(Card.uscc), col(Inspection.state).in_(OPEN_STATES))
+    .scalar_subquery()
+)
+
+#: The whole summary in one statement, built once: the card's head, the enterprise's name and the
+#: open-inspection count on every row, and one row per department with inspections this year (one
+#: row with no department when there is none). Statement construction and ORM loading cost far more
+#: than SQLite's work here, and GetCard is the most frequent read.
+_SUMMARY = (
+    select(
+        col(Card.head_seq),
+        col(Card.head_hash),
+        col(Card.issue_time),
+        col(Enterprise.name),
+        _OPEN.label("open_inspections"),
+        _PER_DEPARTMENT.c.department_code,
+        _PER_DEPARTMENT.c.inspections,
+    )
+    .join(Enterprise, col(Enterprise.uscc) == col(Card.uscc))
+    .outerjoin(_PER_DEPARTMENT, true())
+    .where(col(Card.uscc) == bindparam("uscc"))
+    .order_by(_PER_DEPARTMENT.c.department_code)
+)
+
+
 def summarize(session: Session, uscc: str, *, year: int) -> CardSummary:
-    card = cards.get_card(session, uscc)
-    enterprise = session.get(Enterprise, uscc)
-    assert enterprise is not None  # a card exists only for a registered enterprise
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    per_department = session.execute(
-        select(col(InspectionParticipant.department_code), func.count())
-        .join(Inspection, col(Inspection.id) == col(InspectionParticipant.inspection_id))
-        .where(
-            col(Inspection.uscc) == uscc,
-            col(Inspection.window_start) >= start,
-            col(Inspection.window_start) < end,
-            col(Inspection.state).not_in(NOT_COUNTED),
-        )
-        .group_by(col(InspectionParticipant.department_code))
-        .order_by(col(InspectionParticipant.department_code))
-    ).all()
-    open_count = session.execute(
-        select(func.count())
-        .select_from(Inspection)
-        .where(
-            col(Inspection.uscc) == uscc,
-            col(Inspection.state).in_(OPEN_STATES),
-        )
-    ).scalar_one()
+    rows = session.connection().execute(_SUMMARY, {"uscc": uscc, "start": start, "end": end}).all()
+    if not rows:
+        raise NotFound("enterprise", uscc)
+    head_seq, head_hash, issue_time, name, open_count = rows[0][:5]
     return CardSummary(
         uscc=uscc,
-        enterprise_name=enterprise.name,
-        head=cards.head_of(card),
-        issue_time=card.issue_time,
-        inspections_this_year={code: count for code, count in per_department},
+        enterprise_name=name,
+        head=CardHead(uscc=uscc, seq=head_seq, entry_hash=head_hash),
+        issue_time=issue_time,
+        inspections_this_year={row[5]: row[6] for row in rows if row[5] is not None},
         open_inspections=int(open_count),
         unpaid_fen=0,  # no fee is assessed before the single-fee workflow (DESIGN §7) exists
     )
