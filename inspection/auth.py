@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import jwt
@@ -76,6 +78,11 @@ def issue_token(
 
 def verify_token(key: str, token: str, *, now: dt.datetime) -> Principal:
     """Checks signature, issuer and expiry against the service clock; returns the principal."""
+    return _verify(key, token, now=now)[0]
+
+
+def _verify(key: str, token: str, *, now: dt.datetime) -> tuple[Principal, int]:
+    """The principal a token names and its expiry (seconds since the epoch), or Unauthenticated."""
     try:
         claims = jwt.decode(
             token,
@@ -87,8 +94,8 @@ def verify_token(key: str, token: str, *, now: dt.datetime) -> Principal:
     except jwt.PyJWTError as exc:
         raise Unauthenticated(f"invalid token: {exc}", reason="TOKEN_INVALID") from exc
     # Expiry is judged by the service clock, not the host clock, so it is testable and consistent.
-    if int(claims["exp"]) <= int(now.timestamp()):
-        raise Unauthenticated("token expired", reason="TOKEN_EXPIRED")
+    expiry = int(claims["exp"])
+    _refuse_expired(expiry, now)
     try:
         role = Role(claims.get("role", ""))
     except ValueError as exc:
@@ -98,4 +105,44 @@ def verify_token(key: str, token: str, *, now: dt.datetime) -> Principal:
     org = str(claims.get("org", ""))
     if role in ORG_ROLES and not org:
         raise Unauthenticated(f"a {role.value} token must name its organisation", reason="TOKEN_INVALID")
-    return Principal(sub=str(claims["sub"]), role=role, org=org)
+    return Principal(sub=str(claims["sub"]), role=role, org=org), expiry
+
+
+def _refuse_expired(expiry: int, now: dt.datetime) -> None:
+    if expiry <= int(now.timestamp()):
+        raise Unauthenticated("token expired", reason="TOKEN_EXPIRED")
+
+
+class TokenVerifier:
+    """``verify_token`` for one signing key, remembering the tokens that verified.
+
+    Callers send the same bearer token with every call; decoding it and checking its signature again
+    each time is a large share of a cheap read. Only tokens that passed every check are remembered
+    (the token string, so its signature, is the key), at most ``capacity`` of them, least recently
+    used first out; expiry is still judged against the service clock on every call.
+    """
+
+    def __init__(self, key: str, *, capacity: int = 4096) -> None:
+        self._key = key
+        self._capacity = capacity
+        self._verified: OrderedDict[str, tuple[Principal, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def verify(self, token: str, *, now: dt.datetime) -> Principal:
+        with self._lock:
+            known = self._verified.get(token)
+            if known is not None:
+                self._verified.move_to_end(token)
+        if known is None:
+            known = _verify(self._key, token, now=now)
+            with self._lock:
+                self._verified[token] = known
+                if len(self._verified) > self._capacity:
+                    self._verified.popitem(last=False)
+            return known[0]
+        principal, expiry = known
+        _refuse_expired(expiry, now)
+        return principal
+
+    def __len__(self) -> int:
+        return len(self._verified)

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from inspection.auth import Principal, Role, issue_token, verify_token
+from inspection.auth import Principal, Role, TokenVerifier, issue_token, verify_token
 from inspection.cli import app
 from inspection.config import DEVELOPMENT_SIGNING_KEY, Settings
 from inspection.errors import InvalidArgument, Unauthenticated
@@ -144,6 +144,44 @@ def test_tampered_token_is_invalid() -> None:
     with pytest.raises(Unauthenticated) as caught:
         verify_token(KEY, ".".join([header, flipped, signature]), now=NOW)
     assert caught.value.reason == "TOKEN_INVALID"
+
+
+def test_remembered_token_still_expires_by_the_given_instant() -> None:
+    verifier = TokenVerifier(KEY)
+    token = issue_token(KEY, sub="li", role=Role.ADMIN, ttl=dt.timedelta(hours=1), now=NOW)
+    assert verifier.verify(token, now=NOW) == Principal(sub="li", role=Role.ADMIN)
+    for late in (NOW + dt.timedelta(hours=1), NOW + dt.timedelta(days=400)):
+        with pytest.raises(Unauthenticated) as caught:
+            verifier.verify(token, now=late)
+        assert caught.value.reason == "TOKEN_EXPIRED"
+    assert verifier.verify(token, now=NOW - dt.timedelta(minutes=5)).role is Role.ADMIN
+
+
+def test_verifier_refuses_as_verify_token_does_every_time() -> None:
+    verifier = TokenVerifier(KEY)
+    forged = issue_token(
+        "another-key-" + "y" * 40, sub="x", role=Role.ADMIN, ttl=dt.timedelta(hours=1), now=NOW
+    )
+    expired = issue_token(
+        KEY, sub="x", role=Role.ADMIN, ttl=dt.timedelta(hours=1), now=NOW - dt.timedelta(hours=2)
+    )
+    for token, reason in ((forged, "TOKEN_INVALID"), (expired, "TOKEN_EXPIRED"), ("a.b.c", "TOKEN_INVALID")):
+        for _ in range(2):
+            with pytest.raises(Unauthenticated) as caught:
+                verifier.verify(token, now=NOW)
+            assert caught.value.reason == reason
+
+
+def test_verifier_remembers_a_bounded_number_of_tokens() -> None:
+    verifier = TokenVerifier(KEY, capacity=3)
+    tokens = [
+        issue_token(KEY, sub=f"s{i}", role=Role.ADMIN, ttl=dt.timedelta(hours=1), now=NOW) for i in range(5)
+    ]
+    for token in tokens:
+        verifier.verify(token, now=NOW)
+    assert len(verifier) == 3
+    assert [verifier.verify(t, now=NOW).sub for t in tokens] == [f"s{i}" for i in range(5)]
+    assert len(verifier) == 3
 
 
 def test_issue_lists_every_bad_field() -> None:

@@ -14,7 +14,7 @@ import structlog
 
 from inspection.api.policy import PKG, Rule, rule_for
 from inspection.api.status import internal_status, status_code_of, to_status
-from inspection.auth import ANONYMOUS, Principal, Role, verify_token
+from inspection.auth import ANONYMOUS, Principal, Role, TokenVerifier
 from inspection.clock import Clock
 from inspection.errors import DomainError, PermissionDenied, Unauthenticated
 
@@ -46,7 +46,7 @@ else:  # generic only in the type stubs
 
 class ServiceInterceptor(_Interceptor):
     def __init__(self, *, signing_key: str, clock: Clock) -> None:
-        self._key = signing_key
+        self._tokens = TokenVerifier(signing_key)
         self._clock = clock
 
     def intercept_service(
@@ -94,7 +94,7 @@ class ServiceInterceptor(_Interceptor):
         scheme, _, token = str(header).partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("authorization must be 'Bearer <token>'", reason="TOKEN_INVALID")
-        return verify_token(self._key, token.strip(), now=self._clock.now())
+        return self._tokens.verify(token.strip(), now=self._clock.now())
 
     def _begin(self, method: str, request: Any, metadata: dict[str, Any]) -> Call:
         structlog.contextvars.clear_contextvars()
