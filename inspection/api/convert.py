@@ -6,7 +6,7 @@ import datetime as dt
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from inspection.domain.card import CardHead
+from inspection.domain.card import CardHead, EntryRow
 from inspection.errors import FieldViolation, InvalidArgument
 from inspection.storage import models
 from inspection.v1 import card_service_pb2 as card_pb
@@ -27,12 +27,28 @@ def credit_from_proto(value: int) -> str:
     return CREDIT_FROM_PROTO.get(value, "")  # type: ignore[call-overload, no-any-return]
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+#: The seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of a Timestamp.
+_TIMESTAMP_SECONDS = range(-62_135_596_800, 253_402_300_800)
+
+
 def timestamp(instant: dt.datetime | None) -> Timestamp | None:
+    """The instant as a Timestamp (a naive one taken as UTC, as ``Timestamp.FromDatetime`` does).
+
+    The same seconds and nanos as ``FromDatetime`` by integer arithmetic, at a fraction of its
+    cost (a page of card entries converts fifty).
+    """
     if instant is None:
         return None
-    stamp = Timestamp()
-    stamp.FromDatetime(instant)
-    return stamp
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    since = instant - _EPOCH
+    seconds = since.days * 86_400 + since.seconds
+    if seconds not in _TIMESTAMP_SECONDS:  # refused by FromDatetime, with its error
+        stamp = Timestamp()
+        stamp.FromDatetime(instant)
+        return stamp
+    return Timestamp(seconds=seconds, nanos=since.microseconds * 1000)
 
 
 def instant(stamp: Timestamp, present: bool, *, field: str = "time") -> dt.datetime | None:
@@ -117,20 +133,21 @@ def recusal(row: models.Recusal) -> reg_pb.Recusal:
     )
 
 
-def card_entry(row: models.CardEntry) -> card_pb.CardEntry:
+def card_entry(row: EntryRow) -> card_pb.CardEntry:
+    uscc, seq, kind, sub, role, org, department, inspection, time, payload, prev, digest = row
     return card_pb.CardEntry(
-        uscc=row.uscc,
-        seq=row.seq,
-        kind="CARD_ENTRY_KIND_" + row.kind,
-        actor_sub=row.actor_sub,
-        actor_role=row.actor_role,
-        actor_org=row.actor_org,
-        department_code=row.department_code or "",
-        inspection_id=row.inspection_id or "",
-        time=timestamp(row.time),
-        payload_json=row.payload_json,
-        prev_hash=row.prev_hash,
-        entry_hash=row.entry_hash,
+        uscc=uscc,
+        seq=seq,
+        kind="CARD_ENTRY_KIND_" + kind,
+        actor_sub=sub,
+        actor_role=role,
+        actor_org=org,
+        department_code=department or "",
+        inspection_id=inspection or "",
+        time=timestamp(time),
+        payload_json=payload,
+        prev_hash=prev,
+        entry_hash=digest,
     )
 
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import json
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, NamedTuple, TypedDict
 
-from sqlalchemy import event, select
+from sqlalchemy import Integer, bindparam, event, select
 from sqlmodel import Session, col
 
 from inspection.auth import Principal
@@ -249,21 +250,62 @@ class EntryFilter:
         }
 
 
+class EntryRow(NamedTuple):
+    """One card entry as read for a caller: plain values, no ORM object."""
+
+    uscc: str
+    seq: int
+    kind: str
+    actor_sub: str
+    actor_role: str
+    actor_org: str
+    department_code: str | None
+    inspection_id: str | None
+    time: dt.datetime
+    payload_json: str
+    prev_hash: str
+    entry_hash: str
+
+
+_ENTRY_COLUMNS = tuple(col(getattr(CardEntry, name)) for name in EntryRow._fields)
+
+
+@functools.cache
+def _entries_query(kinds: bool, department: bool, start: bool, end: bool) -> Any:
+    """The page query for one combination of filters, built once; the values are bound per call."""
+    query = select(*_ENTRY_COLUMNS).where(
+        col(CardEntry.uscc) == bindparam("uscc"), col(CardEntry.seq) > bindparam("after")
+    )
+    if kinds:
+        query = query.where(col(CardEntry.kind).in_(bindparam("kinds", expanding=True)))
+    if department:
+        query = query.where(col(CardEntry.department_code) == bindparam("department"))
+    if start:
+        query = query.where(col(CardEntry.time) >= bindparam("start"))
+    if end:
+        query = query.where(col(CardEntry.time) < bindparam("end"))
+    return query.order_by(col(CardEntry.seq)).limit(bindparam("limit", type_=Integer))
+
+
 def list_entries(
     session: Session, uscc: str, *, after_seq: int, limit: int, where: EntryFilter = EntryFilter()
-) -> list[CardEntry]:
-    """Entries with ``seq > after_seq`` in ascending order: an index range scan, whatever the depth."""
-    query = select(CardEntry).where(col(CardEntry.uscc) == uscc, col(CardEntry.seq) > after_seq)
+) -> list[EntryRow]:
+    """Entries with ``seq > after_seq`` in ascending order: an index range scan, whatever the depth.
+
+    Plain rows from a prebuilt statement: building the query and loading ORM objects cost several
+    times SQLite's own work for a page, and pages are the most frequent read after GetCard.
+    """
+    values: dict[str, Any] = {"uscc": uscc, "after": after_seq, "limit": limit}
     if where.kinds:
-        query = query.where(col(CardEntry.kind).in_(where.kinds))
+        values["kinds"] = list(where.kinds)
     if where.department_code:
-        query = query.where(col(CardEntry.department_code) == where.department_code)
+        values["department"] = where.department_code
     if where.start_time:
-        query = query.where(col(CardEntry.time) >= where.start_time)
+        values["start"] = where.start_time
     if where.end_time:
-        query = query.where(col(CardEntry.time) < where.end_time)
-    query = query.order_by(col(CardEntry.seq)).limit(limit)
-    entries = list(session.execute(query).scalars())
+        values["end"] = where.end_time
+    query = _entries_query(*(name in values for name in ("kinds", "department", "start", "end")))
+    entries = [EntryRow._make(row) for row in session.connection().execute(query, values).all()]
     if not entries:
         get_card(session, uscc)  # an unknown enterprise is NotFound, not an empty page
     return entries
@@ -383,7 +425,7 @@ def _forget_appends(session: Session) -> None:
     session.info.pop("appended_cards", None)
 
 
-def iter_entries(session: Session, uscc: str, *, after_seq: int, batch: int = 500) -> Iterator[CardEntry]:
+def iter_entries(session: Session, uscc: str, *, after_seq: int, batch: int = 500) -> Iterator[EntryRow]:
     """All entries after ``after_seq`` in order, fetched a batch at a time."""
     while True:
         page = list_entries(session, uscc, after_seq=after_seq, limit=batch)
