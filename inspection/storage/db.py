@@ -9,13 +9,14 @@ PostgreSQL database.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
@@ -46,9 +47,16 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Straight on the driver's connection: every transaction starts here, and a full SQLAlchemy
+        # statement execution would cost several times SQLite's own work for BEGIN.
+        try:
+            connection.connection.driver_connection.execute(begin).close()
+        except sqlite3.Error as exc:  # e.g. "database is locked": retried by run_write like any other
+            raise DBAPIError.instance(begin, None, exc, sqlite3.Error) from exc
 
     return engine
 
