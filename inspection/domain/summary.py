@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, func, select, true
+from sqlalchemy import bindparam, func, literal, select, true
 from sqlmodel import Session, col
 
 from inspection.domain.card import CardHead
@@ -15,6 +16,12 @@ from inspection.storage.models import Card, Enterprise
 
 OPEN_STATES = ("REQUESTED", "APPROVED", "IN_PROGRESS", "FILED_PENDING")
 NOT_COUNTED = ("REJECTED", "CANCELLED")
+
+
+def _constants(values: tuple[str, ...]) -> list[Any]:
+    """An IN list of fixed values as plain parameters; a list of values would be an "expanding"
+    parameter, which SQLAlchemy re-renders into the SQL text on every execution."""
+    return [literal(value) for value in values]
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ _PER_DEPARTMENT = (
         col(Inspection.uscc) == bindparam("uscc"),
         col(Inspection.window_start) >= bindparam("start"),
         col(Inspection.window_start) < bindparam("end"),
-        col(Inspection.state).not_in(NOT_COUNTED),
+        col(Inspection.state).not_in(_constants(NOT_COUNTED)),
     )
     .group_by(col(InspectionParticipant.department_code))
     .subquery("per_department")
@@ -44,7 +51,7 @@ _PER_DEPARTMENT = (
 _OPEN = (
     select(func.count())
     .select_from(Inspection)
-    .where(col(Inspection.uscc) == col(Card.uscc), col(Inspection.state).in_(OPEN_STATES))
+    .where(col(Inspection.uscc) == col(Card.uscc), col(Inspection.state).in_(_constants(OPEN_STATES)))
     .scalar_subquery()
 )
 
