@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from google.protobuf.message import Message
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from inspection.api.interceptor import Call, current_call
@@ -35,6 +36,10 @@ class ServicerBase:
     def read(self, work: Callable[[Session], T]) -> T:
         with self.db.read() as session:
             return work(session)
+
+    def read_rows(self, work: Callable[[Connection], T]) -> T:
+        with self.db.read_rows() as connection:
+            return work(connection)
 
     def write(self, request: Message, response_type: type[R], work: Callable[[Session], R]) -> R:
         """Runs ``work`` in one write transaction; a retry with the same request id returns the

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import grpc
-from sqlmodel import Session
+from sqlalchemy import Connection
 
 from inspection.api import convert
 from inspection.api.base import ServicerBase
@@ -36,8 +36,8 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         _require_uscc(request.uscc)
         year = self.clock.now().astimezone(self.settings.zone).year
 
-        def work(session: Session) -> pb.Card:
-            summary = summarize(session, request.uscc, year=year)
+        def work(connection: Connection) -> pb.Card:
+            summary = summarize(connection, request.uscc, year=year)
             return pb.Card(
                 uscc=summary.uscc,
                 enterprise_name=summary.enterprise_name,
@@ -51,7 +51,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
                 unpaid_fen=summary.unpaid_fen,
             )
 
-        return self.read(work)
+        return self.read_rows(work)
 
     def ListCardEntries(self, request: pb.ListCardEntriesRequest, context: grpc.ServicerContext) -> Any:
         _require_uscc(request.uscc)
@@ -71,9 +71,9 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         limit = page_size(request.page_size, default=50)
         after = decode_token(request.page_token, query, key_type=int) or 0
 
-        def work(session: Session) -> pb.ListCardEntriesResponse:
+        def work(connection: Connection) -> pb.ListCardEntriesResponse:
             rows = cards.list_entries(
-                session, request.uscc, after_seq=int(after), limit=limit + 1, where=where
+                connection, request.uscc, after_seq=int(after), limit=limit + 1, where=where
             )
             token = ""
             if len(rows) > limit:
@@ -83,7 +83,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
                 entries=[convert.card_entry(r) for r in rows], next_page_token=token
             )
 
-        return self.read(work)
+        return self.read_rows(work)
 
     def VerifyCard(self, request: pb.VerifyCardRequest, context: grpc.ServicerContext) -> Any:
         _require_uscc(request.uscc)
@@ -112,8 +112,8 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
             after = request.after_seq
             seen = cards.NOTIFIER.version
             while context.is_active():
-                with self.db.read() as session:
-                    batch = cards.list_entries(session, request.uscc, after_seq=after, limit=WATCH_BATCH)
+                with self.db.read_rows() as connection:
+                    batch = cards.list_entries(connection, request.uscc, after_seq=after, limit=WATCH_BATCH)
                 for entry in batch:
                     yield convert.card_entry(entry)
                     after = entry.seq

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypedDict
 
-from sqlalchemy import Integer, bindparam, event, select
+from sqlalchemy import Connection, Integer, bindparam, event, select
 from sqlmodel import Session, col
 
 from inspection.auth import Principal
@@ -287,8 +287,11 @@ def _entries_query(kinds: bool, department: bool, start: bool, end: bool) -> Any
     return query.order_by(col(CardEntry.seq)).limit(bindparam("limit", type_=Integer))
 
 
+_CARD_EXISTS = select(col(Card.uscc)).where(col(Card.uscc) == bindparam("uscc"))
+
+
 def list_entries(
-    session: Session, uscc: str, *, after_seq: int, limit: int, where: EntryFilter = EntryFilter()
+    connection: Connection, uscc: str, *, after_seq: int, limit: int, where: EntryFilter = EntryFilter()
 ) -> list[EntryRow]:
     """Entries with ``seq > after_seq`` in ascending order: an index range scan, whatever the depth.
 
@@ -305,9 +308,10 @@ def list_entries(
     if where.end_time:
         values["end"] = where.end_time
     query = _entries_query(*(name in values for name in ("kinds", "department", "start", "end")))
-    entries = [EntryRow._make(row) for row in session.connection().execute(query, values).all()]
-    if not entries:
-        get_card(session, uscc)  # an unknown enterprise is NotFound, not an empty page
+    entries = [EntryRow._make(row) for row in connection.execute(query, values).all()]
+    # An unknown enterprise is NotFound, not an empty page.
+    if not entries and connection.execute(_CARD_EXISTS, {"uscc": uscc}).first() is None:
+        raise NotFound("enterprise", uscc)
     return entries
 
 
@@ -425,10 +429,12 @@ def _forget_appends(session: Session) -> None:
     session.info.pop("appended_cards", None)
 
 
-def iter_entries(session: Session, uscc: str, *, after_seq: int, batch: int = 500) -> Iterator[EntryRow]:
+def iter_entries(
+    connection: Connection, uscc: str, *, after_seq: int, batch: int = 500
+) -> Iterator[EntryRow]:
     """All entries after ``after_seq`` in order, fetched a batch at a time."""
     while True:
-        page = list_entries(session, uscc, after_seq=after_seq, limit=batch)
+        page = list_entries(connection, uscc, after_seq=after_seq, limit=batch)
         yield from page
         if len(page) < batch:
             return

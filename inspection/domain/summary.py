@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal, select, true
-from sqlmodel import Session, col
+from sqlalchemy import Connection, bindparam, func, literal, select, true
+from sqlmodel import col
 
 from inspection.domain.card import CardHead
 from inspection.errors import NotFound
@@ -76,9 +76,9 @@ _SUMMARY = (
 )
 
 
-def summarize(session: Session, uscc: str, *, year: int) -> CardSummary:
+def summarize(connection: Connection, uscc: str, *, year: int) -> CardSummary:
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    rows = session.connection().execute(_SUMMARY, {"uscc": uscc, "start": start, "end": end}).all()
+    rows = connection.execute(_SUMMARY, {"uscc": uscc, "start": start, "end": end}).all()
     if not rows:
         raise NotFound("enterprise", uscc)
     head_seq, head_hash, issue_time, name, open_count = rows[0][:5]
