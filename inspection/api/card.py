@@ -79,9 +79,11 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
             if len(rows) > limit:
                 rows = rows[:limit]
                 token = encode_token(rows[-1].seq, query)
-            return pb.ListCardEntriesResponse(
-                entries=[convert.card_entry(r) for r in rows], next_page_token=token
-            )
+            response = pb.ListCardEntriesResponse(next_page_token=token)
+            add = response.entries.add
+            for row in rows:
+                convert.card_entry(row, add)
+            return response
 
         return self.read_rows(work)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -133,9 +134,13 @@ def recusal(row: models.Recusal) -> reg_pb.Recusal:
     )
 
 
-def card_entry(row: EntryRow) -> card_pb.CardEntry:
+def card_entry(
+    row: EntryRow, build: Callable[..., card_pb.CardEntry] = card_pb.CardEntry
+) -> card_pb.CardEntry:
+    """The entry as a message; ``build`` may be a repeated field's ``add``, which builds the message
+    in place instead of copying it into the field (a page holds fifty)."""
     uscc, seq, kind, sub, role, org, department, inspection, time, payload, prev, digest = row
-    return card_pb.CardEntry(
+    return build(
         uscc=uscc,
         seq=seq,
         kind="CARD_ENTRY_KIND_" + kind,
