@@ -48,24 +48,32 @@ class ServiceInterceptor(_Interceptor):
     def __init__(self, *, signing_key: str, clock: Clock) -> None:
         self._tokens = TokenVerifier(signing_key)
         self._clock = clock
+        # grpc asks for the handler of every call; each method's wrapped handler is built once.
+        self._handlers: dict[str, Any] = {}
 
     def intercept_service(
         self, continuation: Callable[[Any], Any], handler_call_details: grpc.HandlerCallDetails
     ) -> Any:
-        handler = continuation(handler_call_details)
         method: str = handler_call_details.method
+        handler = self._handlers.get(method)
+        if handler is None:
+            handler = self._wrap(continuation(handler_call_details), method)
+            if handler is not None:  # an unknown method stays unknown (UNIMPLEMENTED)
+                self._handlers[method] = handler
+        return handler
+
+    def _wrap(self, handler: Any, method: str) -> Any:
         if handler is None or not method.startswith(PKG):
             return handler  # health checking and reflection are open by design
-        metadata = {k.lower(): v for k, v in (handler_call_details.invocation_metadata or ())}
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
-                self._unary(handler.unary_unary, method, metadata),
+                self._unary(handler.unary_unary, method),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream is not None:
             return grpc.unary_stream_rpc_method_handler(
-                self._stream(handler.unary_stream, method, metadata),
+                self._stream(handler.unary_stream, method),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
@@ -96,9 +104,10 @@ class ServiceInterceptor(_Interceptor):
             raise Unauthenticated("authorization must be 'Bearer <token>'", reason="TOKEN_INVALID")
         return self._tokens.verify(token.strip(), now=self._clock.now())
 
-    def _begin(self, method: str, request: Any, metadata: dict[str, Any]) -> Call:
+    def _begin(self, method: str, request: Any, context: grpc.ServicerContext) -> Call:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(method=method)
+        metadata = {k.lower(): v for k, v in (context.invocation_metadata() or ())}
         principal = self._principal(metadata)
         # Bound before the policy check so that refused calls are logged with who attempted them.
         structlog.contextvars.bind_contextvars(principal=principal.sub or "-", role=principal.role.value)
@@ -106,12 +115,12 @@ class ServiceInterceptor(_Interceptor):
         structlog.contextvars.bind_contextvars(request_id=call.request_id)
         return call
 
-    def _unary(self, behavior: Callable[[Any, Any], Any], method: str, metadata: dict[str, Any]) -> Any:
+    def _unary(self, behavior: Callable[[Any, Any], Any], method: str) -> Any:
         def handle(request: Any, context: grpc.ServicerContext) -> Any:
             started = time.perf_counter()
             code = grpc.StatusCode.OK
             try:
-                call = self._begin(method, request, metadata)
+                call = self._begin(method, request, context)
                 token = _CALL.set(call)
                 try:
                     return behavior(request, context)
@@ -130,14 +139,12 @@ class ServiceInterceptor(_Interceptor):
 
         return handle
 
-    def _stream(
-        self, behavior: Callable[[Any, Any], Iterator[Any]], method: str, metadata: dict[str, Any]
-    ) -> Any:
+    def _stream(self, behavior: Callable[[Any, Any], Iterator[Any]], method: str) -> Any:
         def handle(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
             started = time.perf_counter()
             code = grpc.StatusCode.OK
             try:
-                call = self._begin(method, request, metadata)
+                call = self._begin(method, request, context)
                 token = _CALL.set(call)
                 try:
                     yield from behavior(request, context)
