@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+import json as jsonlib
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import structlog
+
+
+@functools.cache
+def _encoder(default: Callable[[Any], Any]) -> jsonlib.JSONEncoder:
+    return jsonlib.JSONEncoder(ensure_ascii=False, default=default)
+
+
+def _render_json(event_dict: Any, *, default: Callable[[Any], Any]) -> str:
+    """``json.dumps(event_dict, ensure_ascii=False, default=default)`` with an encoder built once:
+    ``json.dumps`` with arguments builds a new encoder for every line, and every call logs one."""
+    return _encoder(default).encode(event_dict)
 
 
 def configure_logging(*, json: bool | None = None, level: str = "INFO") -> None:
     use_json = (not sys.stderr.isatty()) if json is None else json
     renderer: structlog.typing.Processor = (
-        structlog.processors.JSONRenderer(ensure_ascii=False) if use_json else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer(_render_json) if use_json else structlog.dev.ConsoleRenderer()
     )
     structlog.configure(
         processors=[
