@@ -22,7 +22,9 @@ import pytest
 from google.protobuf.field_mask_pb2 import FieldMask
 
 from inspection.auth import Role
+from inspection.errors import ResourceExhausted
 from inspection.storage.db import Database
+from inspection.storage.migrate import upgrade
 from inspection.v1 import card_service_pb2 as card
 from inspection.v1 import card_service_pb2_grpc, registry_service_pb2_grpc
 from inspection.v1 import registry_service_pb2 as reg
@@ -113,6 +115,32 @@ def test_many_threads_append_to_one_card(
     uscc = register(registry, admin, name="并发有限公司").enterprise.uscc
     acks = _burst([(registry, admin)], uscc)
     _check_chain(cards, admin, db, uscc, acks)
+
+
+# --- one writer connection per process on SQLite ----------------------------------------------
+
+
+def test_sqlite_writes_queue_for_the_one_writer_connection(tmp_path: Path) -> None:
+    """A write waits for the process's writer connection and runs once it is returned; one that
+    waits longer than its bound is refused as busy (RESOURCE_EXHAUSTED), not failed inside SQLite."""
+    url = f"sqlite:///{tmp_path / 'one-writer.db'}"
+    upgrade(url)
+    database = Database(url, pool_size=2, write_wait_seconds=0.3)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            with database.write() as first:
+                first.connection()  # holds the writer connection until the block ends
+                with pytest.raises(ResourceExhausted) as caught:
+                    pool.submit(database.run_write, lambda s: s.connection()).result(timeout=10)
+                assert caught.value.reason == "DATABASE_BUSY"
+                queued = pool.submit(
+                    database.run_write, lambda s: s.connection().exec_driver_sql("SELECT 1").scalar()
+                )
+                time.sleep(0.1)
+                assert not queued.done()
+            assert queued.result(timeout=10) == 1
+    finally:
+        database.dispose()
 
 
 # --- two server processes on one PostgreSQL database ------------------------------------------

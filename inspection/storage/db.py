@@ -5,6 +5,13 @@ transactions start with ``BEGIN IMMEDIATE`` so writers are serialized by the dat
 lock. PostgreSQL serializes per-enterprise card appends with a row lock on the card (see
 ``inspection.domain.card``). No process-local lock is involved, so many replicas can share one
 PostgreSQL database.
+
+On SQLite a process writes through one pooled connection: the database admits one writer at a
+time anyway, and a thread waiting for that connection is woken as soon as it is returned, where a
+thread waiting in ``BEGIN IMMEDIATE`` polls in SQLite's busy handler, sleeping up to 100 ms a time.
+That is a connection-pool size, not a lock over card appends: appends are still serialized by the
+database's write lock, which is what keeps writers in other processes (sharing the file, waiting
+in the busy handler) correct.
 """
 
 from __future__ import annotations
@@ -17,23 +24,30 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
 
-from inspection.errors import Conflict
+from inspection.errors import Conflict, ResourceExhausted
 
 T = TypeVar("T")
 
 #: How often a write transaction is retried after losing a race (unique key, lock, serialization).
 WRITE_ATTEMPTS = 4
+#: How long a write waits for SQLite's write lock held by another process (the busy timeout), and
+#: for this process's writer connection, before it fails.
+WRITE_WAIT_SECONDS = 30.0
 
 
-def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
+def _sqlite_engine(
+    url: str, *, immediate: bool, pool_size: int, max_overflow: int, pool_timeout: float
+) -> Engine:
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": 30},
+        connect_args={"check_same_thread": False, "timeout": WRITE_WAIT_SECONDS},
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
     )
 
     @event.listens_for(engine, "connect")
@@ -43,7 +57,7 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(WRITE_WAIT_SECONDS * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -64,12 +78,19 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int) -> Engine:
 class Database:
     """Owns the engines; hands out one session with one transaction per call."""
 
-    def __init__(self, url: str, *, pool_size: int = 16) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 16, write_wait_seconds: float = WRITE_WAIT_SECONDS
+    ) -> None:
         self.url = url
         if url.startswith("sqlite"):
             self.dialect = "sqlite"
-            self.writer = _sqlite_engine(url, immediate=True, pool_size=pool_size)
-            self.reader = _sqlite_engine(url, immediate=False, pool_size=pool_size)
+            # One writer connection (see the module's docstring); threads queue for it in the pool.
+            self.writer = _sqlite_engine(
+                url, immediate=True, pool_size=1, max_overflow=0, pool_timeout=write_wait_seconds
+            )
+            self.reader = _sqlite_engine(
+                url, immediate=False, pool_size=pool_size, max_overflow=pool_size, pool_timeout=30.0
+            )
         else:
             self.dialect = "postgresql"
             self.writer = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
@@ -94,8 +115,13 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: commits when the block ends, rolls back on any exception."""
-        with Session(self.writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self.writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except PoolTimeout as exc:  # every connection stayed in use by other writes
+            raise ResourceExhausted(
+                "the database is busy with other writes; retry later", reason="DATABASE_BUSY"
+            ) from exc
 
     def run_write(self, work: Callable[[Session], T]) -> T:
         """Runs ``work(session)`` in a write transaction, retrying when a concurrent writer won.
