@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypedDict
 
-from sqlalchemy import Connection, Integer, bindparam, event, select
+from sqlalchemy import Connection, Integer, bindparam, event, insert, select, update
 from sqlmodel import Session, col
 
 from inspection.auth import Principal
@@ -172,22 +172,50 @@ def _encode_document(document: dict[str, Any]) -> str:
     )
 
 
-def lock_card(session: Session, uscc: str) -> Card:
-    """Takes the per-enterprise append lock and returns the card's head row."""
-    statement = select(Card).where(col(Card.uscc) == uscc).with_for_update()
-    card: Card | None = session.execute(statement).scalar_one_or_none()
-    if card is None:
+@dataclass
+class LockedCard:
+    """The head of a card whose append lock this transaction holds; ``append_entry`` moves it."""
+
+    uscc: str
+    head_seq: int
+    head_hash: str
+
+
+# The append path runs in every write, so its statements are Core statements built once: ORM
+# loading and unit-of-work flushes cost several times SQLite's own work for these rows.
+_LOCK = (
+    select(col(Card.head_seq), col(Card.head_hash))
+    .where(col(Card.uscc) == bindparam("uscc"))
+    .with_for_update()
+)
+_ISSUE = insert(Card)
+_INSERT_ENTRY = insert(CardEntry)
+_MOVE_HEAD = (
+    update(Card)
+    .where(col(Card.uscc) == bindparam("card"))
+    .values(head_seq=bindparam("seq"), head_hash=bindparam("digest"))
+)
+
+
+def lock_card(session: Session, uscc: str) -> LockedCard:
+    """Takes the per-enterprise append lock and returns the card's head."""
+    row = session.connection().execute(_LOCK, {"uscc": uscc}).first()
+    if row is None:
         raise NotFound("enterprise", uscc)
-    return card
+    return LockedCard(uscc=uscc, head_seq=row[0], head_hash=row[1])
 
 
-def new_card(uscc: str, *, at: dt.datetime) -> Card:
-    return Card(uscc=uscc, head_seq=0, head_hash=GENESIS_HASH, issue_time=at)
+def issue_card(session: Session, uscc: str, *, at: dt.datetime) -> LockedCard:
+    """Creates the card of an enterprise registered in this transaction, with no entry yet."""
+    session.connection().execute(
+        _ISSUE, {"uscc": uscc, "head_seq": 0, "head_hash": GENESIS_HASH, "issue_time": at}
+    )
+    return LockedCard(uscc=uscc, head_seq=0, head_hash=GENESIS_HASH)
 
 
 def append_entry(
     session: Session,
-    card: Card,
+    card: LockedCard,
     *,
     kind: EntryKind,
     actor: Principal,
@@ -195,8 +223,9 @@ def append_entry(
     payload: dict[str, Any],
     department_code: str | None = None,
     inspection_id: str | None = None,
-) -> CardEntry:
-    """Appends one entry to a card locked by ``lock_card`` (or created in this transaction)."""
+) -> CardHead:
+    """Appends one entry to a card locked by ``lock_card`` (or issued in this transaction) and
+    returns the card's new head."""
     payload_json = canonical_json(payload)
     seq = card.head_seq + 1
     fields: EntryFields = {
@@ -213,16 +242,16 @@ def append_entry(
         "prev_hash": card.head_hash,
     }
     digest = entry_hash(**fields)
-    entry = CardEntry(**fields, entry_hash=digest)
+    connection = session.connection()
+    connection.execute(_INSERT_ENTRY, {**fields, "entry_hash": digest})
+    connection.execute(_MOVE_HEAD, {"card": card.uscc, "seq": seq, "digest": digest})
     card.head_seq = seq
     card.head_hash = digest
-    session.add(card)
-    session.add(entry)
     session.info.setdefault("appended_cards", set()).add(card.uscc)
-    return entry
+    return head_of(card)
 
 
-def head_of(card: Card) -> CardHead:
+def head_of(card: Card | LockedCard) -> CardHead:
     return CardHead(uscc=card.uscc, seq=card.head_seq, entry_hash=card.head_hash)
 
 

@@ -26,7 +26,7 @@ from inspection.auth import Principal, Role
 from inspection.config import Settings
 from inspection.domain import card as cards
 from inspection.domain.calendar import Calendar
-from inspection.domain.card import CardHead, EntryKind
+from inspection.domain.card import CardHead, EntryKind, LockedCard
 from inspection.domain.paging import decode_token, encode_token, page_size
 from inspection.domain.registry import is_certified, uscc_problem
 from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
@@ -40,7 +40,7 @@ from inspection.storage.inspection_models import (
     InspectionParticipant,
     InspectionRating,
 )
-from inspection.storage.models import Card, ChecklistItem, Department, Enterprise, Inspector, Recusal
+from inspection.storage.models import ChecklistItem, Department, Enterprise, Inspector, Recusal
 
 MAX_TEXT = 2000
 
@@ -340,7 +340,7 @@ def _code_digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()[:16]
 
 
-def _locked(session: Session, inspection_id: str) -> tuple[Inspection, Card]:
+def _locked(session: Session, inspection_id: str) -> tuple[Inspection, LockedCard]:
     """The inspection, re-read after taking its enterprise's card lock, and the locked card."""
     found = session.get(Inspection, inspection_id)
     if found is None:
@@ -368,7 +368,7 @@ def _require_state(inspection: Inspection, allowed: Sequence[State], reason: str
 
 def _append(
     session: Session,
-    card: Card,
+    card: LockedCard,
     inspection: Inspection,
     kind: EntryKind,
     actor: Principal,
@@ -1159,7 +1159,7 @@ def acknowledge_filing(
 # --- the enterprise's voice -------------------------------------------------------------------
 
 
-def _own_inspection(session: Session, inspection_id: str, actor: Principal) -> tuple[Inspection, Card]:
+def _own_inspection(session: Session, inspection_id: str, actor: Principal) -> tuple[Inspection, LockedCard]:
     inspection, card = _locked(session, inspection_id)
     if actor.role is not Role.ENTERPRISE or actor.org != inspection.uscc:
         raise PermissionDenied("only the inspected enterprise may do this", reason="OUT_OF_SCOPE")

@@ -124,13 +124,11 @@ def create_enterprise(
     enterprise = Enterprise(**_issue_payload(fields), create_time=now, update_time=now)
     session.add(enterprise)
     session.flush()  # the card row refers to the enterprise row
-    card = cards.new_card(fields.uscc, at=now)
-    session.add(card)
-    session.flush()
-    cards.append_entry(
+    card = cards.issue_card(session, fields.uscc, at=now)
+    head = cards.append_entry(
         session, card, kind=EntryKind.CARD_ISSUED, actor=actor, at=now, payload=_issue_payload(fields)
     )
-    return enterprise, cards.head_of(card)
+    return enterprise, head
 
 
 def get_enterprise(session: Session, uscc: str) -> Enterprise:
