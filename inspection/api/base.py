@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from google.protobuf.message import Message
-from sqlalchemy import Connection
-from sqlmodel import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlmodel import Session, col
 
 from inspection.api.interceptor import Call, current_call
 from inspection.clock import Clock
@@ -21,6 +21,19 @@ R = TypeVar("R", bound=Message)
 T = TypeVar("T")
 
 MAX_REQUEST_ID = 128
+
+# The idempotency record of every write, as Core statements built once (ORM loading and flushes
+# cost several times the database's work for one row).
+_RECORD_KEY = (
+    col(IdempotencyRecord.principal) == bindparam("key_principal"),
+    col(IdempotencyRecord.method) == bindparam("key_method"),
+    col(IdempotencyRecord.request_id) == bindparam("key_request_id"),
+)
+_FIND_RECORD = select(col(IdempotencyRecord.request_digest), col(IdempotencyRecord.response)).where(
+    *_RECORD_KEY
+)
+_CLAIM_RECORD = insert(IdempotencyRecord)
+_RECORD_RESPONSE = update(IdempotencyRecord).where(*_RECORD_KEY).values(response=bindparam("body"))
 
 
 class ServicerBase:
@@ -55,8 +68,11 @@ class ServicerBase:
         principal = f"{call.principal.role.value}:{call.principal.org}:{call.principal.sub}"
         digest = hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
 
+        key = {"key_principal": principal, "key_method": call.method, "key_request_id": request_id}
+
         def unit(session: Session) -> R:
-            record = session.get(IdempotencyRecord, (principal, call.method, request_id))
+            connection = session.connection()
+            record = connection.execute(_FIND_RECORD, key).first()
             if record is not None:
                 if record.request_digest != digest:
                     raise FailedPrecondition(
@@ -66,18 +82,17 @@ class ServicerBase:
             # Claim the request id before doing the work: a concurrent retry of the same request waits
             # on this row (PostgreSQL) or on the write lock (SQLite), then finds the first response
             # instead of running into the first attempt's effects (e.g. ALREADY_EXISTS).
-            record = IdempotencyRecord(
-                principal=principal,
-                method=call.method,
-                request_id=request_id,
-                request_digest=digest,
-                response=b"",
-                create_time=self.clock.now(),
-            )
-            session.add(record)
-            session.flush()
+            claim = {
+                "principal": principal,
+                "method": call.method,
+                "request_id": request_id,
+                "request_digest": digest,
+                "response": b"",
+                "create_time": self.clock.now(),
+            }
+            connection.execute(_CLAIM_RECORD, claim)
             response = work(session)
-            record.response = response.SerializeToString()
+            connection.execute(_RECORD_RESPONSE, {**key, "body": response.SerializeToString()})
             return response
 
         return self.db.run_write(unit)
