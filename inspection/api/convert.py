@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
 
@@ -70,7 +71,30 @@ def card_head(head: CardHead) -> common_pb.CardHead:
     return common_pb.CardHead(uscc=head.uscc, seq=head.seq, entry_hash=head.entry_hash)
 
 
-def enterprise(row: models.Enterprise) -> reg_pb.Enterprise:
+class EnterpriseValues(Protocol):
+    """What an enterprise message is made of: an ``Enterprise`` row or an ``EnterpriseRow``."""
+
+    @property
+    def uscc(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def above_designated_size(self) -> bool: ...
+    @property
+    def industry(self) -> str: ...
+    @property
+    def district(self) -> str: ...
+    @property
+    def credit_class(self) -> str: ...
+    @property
+    def white_listed(self) -> bool: ...
+    @property
+    def create_time(self) -> dt.datetime: ...
+    @property
+    def update_time(self) -> dt.datetime: ...
+
+
+def enterprise(row: EnterpriseValues) -> reg_pb.Enterprise:
     return reg_pb.Enterprise(
         uscc=row.uscc,
         name=row.name,

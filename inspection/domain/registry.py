@@ -9,9 +9,9 @@ import io
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session, SQLModel, col
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as uscc_code
@@ -138,6 +138,28 @@ def get_enterprise(session: Session, uscc: str) -> Enterprise:
     return enterprise
 
 
+class EnterpriseRow(NamedTuple):
+    """An enterprise as plain values (the columns of ``Enterprise``), read without the ORM."""
+
+    uscc: str
+    name: str
+    above_designated_size: bool
+    industry: str
+    district: str
+    credit_class: str
+    white_listed: bool
+    create_time: dt.datetime
+    update_time: dt.datetime
+
+
+# UpdateEnterprise reads and writes one row under the card lock; prebuilt Core statements cost a
+# fraction of an ORM load and flush. The update's SET clause is the changed columns passed to it.
+_ENTERPRISE_ROW = select(*(col(getattr(Enterprise, name)) for name in EnterpriseRow._fields)).where(
+    col(Enterprise.uscc) == bindparam("key_uscc")
+)
+_UPDATE_ENTERPRISE = update(Enterprise).where(col(Enterprise.uscc) == bindparam("key_uscc"))
+
+
 def update_enterprise(
     session: Session,
     uscc: str,
@@ -145,7 +167,7 @@ def update_enterprise(
     *,
     actor: Principal,
     now: dt.datetime,
-) -> tuple[Enterprise, CardHead]:
+) -> tuple[EnterpriseRow, CardHead]:
     """Applies the named field changes and writes them on the card with old and new values."""
     violations = Violations()
     if not uscc:
@@ -167,7 +189,11 @@ def update_enterprise(
     violations.raise_if_any()
 
     card = cards.lock_card(session, uscc)
-    enterprise = get_enterprise(session, uscc)
+    connection = session.connection()
+    row = connection.execute(_ENTERPRISE_ROW, {"key_uscc": uscc}).first()
+    if row is None:
+        raise NotFound("enterprise", uscc)
+    enterprise = EnterpriseRow._make(row)
     diff = {
         path: {"old": getattr(enterprise, path), "new": value}
         for path, value in sorted(changes.items())
@@ -175,14 +201,13 @@ def update_enterprise(
     }
     if not diff:
         return enterprise, cards.head_of(card)
-    for path, change in diff.items():
-        setattr(enterprise, path, change["new"])
-    enterprise.update_time = now
-    session.add(enterprise)
-    cards.append_entry(
+    values = {path: change["new"] for path, change in diff.items()}
+    values["update_time"] = now
+    connection.execute(_UPDATE_ENTERPRISE, {"key_uscc": uscc, **values})
+    head = cards.append_entry(
         session, card, kind=EntryKind.ENTERPRISE_UPDATED, actor=actor, at=now, payload={"changes": diff}
     )
-    return enterprise, cards.head_of(card)
+    return enterprise._replace(**values), head
 
 
 @dataclass(frozen=True)
