@@ -12,6 +12,12 @@ thread waiting in ``BEGIN IMMEDIATE`` polls in SQLite's busy handler, sleeping u
 That is a connection-pool size, not a lock over card appends: appends are still serialized by the
 database's write lock, which is what keeps writers in other processes (sharing the file, waiting
 in the busy handler) correct.
+
+Reads on SQLite go through a few connections (``SQLITE_READERS``), not one per worker thread: the
+driver releases the GIL around every row it steps, so with many readers each row of a page hands
+the GIL to another thread, and a page of fifty costs more in thread hand-offs than in work. A few
+connections keep short reads flowing beside a long one (VerifyCard of a large card); a read that
+waits 30 s for a connection is refused as busy.
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ WRITE_ATTEMPTS = 4
 #: How long a write waits for SQLite's write lock held by another process (the busy timeout), and
 #: for this process's writer connection, before it fails.
 WRITE_WAIT_SECONDS = 30.0
+#: Reader connections of one process on SQLite (see the module's docstring).
+SQLITE_READERS = 4
+#: How long a read waits for a reader connection before it is refused as busy.
+READ_WAIT_SECONDS = 30.0
 
 
 class _SQLiteDialect(SQLiteDialect_pysqlite):
@@ -109,7 +119,11 @@ class Database:
                 url, immediate=True, pool_size=1, max_overflow=0, pool_timeout=write_wait_seconds
             )
             self.reader = _sqlite_engine(
-                url, immediate=False, pool_size=pool_size, max_overflow=pool_size, pool_timeout=30.0
+                url,
+                immediate=False,
+                pool_size=min(pool_size, SQLITE_READERS),
+                max_overflow=0,
+                pool_timeout=READ_WAIT_SECONDS,
             )
         else:
             self.dialect = "postgresql"
@@ -119,7 +133,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session in one transaction (a consistent snapshot)."""
-        with Session(self.reader, expire_on_commit=False) as session, session.begin():
+        with _busy_refused(), Session(self.reader, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -129,19 +143,14 @@ class Database:
         The same snapshot as ``read`` without the ORM session's set-up and tear-down, which cost
         more than the whole statement of the most frequent reads (GetCard, ListCardEntries).
         """
-        with self.reader.connect() as connection, connection.begin():
+        with _busy_refused(), self.reader.connect() as connection, connection.begin():
             yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: commits when the block ends, rolls back on any exception."""
-        try:
-            with Session(self.writer, expire_on_commit=False) as session, session.begin():
-                yield session
-        except PoolTimeout as exc:  # every connection stayed in use by other writes
-            raise ResourceExhausted(
-                "the database is busy with other writes; retry later", reason="DATABASE_BUSY"
-            ) from exc
+        with _busy_refused(), Session(self.writer, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def run_write(self, work: Callable[[Session], T]) -> T:
         """Runs ``work(session)`` in a write transaction, retrying when a concurrent writer won.
@@ -168,6 +177,16 @@ class Database:
         self.writer.dispose()
         if self.reader is not self.writer:
             self.reader.dispose()
+
+
+@contextmanager
+def _busy_refused() -> Iterator[None]:
+    """A wait for a pooled connection that timed out (every one stayed in use by other calls) is
+    refused as busy, for the caller to retry, rather than failing as an internal error."""
+    try:
+        yield
+    except PoolTimeout as exc:
+        raise ResourceExhausted("the database is busy; retry later", reason="DATABASE_BUSY") from exc
 
 
 def _is_retryable(exc: IntegrityError | OperationalError) -> bool:
