@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from google.protobuf.message import Message
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from inspection.api.interceptor import Call, current_call
 from inspection.clock import Clock
 from inspection.config import Settings
-from inspection.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from inspection.errors import Conflict, FailedPrecondition, FieldViolation, InvalidArgument
 from inspection.storage.db import Database
 from inspection.storage.models import IdempotencyRecord
 
@@ -32,7 +33,12 @@ _RECORD_KEY = (
 _FIND_RECORD = select(col(IdempotencyRecord.request_digest), col(IdempotencyRecord.response)).where(
     *_RECORD_KEY
 )
-_CLAIM_RECORD = insert(IdempotencyRecord)
+#: The claim is an insert that does nothing when the request id is already taken (one statement
+#: instead of a lookup and an insert on the common path, a first attempt).
+_CLAIM_RECORD = {
+    name: dialect.insert(IdempotencyRecord).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
 _RECORD_RESPONSE = update(IdempotencyRecord).where(*_RECORD_KEY).values(response=bindparam("body"))
 
 
@@ -72,13 +78,6 @@ class ServicerBase:
 
         def unit(session: Session) -> R:
             connection = session.connection()
-            record = connection.execute(_FIND_RECORD, key).first()
-            if record is not None:
-                if record.request_digest != digest:
-                    raise FailedPrecondition(
-                        "REQUEST_ID_REUSED", "this request_id was already used for a different request"
-                    )
-                return response_type.FromString(record.response)
             # Claim the request id before doing the work: a concurrent retry of the same request waits
             # on this row (PostgreSQL) or on the write lock (SQLite), then finds the first response
             # instead of running into the first attempt's effects (e.g. ALREADY_EXISTS).
@@ -90,7 +89,15 @@ class ServicerBase:
                 "response": b"",
                 "create_time": self.clock.now(),
             }
-            connection.execute(_CLAIM_RECORD, claim)
+            if not connection.execute(_CLAIM_RECORD[self.db.dialect], claim).rowcount:
+                record = connection.execute(_FIND_RECORD, key).first()
+                if record is None:  # the claim that conflicted was rolled back meanwhile
+                    raise Conflict("a concurrent retry of this request is in progress; retry")
+                if record.request_digest != digest:
+                    raise FailedPrecondition(
+                        "REQUEST_ID_REUSED", "this request_id was already used for a different request"
+                    )
+                return response_type.FromString(record.response)
             response = work(session)
             connection.execute(_RECORD_RESPONSE, {**key, "body": response.SerializeToString()})
             return response
