@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inspection.reasons import Reason
+
 
 @dataclass(frozen=True)
 class FieldViolation:
@@ -60,7 +62,7 @@ class FailedPrecondition(DomainError):
 
     reason = "FAILED_PRECONDITION"
 
-    def __init__(self, reason: str, message: str, metadata: dict[str, str] | None = None):
+    def __init__(self, reason: Reason, message: str, metadata: dict[str, str] | None = None):
         super().__init__(message, reason=reason, metadata=metadata)
 
 

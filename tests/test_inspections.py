@@ -473,7 +473,7 @@ def test_check_in_rules_each_refused_and_nothing_written(
 
     before = head(cards, uscc)
     clock.set(local(2026, 3, 30))
-    assert rejected(check_in(scjg.inspectors[:2])) == (FP, "OUTSIDE_WINDOW")
+    assert rejected(check_in(scjg.inspectors[:2])) == (FP, "WINDOW_NOT_OPEN")
     clock.set(local(2026, 4, 8))
     assert rejected(check_in(scjg.inspectors[:2])) == (FP, "QUIET_PERIOD")
     clock.set(local(2026, 4, 11))  # Saturday
@@ -531,7 +531,7 @@ def test_cancelled_inspection_cannot_start(
             pb.CheckInRequest(inspection_code=approved.inspection_code, inspector_ids=scjg.inspectors[:2]),
             metadata=scjg.md,
         )
-    ) == (FP, "NOT_APPROVED")
+    ) == (FP, "CANCELLED")
     seen = inspections.VerifyInspectionCode(
         pb.VerifyInspectionCodeRequest(inspection_code=approved.inspection_code)
     )
@@ -990,8 +990,8 @@ def test_unpublished_items_and_code_validity_over_time(
     clock.set(local(2026, 3, 28))
     assert verify() == (False, "WINDOW_ENDED")
     assert rejected(lambda: inspections.VerifyInspectionCode(pb.VerifyInspectionCodeRequest())) == (
-        grpc.StatusCode.NOT_FOUND,
-        "NOT_FOUND",
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
     )
 
 
@@ -1018,7 +1018,7 @@ def test_filing_and_publication_happen_once(
     publish = lambda: inspections.PublishResult(  # noqa: E731
         pb.PublishResultRequest(inspection_id=started.id), metadata=scjg.md
     )
-    assert rejected(publish) == (FP, "NOT_COMPLETED")  # no result yet, and not acknowledged
+    assert rejected(publish) == (FP, "FILING_NOT_ACKNOWLEDGED")  # no result yet, and not acknowledged
     assert head(cards, uscc) == before
     inspections.RecordResult(
         pb.RecordResultRequest(
@@ -1027,12 +1027,12 @@ def test_filing_and_publication_happen_once(
         ),
         metadata=scjg.md,
     )
-    assert rejected(publish) == (FP, "NOT_COMPLETED")  # both offices have not acknowledged yet
+    assert rejected(publish) == (FP, "FILING_NOT_ACKNOWLEDGED")  # both offices have not acknowledged yet
     for md in (LEGAL, SUPERVISION):
         inspections.AcknowledgeFiling(pb.AcknowledgeFilingRequest(inspection_id=started.id), metadata=md)
     assert publish().inspection.state == pb.INSPECTION_STATE_PUBLISHED
     after = head(cards, uscc)
-    assert rejected(publish) == (FP, "NOT_COMPLETED")
+    assert rejected(publish) == (FP, "ALREADY_PUBLISHED")
     assert head(cards, uscc) == after
 
 

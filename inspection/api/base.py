@@ -15,6 +15,7 @@ from inspection.api.interceptor import Call, current_call
 from inspection.clock import Clock
 from inspection.config import Settings
 from inspection.errors import Conflict, FailedPrecondition, FieldViolation, InvalidArgument
+from inspection.reasons import Reason
 from inspection.storage.db import Database
 from inspection.storage.models import IdempotencyRecord
 
@@ -95,7 +96,7 @@ class ServicerBase:
                     raise Conflict("a concurrent retry of this request is in progress; retry")
                 if record.request_digest != digest:
                     raise FailedPrecondition(
-                        "REQUEST_ID_REUSED", "this request_id was already used for a different request"
+                        Reason.REQUEST_ID_REUSED, "this request_id was already used for a different request"
                     )
                 return response_type.FromString(record.response)
             response = work(session)

@@ -104,7 +104,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         _require_uscc(request.uscc)
         if request.after_seq < 0:
             raise InvalidArgument([FieldViolation("after_seq", "must not be negative")])
-        self.read(lambda s: cards.get_card(s, request.uscc))
+        self.read(lambda s: cards.current_head(s, request.uscc))
         if not self._watch_slots.acquire(blocking=False):
             raise ResourceExhausted(
                 f"this server already streams {self.settings.max_watch_streams} cards; retry later",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from inspection.api.convert import date_text, timestamp
+from inspection.domain.approval import OfficeDecision
 from inspection.domain.inspections import InspectionView, mask_name
-from inspection.storage.inspection_models import Inspection, InspectionDecision
+from inspection.storage.inspection_models import Inspection
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import public_service_pb2 as public_pb
 
@@ -21,20 +22,20 @@ def enum_name(enum: object, prefix: str, value: int) -> str:
     return "" if value == 0 else enum.Name(value).removeprefix(prefix)  # type: ignore[attr-defined]
 
 
-def _decision(row: InspectionDecision, *, mask_names: bool) -> pb.OfficeDecision:
+def _decision(row: OfficeDecision, *, mask_names: bool) -> pb.OfficeDecision:
     return pb.OfficeDecision(
-        office=row.office,
+        office=row.office.value,
         principal=mask_name(row.principal) if mask_names else row.principal,
-        decision="DECISION_" + row.decision,
+        decision="DECISION_" + row.verdict.value,
         comment=row.comment,
-        due_time=timestamp(row.due_at),
-        decide_time=timestamp(row.decided_at),
+        due_time=timestamp(row.due_time),
+        decide_time=timestamp(row.decide_time),
         late=row.late,
     )
 
 
 def result(row: Inspection) -> pb.InspectionResult | None:
-    if row.completed_at is None:
+    if row.complete_time is None:
         return None
     return pb.InspectionResult(
         outcome="OUTCOME_" + row.outcome,
@@ -48,7 +49,7 @@ def result(row: Inspection) -> pb.InspectionResult | None:
 
 def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb.Inspection:
     row = view.inspection
-    approve_time = row.decided_at if row.code else None
+    approve_time = row.decide_time if row.code else None
     return pb.Inspection(
         id=row.id,
         uscc=row.uscc,
@@ -82,28 +83,28 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
         filing_acknowledgements=[_decision(d, mask_names=mask_names) for d in view.acknowledgements],
         inspection_code=(row.code or "") if show_code else "",
         requested_by=mask_name(row.requested_by) if mask_names else row.requested_by,
-        request_time=timestamp(row.requested_at),
-        decision_due_time=timestamp(row.decision_due_at),
+        request_time=timestamp(row.request_time),
+        decision_due_time=timestamp(row.decision_due_time),
         approve_time=timestamp(approve_time),
-        check_in_time=timestamp(row.checked_in_at),
+        check_in_time=timestamp(row.check_in_time),
         visit_date=date_text(row.visit_date),
         result=result(row),
-        complete_time=timestamp(row.completed_at),
-        publication_due_time=timestamp(row.publication_due_at),
-        publish_time=timestamp(row.published_at),
-        filing_due_time=timestamp(row.filing_due_at),
-        file_time=timestamp(row.filed_at),
+        complete_time=timestamp(row.complete_time),
+        publication_due_time=timestamp(row.publication_due_time),
+        publish_time=timestamp(row.publish_time),
+        filing_due_time=timestamp(row.filing_due_time),
+        file_time=timestamp(row.file_time),
         filed_late=view.filed_late,
         rating=(
             pb.Rating(
                 score=view.rating.score,
                 comment=view.rating.comment,
-                rate_time=timestamp(view.rating.rated_at),
+                rate_time=timestamp(view.rating.rate_time),
             )
             if view.rating
             else None
         ),
-        cancel_reason=row.cancelled_reason,
+        cancel_reason=row.cancel_reason,
     )
 
 
@@ -119,5 +120,5 @@ def published(view: InspectionView) -> public_pb.PublishedResult:
         visit_date=date_text(row.visit_date),
         result=result(row),
         inspectors=[mask_name(person.name) for p in view.participants for person, _ in p.inspectors],
-        publish_time=timestamp(row.published_at),
+        publish_time=timestamp(row.publish_time),
     )

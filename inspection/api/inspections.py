@@ -181,7 +181,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             pb.InspectionChange,
             lambda s: self._change(
                 domain.publish_result(
-                    s, request.inspection_id, actor=self.call.principal, now=self.clock.now()
+                    s, request.inspection_id, Violations(), actor=self.call.principal, now=self.clock.now()
                 )
             ),
         )
@@ -265,6 +265,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         def work(session: Session) -> pb.FileComplaintResponse:
             complaint_id, head = domain.file_complaint(
                 session,
+                self.rules,
                 request.inspection_id,
                 request.text,
                 Violations(),
@@ -287,8 +288,8 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             department_code=request.department_code,
             state=ic.state_name(request.state),
             kind=ic.kind_name(request.kind),
-            window_from=parse_date(violations, "window_from", request.window_from, required=False),
-            window_to=parse_date(violations, "window_to", request.window_to, required=False),
+            window_start=parse_date(violations, "window_from", request.window_from, required=False),
+            window_end=parse_date(violations, "window_to", request.window_to, required=False),
             awaiting_my_decision=request.awaiting_my_decision,
         )
         violations.raise_if_any()

@@ -28,7 +28,16 @@ class Calendar:
         )
 
     def local_date(self, instant: dt.datetime) -> dt.date:
+        """The district's date at ``instant``."""
         return instant.astimezone(self.zone).date()
+
+    def today(self, now: dt.datetime) -> dt.date:
+        """The district's date now (``now`` from the service clock)."""
+        return self.local_date(now)
+
+    def year(self, now: dt.datetime) -> int:
+        """The district's calendar year now: the year of the frequency cap and the card summary."""
+        return self.local_date(now).year
 
     def is_working_day(self, day: dt.date) -> bool:
         return day.weekday() not in self.weekend_days and day not in self.holidays

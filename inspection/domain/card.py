@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import hashlib
 import json
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypedDict
+from typing import Any, TypedDict
 
-from sqlalchemy import Connection, Integer, bindparam, event, insert, select, update
-from sqlmodel import Session, col
+from sqlalchemy import Connection
+from sqlmodel import Session
 
 from inspection.auth import Principal
-from inspection.errors import NotFound
-from inspection.storage.models import Card, CardEntry
+from inspection.storage import cards as stored
+
+# The row shape a caller reads; storage owns it, the domain and api name it from here.
+from inspection.storage.cards import EntryRow as EntryRow
 
 GENESIS_HASH = "0" * 64
 ENCODING_VERSION = 1
@@ -39,6 +39,7 @@ class EntryKind(enum.StrEnum):
     INSPECTION_APPROVED = "INSPECTION_APPROVED"
     INSPECTION_REJECTED = "INSPECTION_REJECTED"
     INSPECTION_CANCELLED = "INSPECTION_CANCELLED"
+    INSPECTION_EXPIRED = "INSPECTION_EXPIRED"
     INSPECTION_CHECKED_IN = "INSPECTION_CHECKED_IN"
     INSPECTION_RESULT_RECORDED = "INSPECTION_RESULT_RECORDED"
     INSPECTION_PUBLISHED = "INSPECTION_PUBLISHED"
@@ -181,35 +182,15 @@ class LockedCard:
     head_hash: str
 
 
-# The append path runs in every write, so its statements are Core statements built once: ORM
-# loading and unit-of-work flushes cost several times SQLite's own work for these rows.
-_LOCK = (
-    select(col(Card.head_seq), col(Card.head_hash))
-    .where(col(Card.uscc) == bindparam("uscc"))
-    .with_for_update()
-)
-_ISSUE = insert(Card)
-_INSERT_ENTRY = insert(CardEntry)
-_MOVE_HEAD = (
-    update(Card)
-    .where(col(Card.uscc) == bindparam("card"))
-    .values(head_seq=bindparam("seq"), head_hash=bindparam("digest"))
-)
-
-
 def lock_card(session: Session, uscc: str) -> LockedCard:
-    """Takes the per-enterprise append lock and returns the card's head."""
-    row = session.connection().execute(_LOCK, {"uscc": uscc}).first()
-    if row is None:
-        raise NotFound("enterprise", uscc)
-    return LockedCard(uscc=uscc, head_seq=row[0], head_hash=row[1])
+    """Takes the enterprise's card append lock for this transaction (NOT_FOUND for no card)."""
+    seq, digest = stored.lock_card(session, uscc)
+    return LockedCard(uscc=uscc, head_seq=seq, head_hash=digest)
 
 
 def issue_card(session: Session, uscc: str, *, at: dt.datetime) -> LockedCard:
-    """Creates the card of an enterprise registered in this transaction, with no entry yet."""
-    session.connection().execute(
-        _ISSUE, {"uscc": uscc, "head_seq": 0, "head_hash": GENESIS_HASH, "issue_time": at}
-    )
+    """The card of an enterprise registered in this transaction, with no entry yet."""
+    stored.issue_card(session, uscc, head_hash=GENESIS_HASH, at=at)
     return LockedCard(uscc=uscc, head_seq=0, head_hash=GENESIS_HASH)
 
 
@@ -242,24 +223,14 @@ def append_entry(
         "prev_hash": card.head_hash,
     }
     digest = entry_hash(**fields)
-    connection = session.connection()
-    connection.execute(_INSERT_ENTRY, {**fields, "entry_hash": digest})
-    connection.execute(_MOVE_HEAD, {"card": card.uscc, "seq": seq, "digest": digest})
+    stored.insert_entry(session, {**fields, "entry_hash": digest})
     card.head_seq = seq
     card.head_hash = digest
-    session.info.setdefault("appended_cards", set()).add(card.uscc)
     return head_of(card)
 
 
-def head_of(card: Card | LockedCard) -> CardHead:
+def head_of(card: LockedCard) -> CardHead:
     return CardHead(uscc=card.uscc, seq=card.head_seq, entry_hash=card.head_hash)
-
-
-def get_card(session: Session, uscc: str) -> Card:
-    card = session.get(Card, uscc)
-    if card is None:
-        raise NotFound("enterprise", uscc)
-    return card
 
 
 @dataclass(frozen=True)
@@ -279,71 +250,6 @@ class EntryFilter:
         }
 
 
-class EntryRow(NamedTuple):
-    """One card entry as read for a caller: plain values, no ORM object."""
-
-    uscc: str
-    seq: int
-    kind: str
-    actor_sub: str
-    actor_role: str
-    actor_org: str
-    department_code: str | None
-    inspection_id: str | None
-    time: dt.datetime
-    payload_json: str
-    prev_hash: str
-    entry_hash: str
-
-
-_ENTRY_COLUMNS = tuple(col(getattr(CardEntry, name)) for name in EntryRow._fields)
-
-
-@functools.cache
-def _entries_query(kinds: bool, department: bool, start: bool, end: bool) -> Any:
-    """The page query for one combination of filters, built once; the values are bound per call."""
-    query = select(*_ENTRY_COLUMNS).where(
-        col(CardEntry.uscc) == bindparam("uscc"), col(CardEntry.seq) > bindparam("after")
-    )
-    if kinds:
-        query = query.where(col(CardEntry.kind).in_(bindparam("kinds", expanding=True)))
-    if department:
-        query = query.where(col(CardEntry.department_code) == bindparam("department"))
-    if start:
-        query = query.where(col(CardEntry.time) >= bindparam("start"))
-    if end:
-        query = query.where(col(CardEntry.time) < bindparam("end"))
-    return query.order_by(col(CardEntry.seq)).limit(bindparam("limit", type_=Integer))
-
-
-_CARD_EXISTS = select(col(Card.uscc)).where(col(Card.uscc) == bindparam("uscc"))
-
-
-def list_entries(
-    connection: Connection, uscc: str, *, after_seq: int, limit: int, where: EntryFilter = EntryFilter()
-) -> list[EntryRow]:
-    """Entries with ``seq > after_seq`` in ascending order: an index range scan, whatever the depth.
-
-    Plain rows from a prebuilt statement: building the query and loading ORM objects cost several
-    times SQLite's own work for a page, and pages are the most frequent read after GetCard.
-    """
-    values: dict[str, Any] = {"uscc": uscc, "after": after_seq, "limit": limit}
-    if where.kinds:
-        values["kinds"] = list(where.kinds)
-    if where.department_code:
-        values["department"] = where.department_code
-    if where.start_time:
-        values["start"] = where.start_time
-    if where.end_time:
-        values["end"] = where.end_time
-    query = _entries_query(*(name in values for name in ("kinds", "department", "start", "end")))
-    entries = [EntryRow._make(row) for row in connection.execute(query, values).all()]
-    # An unknown enterprise is NotFound, not an empty page.
-    if not entries and connection.execute(_CARD_EXISTS, {"uscc": uscc}).first() is None:
-        raise NotFound("enterprise", uscc)
-    return entries
-
-
 @dataclass(frozen=True)
 class Verification:
     valid: bool
@@ -353,33 +259,16 @@ class Verification:
     problem: str = ""
 
 
-_VERIFY_COLUMNS = (
-    col(CardEntry.seq),
-    col(CardEntry.kind),
-    col(CardEntry.actor_sub),
-    col(CardEntry.actor_role),
-    col(CardEntry.actor_org),
-    col(CardEntry.department_code),
-    col(CardEntry.inspection_id),
-    col(CardEntry.time),
-    col(CardEntry.payload_json),
-    col(CardEntry.prev_hash),
-    col(CardEntry.entry_hash),
-)
+def current_head(session: Session, uscc: str) -> CardHead:
+    """The card's head as committed (NOT_FOUND for an unknown enterprise)."""
+    seq, digest = stored.card_head(session, uscc)
+    return CardHead(uscc=uscc, seq=seq, entry_hash=digest)
 
 
 def verify_card(session: Session, uscc: str, *, batch: int = 5000) -> Verification:
     """Recomputes the chain from the first entry and reports the first one that does not verify."""
-    card = get_card(session, uscc)
-    head = head_of(card)
-    # Plain rows through the session's connection: ORM row loading would double the cost per entry.
-    rows = session.connection().execute(
-        select(*_VERIFY_COLUMNS)
-        .where(col(CardEntry.uscc) == uscc)
-        .order_by(col(CardEntry.seq))
-        .execution_options(yield_per=batch)
-    )
-    return _verify_rows(uscc, head, rows)
+    head = current_head(session, uscc)
+    return _verify_rows(uscc, head, stored.chain_rows(session, uscc, batch=batch))
 
 
 def _verify_rows(uscc: str, head: CardHead, rows: Iterable[Any]) -> Verification:
@@ -387,7 +276,7 @@ def _verify_rows(uscc: str, head: CardHead, rows: Iterable[Any]) -> Verification
     expected_seq = 1
     checked = 0
     for row in rows:
-        seq, kind, sub, role, org, dept, insp, time, payload_json, prev, stored = row
+        seq, kind, sub, role, org, dept, insp, time, payload_json, prev, stored_hash = row
         checked += 1
         if seq != expected_seq:
             return Verification(False, checked, head, expected_seq, f"entry {expected_seq} is missing")
@@ -406,9 +295,9 @@ def _verify_rows(uscc: str, head: CardHead, rows: Iterable[Any]) -> Verification
             payload_json=payload_json,
             prev_hash=prev,
         )
-        if recomputed != stored:
+        if recomputed != stored_hash:
             return Verification(False, checked, head, seq, "entry_hash does not match the entry's content")
-        expected_prev = stored
+        expected_prev = stored_hash
         expected_seq += 1
     last_seq = expected_seq - 1
     if last_seq != head.seq or expected_prev != head.entry_hash:
@@ -417,54 +306,21 @@ def _verify_rows(uscc: str, head: CardHead, rows: Iterable[Any]) -> Verification
     return Verification(True, checked, head)
 
 
-class CardNotifier:
-    """Wakes ``WatchCard`` streams in this process right after a commit that appended entries.
-
-    Only a wake-up hint: streams also poll the database, which is what makes entries written by
-    other replicas arrive.
-    """
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._version = 0
-
-    def notify(self) -> None:
-        with self._condition:
-            self._version += 1
-            self._condition.notify_all()
-
-    def wait(self, seen: int, timeout: float) -> int:
-        with self._condition:
-            self._condition.wait_for(lambda: self._version != seen, timeout=timeout)
-            return self._version
-
-    @property
-    def version(self) -> int:
-        with self._condition:
-            return self._version
+# Watch streams wait on this; storage wakes it after a commit that appended.
+NOTIFIER = stored.NOTIFIER
 
 
-NOTIFIER = CardNotifier()
-
-
-@event.listens_for(Session, "after_commit")
-def _wake_watchers(session: Session) -> None:
-    if session.info.pop("appended_cards", None):
-        NOTIFIER.notify()
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_appends(session: Session) -> None:
-    session.info.pop("appended_cards", None)
-
-
-def iter_entries(
-    connection: Connection, uscc: str, *, after_seq: int, batch: int = 500
-) -> Iterator[EntryRow]:
-    """All entries after ``after_seq`` in order, fetched a batch at a time."""
-    while True:
-        page = list_entries(connection, uscc, after_seq=after_seq, limit=batch)
-        yield from page
-        if len(page) < batch:
-            return
-        after_seq = page[-1].seq
+def list_entries(
+    connection: Connection, uscc: str, *, after_seq: int, limit: int, where: EntryFilter = EntryFilter()
+) -> list[EntryRow]:
+    """A page of entries with ``seq > after_seq``, oldest first (NOT_FOUND for an unknown card)."""
+    return stored.list_entries(
+        connection,
+        uscc,
+        after_seq=after_seq,
+        limit=limit,
+        kinds=where.kinds,
+        department_code=where.department_code,
+        start_time=where.start_time,
+        end_time=where.end_time,
+    )

@@ -10,11 +10,15 @@ import base64
 import binascii
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from inspection.errors import FieldViolation, InvalidArgument
 
 MAX_PAGE_SIZE = 1000
+
+T = TypeVar("T")
+K = TypeVar("K")
 
 
 def page_size(requested: int, *, default: int) -> int:
@@ -52,3 +56,25 @@ def decode_token(token: str, query: dict[str, Any], *, key_type: type | None = N
     if key_type is not None and (not isinstance(key, key_type) or isinstance(key, bool)):
         raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
     return key
+
+
+def keyset_page(
+    fetch: Callable[[K | None, int], Sequence[T]],
+    key_of: Callable[[T], K],
+    *,
+    query: dict[str, Any],
+    size: int,
+    token: str,
+    key_type: type,
+    default_size: int = 50,
+) -> tuple[list[T], str]:
+    """One page by keyset (AIP-158): ``fetch(after_key, limit)`` returns up to ``limit`` rows after
+    the key the token carries (None on the first page); one row more than the page tells whether a
+    next page exists, and the token for it carries the last row's key and the query's digest."""
+    limit = page_size(size, default=default_size)
+    after = decode_token(token, query, key_type=key_type)
+    rows = list(fetch(after, limit + 1))
+    if len(rows) <= limit:
+        return rows, ""
+    rows = rows[:limit]
+    return rows, encode_token(key_of(rows[-1]), query)

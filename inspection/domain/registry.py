@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
@@ -19,7 +18,8 @@ from stdnum.cn import uscc as uscc_code
 from inspection.auth import Principal
 from inspection.domain import card as cards
 from inspection.domain.card import CardHead, EntryKind
-from inspection.domain.paging import decode_token, encode_token, page_size
+from inspection.domain.paging import keyset_page
+from inspection.domain.text import MAX_IDENTIFIER, check_identifier, check_text
 from inspection.errors import AlreadyExists, NotFound, Violations
 from inspection.storage.models import (
     Card,
@@ -59,20 +59,11 @@ def uscc_problem(value: str) -> str | None:
 
 
 def _text(violations: Violations, path: str, value: str, *, required: bool = True) -> None:
-    if required and not value.strip():
-        violations.add(path, "is required")
-    elif len(value) > MAX_TEXT:
-        violations.add(path, f"must be at most {MAX_TEXT} characters")
-    elif any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value):
-        # NUL and other control characters are refused alike on every database (PostgreSQL cannot store NUL).
-        violations.add(path, "must not contain control characters")
+    check_text(violations, path, value, required=required, max_length=MAX_TEXT)
 
 
-def _code(violations: Violations, path: str, value: str, *, max_length: int = 64) -> None:
-    if not value:
-        violations.add(path, "is required")
-    elif len(value) > max_length or not all(c.isalnum() or c in "-_." for c in value):
-        violations.add(path, f"must be at most {max_length} letters, digits, '-', '_' or '.'")
+def _code(violations: Violations, path: str, value: str, *, max_length: int = MAX_IDENTIFIER) -> None:
+    check_identifier(violations, path, value, max_length=max_length)
 
 
 # --- enterprises -----------------------------------------------------------------------------
@@ -239,15 +230,20 @@ def _keyset_page(
     default: int,
     key_type: type = str,
 ) -> tuple[list[Any], str]:
-    limit = page_size(size, default=default)
-    after = decode_token(token, filters, key_type=key_type)
-    if after is not None:
-        statement = statement.where(key_column > after)
-    rows = list(session.execute(statement.order_by(key_column).limit(limit + 1)).scalars())
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return rows, encode_token(getattr(rows[-1], key_column.key), filters)
-    return rows, ""
+
+    def fetch(after: Any, limit: int) -> list[Any]:
+        page = statement if after is None else statement.where(key_column > after)
+        return list(session.execute(page.order_by(key_column).limit(limit)).scalars())
+
+    return keyset_page(
+        fetch,
+        lambda row: getattr(row, key_column.key),
+        query=filters,
+        size=size,
+        token=token,
+        key_type=key_type,
+        default_size=default,
+    )
 
 
 # --- CSV import --------------------------------------------------------------------------------

@@ -36,25 +36,25 @@ class Inspection(SQLModel, table=True):
     legal_basis: str = ""
     reason: str = ""
     requested_by: str
-    requested_at: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
-    decision_due_at: dt.datetime | None = _instant()  # type: ignore[assignment]
-    decided_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    request_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+    decision_due_time: dt.datetime | None = _instant()  # type: ignore[assignment]
+    decide_time: dt.datetime | None = _instant()  # type: ignore[assignment]
     # The inspection code (检查码) issued at approval; unguessable, verified on the doorstep.
     code: str | None = Field(default=None, unique=True, max_length=64)
-    cancelled_reason: str = ""
+    cancel_reason: str = ""
     visit_date: dt.date | None = None
-    checked_in_at: dt.datetime | None = _instant()  # type: ignore[assignment]
-    completed_at: dt.datetime | None = _instant()  # type: ignore[assignment]
-    publication_due_at: dt.datetime | None = _instant()  # type: ignore[assignment]
-    published_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    check_in_time: dt.datetime | None = _instant()  # type: ignore[assignment]
+    complete_time: dt.datetime | None = _instant()  # type: ignore[assignment]
+    publication_due_time: dt.datetime | None = _instant()  # type: ignore[assignment]
+    publish_time: dt.datetime | None = _instant()  # type: ignore[assignment]
     outcome: str = ""  # NO_ISSUES, ISSUES_FOUND
     findings: str = ""
     handling: str = ""  # NONE, RECTIFICATION, PENALTY
     rectification_deadline: dt.date | None = None
     penalty_fen: int = 0
     penalty_basis: str = ""
-    filing_due_at: dt.datetime | None = _instant()  # type: ignore[assignment]
-    filed_at: dt.datetime | None = _instant()  # type: ignore[assignment]
+    filing_due_time: dt.datetime | None = _instant()  # type: ignore[assignment]
+    file_time: dt.datetime | None = _instant()  # type: ignore[assignment]
     draw_plan_id: str | None = None
 
 
@@ -86,20 +86,22 @@ class InspectionInspector(SQLModel, table=True):
     present: bool = False
 
 
-class InspectionDecision(SQLModel, table=True):
-    """One office's approval, rejection or filing acknowledgement (法制办 / 监察局)."""
+class ApprovalDecision(SQLModel, table=True):
+    """One office's decision on a subject that both offices decide (法制办 / 监察局): the approval of
+    an inspection (later a joint check, a draw plan, a refund), or the acknowledgement of a filing."""
 
-    __tablename__ = "inspection_decision"
-    __table_args__ = (UniqueConstraint("inspection_id", "stage", "principal"),)
+    __tablename__ = "approval_decision"
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "stage", "principal"),)
 
-    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    subject_kind: str = Field(primary_key=True, max_length=16)  # INSPECTION, …
+    subject_id: str = Field(primary_key=True, max_length=40)
     stage: str = Field(primary_key=True, max_length=16)  # APPROVAL, FILING
     office: str = Field(primary_key=True, max_length=16)  # legal_office, supervision
-    principal: str
+    principal: str = Field(max_length=64)
     decision: str = Field(max_length=16)  # APPROVE, REJECT, ACKNOWLEDGE
     comment: str = ""
-    due_at: dt.datetime | None = _instant()  # type: ignore[assignment]
-    decided_at: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+    due_time: dt.datetime | None = _instant()  # type: ignore[assignment]
+    decide_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
     late: bool = False
 
 
@@ -119,7 +121,7 @@ class InspectionRating(SQLModel, table=True):
     inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
     score: int
     comment: str = ""
-    rated_at: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+    rate_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
 
 
 class Complaint(SQLModel, table=True):
@@ -128,4 +130,4 @@ class Complaint(SQLModel, table=True):
     inspection_id: str | None = Field(default=None, foreign_key="inspection.id")
     text: str
     filed_by: str
-    filed_at: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+    file_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]

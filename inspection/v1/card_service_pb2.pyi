@@ -30,6 +30,7 @@ class CardEntryKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CARD_ENTRY_KIND_FILING_ACKNOWLEDGED: _ClassVar[CardEntryKind]
     CARD_ENTRY_KIND_INSPECTION_RATED: _ClassVar[CardEntryKind]
     CARD_ENTRY_KIND_COMPLAINT_FILED: _ClassVar[CardEntryKind]
+    CARD_ENTRY_KIND_INSPECTION_EXPIRED: _ClassVar[CardEntryKind]
 CARD_ENTRY_KIND_UNSPECIFIED: CardEntryKind
 CARD_ENTRY_KIND_CARD_ISSUED: CardEntryKind
 CARD_ENTRY_KIND_ENTERPRISE_UPDATED: CardEntryKind
@@ -47,6 +48,7 @@ CARD_ENTRY_KIND_EMERGENCY_FILED: CardEntryKind
 CARD_ENTRY_KIND_FILING_ACKNOWLEDGED: CardEntryKind
 CARD_ENTRY_KIND_INSPECTION_RATED: CardEntryKind
 CARD_ENTRY_KIND_COMPLAINT_FILED: CardEntryKind
+CARD_ENTRY_KIND_INSPECTION_EXPIRED: CardEntryKind
 
 class CardEntry(_message.Message):
     __slots__ = ("uscc", "seq", "kind", "actor_sub", "actor_role", "actor_org", "department_code", "inspection_id", "time", "payload_json", "prev_hash", "entry_hash")

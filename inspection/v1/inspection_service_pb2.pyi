@@ -38,6 +38,7 @@ class InspectionState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     INSPECTION_STATE_PUBLISHED: _ClassVar[InspectionState]
     INSPECTION_STATE_FILED_PENDING: _ClassVar[InspectionState]
     INSPECTION_STATE_FILED: _ClassVar[InspectionState]
+    INSPECTION_STATE_EXPIRED: _ClassVar[InspectionState]
 
 class Decision(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -77,6 +78,7 @@ INSPECTION_STATE_COMPLETED: InspectionState
 INSPECTION_STATE_PUBLISHED: InspectionState
 INSPECTION_STATE_FILED_PENDING: InspectionState
 INSPECTION_STATE_FILED: InspectionState
+INSPECTION_STATE_EXPIRED: InspectionState
 DECISION_UNSPECIFIED: Decision
 DECISION_APPROVE: Decision
 DECISION_REJECT: Decision

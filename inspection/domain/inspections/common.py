@@ -1,0 +1,278 @@
+"""What every stage of an inspection shares: who acts, the card lock, the transition and its card
+entry, the checks of items and inspectors, and the one answer to "may this visit happen today".
+
+Every change reads the same way: validate the request, lock the enterprise's card (so changes to
+one enterprise are judged one after the other on fresh state), look up the transition, apply it,
+append its card entry — all in the caller's one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session
+
+from inspection.auth import Principal, Role
+from inspection.domain import approval
+from inspection.domain import card as cards
+from inspection.domain.calendar import Calendar
+from inspection.domain.card import CardHead, LockedCard
+from inspection.domain.inspections.lifecycle import Event, Transition, step
+from inspection.domain.inspections.model import (
+    InspectionView,
+    ParticipantView,
+    Rules,
+    State,
+)
+from inspection.domain.registry import is_certified
+from inspection.errors import FailedPrecondition, NotFound, PermissionDenied
+from inspection.reasons import Reason
+from inspection.storage import inspections as stored
+from inspection.storage.inspection_models import Inspection
+from inspection.storage.models import ChecklistItem, Inspector
+
+
+def department_of(actor: Principal) -> str:
+    if actor.role is not Role.DEPARTMENT or not actor.org:
+        raise PermissionDenied("only a department acts on its inspections", reason=Reason.ROLE_NOT_ALLOWED)
+    return actor.org
+
+
+def require_lead(inspection: Inspection, actor: Principal) -> None:
+    if department_of(actor) != inspection.lead_department:
+        raise PermissionDenied("this is another department's inspection", reason=Reason.NOT_YOUR_INSPECTION)
+
+
+def locked(session: Session, inspection_id: str) -> tuple[Inspection, LockedCard]:
+    """The inspection, read after taking its enterprise's card lock, and the locked card."""
+    uscc = stored.uscc_of(session, inspection_id)
+    if uscc is None:
+        raise NotFound("inspection", inspection_id)
+    card = cards.lock_card(session, uscc)
+    return stored.get_fresh(session, inspection_id), card
+
+
+def new_id(prefix: str, calendar: Calendar, now: dt.datetime) -> str:
+    """``I20260316-…``: the district's date first (as people see it), then the UTC instant in
+    microseconds as 14 hex digits (so ids sort by creation time whatever the zone's offsets), then a
+    random tail that keeps two ids of one microsecond apart."""
+    micros = int(now.timestamp() * 1_000_000)
+    return f"{prefix}{calendar.local_date(now):%Y%m%d}-{micros:014x}-{secrets.token_hex(3)}"
+
+
+def apply(
+    session: Session,
+    card: LockedCard,
+    inspection: Inspection,
+    event: Event,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+    payload: dict[str, Any],
+    changes: dict[str, Any] | None = None,
+) -> tuple[Transition, CardHead]:
+    """Moves ``inspection`` along ``event`` (refused with its reason if the table has no row),
+    applies ``changes``, saves it and appends the transition's card entry."""
+    transition = step(inspection.kind, inspection.state, event)
+    for name, value in (changes or {}).items():
+        setattr(inspection, name, value)
+    inspection.state = transition.target
+    stored.save(session, inspection)
+    head = cards.append_entry(
+        session,
+        card,
+        kind=transition.entry,
+        actor=actor,
+        at=now,
+        payload=payload,
+        department_code=inspection.lead_department,
+        inspection_id=inspection.id,
+    )
+    return transition, head
+
+
+def create(
+    session: Session,
+    card: LockedCard,
+    inspection: Inspection,
+    event: Event,
+    *,
+    item_codes: Sequence[str],
+    inspector_ids: Sequence[str],
+    present: bool,
+    actor: Principal,
+    now: dt.datetime,
+    payload: dict[str, Any],
+) -> CardHead:
+    """Stores a new ``inspection`` (its lead as the one participant) in the state ``event`` leads to
+    from nothing, and appends that transition's card entry."""
+    transition = step(inspection.kind, None, event)
+    inspection.state = transition.target
+    stored.add(
+        session,
+        inspection,
+        department_code=inspection.lead_department,
+        item_codes=item_codes,
+        inspector_ids=inspector_ids,
+        present=present,
+    )
+    return cards.append_entry(
+        session,
+        card,
+        kind=transition.entry,
+        actor=actor,
+        at=now,
+        payload=payload,
+        department_code=inspection.lead_department,
+        inspection_id=inspection.id,
+    )
+
+
+# --- items and inspectors ------------------------------------------------------------------------
+
+
+def check_items(session: Session, department: str, item_codes: Sequence[str]) -> list[ChecklistItem]:
+    """Published checklist items of ``department`` only, in the order named."""
+    found = stored.checklist_items(session, item_codes)
+    items = []
+    for index, code in enumerate(item_codes):
+        item = found.get(code)
+        if item is None:
+            raise NotFound("checklist item", code)
+        if item.department_code != department:
+            raise FailedPrecondition(
+                Reason.ITEM_NOT_OF_DEPARTMENT,
+                f"checklist item {code!r} belongs to {item.department_code}, not {department}",
+                {"item_code": code, "index": str(index)},
+            )
+        if not item.published:
+            raise FailedPrecondition(
+                Reason.ITEM_NOT_PUBLISHED, f"checklist item {code!r} is not published", {"item_code": code}
+            )
+        items.append(item)
+    return items
+
+
+def check_inspectors(
+    session: Session,
+    rules: Rules,
+    *,
+    department: str,
+    uscc: str,
+    inspector_ids: Sequence[str],
+    today: dt.date,
+    valid_through: dt.date,
+) -> list[Inspector]:
+    """At least the minimum number of certified, active, non-recused inspectors of ``department``."""
+    if len(inspector_ids) < rules.min_inspectors:
+        raise FailedPrecondition(
+            Reason.TOO_FEW_INSPECTORS,
+            f"an inspection needs at least {rules.min_inspectors} certified inspectors, "
+            f"{len(inspector_ids)} named",
+            {"minimum": str(rules.min_inspectors)},
+        )
+    found = stored.inspectors(session, inspector_ids)
+    people = []
+    for inspector_id in inspector_ids:
+        person = found.get(inspector_id)
+        if person is None:
+            raise NotFound("inspector", inspector_id)
+        if person.department_code != department:
+            raise FailedPrecondition(
+                Reason.INSPECTOR_NOT_OF_DEPARTMENT,
+                f"inspector {inspector_id} belongs to {person.department_code}, not {department}",
+                {"inspector_id": inspector_id},
+            )
+        if not (is_certified(person, today) and is_certified(person, valid_through)):
+            raise FailedPrecondition(
+                Reason.INSPECTOR_NOT_CERTIFIED,
+                f"inspector {inspector_id} holds no enforcement certificate valid through {valid_through}",
+                {"inspector_id": inspector_id},
+            )
+        people.append(person)
+    recused = stored.first_recused(session, uscc, inspector_ids)
+    if recused is not None:
+        raise FailedPrecondition(
+            Reason.INSPECTOR_RECUSED,
+            f"inspector {recused} must not inspect this enterprise (回避)",
+            {"inspector_id": recused},
+        )
+    return people
+
+
+# --- may this visit happen today -----------------------------------------------------------------
+
+#: Why a visit cannot happen, by the inspection's state.
+_NOT_VISITABLE = {
+    State.REQUESTED: Reason.NOT_APPROVED,
+    State.REJECTED: Reason.REJECTED,
+    State.CANCELLED: Reason.CANCELLED,
+    State.EXPIRED: Reason.EXPIRED,
+}
+
+
+def visit_refusal(rules: Rules, inspection: Inspection, today: dt.date) -> tuple[Reason, str] | None:
+    """Why the approved visit of ``inspection`` may not happen on ``today``, or None if it may.
+
+    The one answer for the doorstep (``VerifyInspectionCode``) and for check-in: approved, inside
+    the window, not a quiet day, a working day. An emergency is not held back by the calendar.
+    """
+    state = State(inspection.state)
+    if state in _NOT_VISITABLE:
+        return _NOT_VISITABLE[state], f"the inspection is {state.value}"
+    if state not in (State.APPROVED, State.IN_PROGRESS):
+        return Reason.VISIT_COMPLETED, f"the visit is over: the inspection is {state.value}"
+    if inspection.kind == "EMERGENCY":
+        return None
+    if today < inspection.window_start:
+        return Reason.WINDOW_NOT_OPEN, (
+            f"the approved window opens on {inspection.window_start}; today is {today}"
+        )
+    if today > inspection.window_end:
+        return Reason.WINDOW_ENDED, f"the approved window ended on {inspection.window_end}; today is {today}"
+    if rules.calendar.is_quiet_day(today):
+        return Reason.QUIET_PERIOD, f"{today} is a quiet day (宁静日): no visits but emergencies"
+    if not rules.calendar.is_working_day(today):
+        return Reason.NON_WORKING_DAY, f"{today} is a weekend day or holiday: no visits but emergencies"
+    return None
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def load_views(session: Session, inspections: Sequence[Inspection]) -> list[InspectionView]:
+    """Views of many inspections in a fixed number of statements."""
+    if not inspections:
+        return []
+    parts = stored.view_parts(session, inspections)
+    participants: dict[str, dict[str, ParticipantView]] = defaultdict(dict)
+    for inspection_id, code, name in parts["participants"]:
+        participants[inspection_id][code] = ParticipantView(code, name)
+    for link, item in parts["items"]:
+        participants[link.inspection_id][link.department_code].items.append(item)
+    for assigned, person in parts["inspectors"]:
+        participants[assigned.inspection_id][assigned.department_code].inspectors.append(
+            (person, assigned.present)
+        )
+    decisions = approval.decisions_by_subject(
+        session, approval.SubjectKind.INSPECTION, [i.id for i in inspections]
+    )
+    return [
+        InspectionView(
+            inspection=i,
+            enterprise_name=parts["names"].get(i.uscc, ""),
+            participants=list(participants[i.id].values()),
+            approvals=decisions[i.id][approval.Stage.APPROVAL],
+            acknowledgements=decisions[i.id][approval.Stage.FILING],
+            rating=parts["ratings"].get(i.id),
+        )
+        for i in inspections
+    ]
+
+
+def load_view(session: Session, inspection: Inspection) -> InspectionView:
+    return load_views(session, [inspection])[0]

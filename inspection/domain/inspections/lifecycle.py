@@ -1,0 +1,185 @@
+"""The inspection lifecycle as one table (DESIGN §4): state + event → next state and the card entry
+it writes; any other event in that state is refused with the reason the refusal table names.
+
+```
+REQUESTED ──both offices approve──▶ APPROVED ──check-in──▶ IN_PROGRESS ──result──▶ COMPLETED ──▶ PUBLISHED
+    │ either rejects ▶ REJECTED          │ cancel ▶ CANCELLED, window ends unused ▶ EXPIRED
+EMERGENCY: IN_PROGRESS at once ──file──▶ FILED_PENDING ──both offices acknowledge──▶ FILED ──▶ PUBLISHED
+```
+
+Two flows share the states: an inspection approved in advance, and an emergency filed afterwards
+(事后登记备案). Some events leave the state as it is (the first office's approval, a result
+recorded after an emergency was filed, a rating) and still write their card entry.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from inspection.domain.card import EntryKind
+from inspection.domain.inspections.model import Kind, State
+from inspection.errors import FailedPrecondition
+from inspection.reasons import Reason
+
+
+class Flow(enum.StrEnum):
+    #: Approved by both offices before anything happens.
+    APPROVED_IN_ADVANCE = "APPROVED_IN_ADVANCE"
+    #: Started at once, filed with both offices afterwards.
+    EMERGENCY = "EMERGENCY"
+
+    @classmethod
+    def of(cls, kind: str) -> Flow:
+        return cls.EMERGENCY if kind == Kind.EMERGENCY else cls.APPROVED_IN_ADVANCE
+
+
+class Event(enum.StrEnum):
+    REQUEST = "REQUEST"
+    START_EMERGENCY = "START_EMERGENCY"
+    #: One office approves; the other has not decided yet.
+    APPROVE_FIRST = "APPROVE_FIRST"
+    #: The second office approves: both have.
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+    CANCEL = "CANCEL"
+    EXPIRE = "EXPIRE"
+    CHECK_IN = "CHECK_IN"
+    RECORD_RESULT = "RECORD_RESULT"
+    PUBLISH = "PUBLISH"
+    FILE = "FILE"
+    ACKNOWLEDGE_FIRST = "ACKNOWLEDGE_FIRST"
+    ACKNOWLEDGE = "ACKNOWLEDGE"
+    RATE = "RATE"
+
+
+#: What an event does to a new inspection: it has no state yet.
+NEW = None
+
+
+@dataclass(frozen=True)
+class Transition:
+    target: State
+    entry: EntryKind
+
+
+_A, _E = Flow.APPROVED_IN_ADVANCE, Flow.EMERGENCY
+S = State
+
+#: (flow, state, event) → the next state and the card entry written. Nothing else is allowed.
+TRANSITIONS: Mapping[tuple[Flow, State | None, Event], Transition] = {
+    # In advance: requested, decided by both offices, visited, recorded, published.
+    (_A, NEW, Event.REQUEST): Transition(S.REQUESTED, EntryKind.INSPECTION_REQUESTED),
+    (_A, S.REQUESTED, Event.APPROVE_FIRST): Transition(S.REQUESTED, EntryKind.INSPECTION_DECIDED),
+    (_A, S.REQUESTED, Event.APPROVE): Transition(S.APPROVED, EntryKind.INSPECTION_APPROVED),
+    (_A, S.REQUESTED, Event.REJECT): Transition(S.REJECTED, EntryKind.INSPECTION_REJECTED),
+    (_A, S.REQUESTED, Event.CANCEL): Transition(S.CANCELLED, EntryKind.INSPECTION_CANCELLED),
+    (_A, S.REQUESTED, Event.EXPIRE): Transition(S.EXPIRED, EntryKind.INSPECTION_EXPIRED),
+    (_A, S.APPROVED, Event.CANCEL): Transition(S.CANCELLED, EntryKind.INSPECTION_CANCELLED),
+    (_A, S.APPROVED, Event.EXPIRE): Transition(S.EXPIRED, EntryKind.INSPECTION_EXPIRED),
+    (_A, S.APPROVED, Event.CHECK_IN): Transition(S.IN_PROGRESS, EntryKind.INSPECTION_CHECKED_IN),
+    (_A, S.IN_PROGRESS, Event.RECORD_RESULT): Transition(S.COMPLETED, EntryKind.INSPECTION_RESULT_RECORDED),
+    (_A, S.COMPLETED, Event.PUBLISH): Transition(S.PUBLISHED, EntryKind.INSPECTION_PUBLISHED),
+    (_A, S.COMPLETED, Event.RATE): Transition(S.COMPLETED, EntryKind.INSPECTION_RATED),
+    (_A, S.PUBLISHED, Event.RATE): Transition(S.PUBLISHED, EntryKind.INSPECTION_RATED),
+    # Emergency: started at once; the result may be recorded before or after filing.
+    (_E, NEW, Event.START_EMERGENCY): Transition(S.IN_PROGRESS, EntryKind.EMERGENCY_STARTED),
+    (_E, S.IN_PROGRESS, Event.RECORD_RESULT): Transition(S.COMPLETED, EntryKind.INSPECTION_RESULT_RECORDED),
+    (_E, S.IN_PROGRESS, Event.FILE): Transition(S.FILED_PENDING, EntryKind.EMERGENCY_FILED),
+    (_E, S.COMPLETED, Event.FILE): Transition(S.FILED_PENDING, EntryKind.EMERGENCY_FILED),
+    (_E, S.COMPLETED, Event.RATE): Transition(S.COMPLETED, EntryKind.INSPECTION_RATED),
+    (_E, S.FILED_PENDING, Event.RECORD_RESULT): Transition(
+        S.FILED_PENDING, EntryKind.INSPECTION_RESULT_RECORDED
+    ),
+    (_E, S.FILED_PENDING, Event.ACKNOWLEDGE_FIRST): Transition(
+        S.FILED_PENDING, EntryKind.FILING_ACKNOWLEDGED
+    ),
+    (_E, S.FILED_PENDING, Event.ACKNOWLEDGE): Transition(S.FILED, EntryKind.FILING_ACKNOWLEDGED),
+    (_E, S.FILED_PENDING, Event.RATE): Transition(S.FILED_PENDING, EntryKind.INSPECTION_RATED),
+    (_E, S.FILED, Event.RECORD_RESULT): Transition(S.FILED, EntryKind.INSPECTION_RESULT_RECORDED),
+    (_E, S.FILED, Event.PUBLISH): Transition(S.PUBLISHED, EntryKind.INSPECTION_PUBLISHED),
+    (_E, S.FILED, Event.RATE): Transition(S.FILED, EntryKind.INSPECTION_RATED),
+    (_E, S.PUBLISHED, Event.RATE): Transition(S.PUBLISHED, EntryKind.INSPECTION_RATED),
+}
+
+#: Why an event is refused when the table has no row for it, by event…
+REFUSED: Mapping[Event, Reason] = {
+    Event.REQUEST: Reason.ALREADY_EXISTS,
+    Event.START_EMERGENCY: Reason.ALREADY_EXISTS,
+    Event.APPROVE_FIRST: Reason.NOT_PENDING,
+    Event.APPROVE: Reason.NOT_PENDING,
+    Event.REJECT: Reason.NOT_PENDING,
+    Event.CANCEL: Reason.NOT_CANCELLABLE,
+    Event.EXPIRE: Reason.NOT_PENDING,
+    Event.CHECK_IN: Reason.NOT_APPROVED,
+    Event.RECORD_RESULT: Reason.NOT_IN_PROGRESS,
+    Event.PUBLISH: Reason.NOT_COMPLETED,
+    Event.FILE: Reason.ALREADY_FILED,
+    Event.ACKNOWLEDGE_FIRST: Reason.FILING_NOT_PENDING,
+    Event.ACKNOWLEDGE: Reason.FILING_NOT_PENDING,
+    Event.RATE: Reason.NOT_COMPLETED,
+}
+
+#: …and where the state says more than the event alone.
+REFUSED_IN: Mapping[tuple[Event, State], Reason] = {
+    **{(Event.CHECK_IN, s): Reason.ALREADY_CHECKED_IN for s in (S.IN_PROGRESS, S.COMPLETED, S.PUBLISHED)},
+    (Event.CHECK_IN, S.REJECTED): Reason.REJECTED,
+    (Event.CHECK_IN, S.CANCELLED): Reason.CANCELLED,
+    (Event.CHECK_IN, S.EXPIRED): Reason.EXPIRED,
+    (Event.RECORD_RESULT, S.COMPLETED): Reason.RESULT_ALREADY_RECORDED,
+    (Event.RECORD_RESULT, S.PUBLISHED): Reason.RESULT_ALREADY_RECORDED,
+    (Event.PUBLISH, S.PUBLISHED): Reason.ALREADY_PUBLISHED,
+    (Event.PUBLISH, S.FILED_PENDING): Reason.FILING_NOT_ACKNOWLEDGED,
+    # Only an emergency reaches COMPLETED without a row for PUBLISH: it is published once filed.
+    (Event.PUBLISH, S.COMPLETED): Reason.FILING_NOT_ACKNOWLEDGED,
+}
+
+#: Events of one flow refused whatever the state, because they belong to the other flow.
+REFUSED_IN_FLOW: Mapping[tuple[Flow, Event], Reason] = {
+    (_A, Event.FILE): Reason.NOT_EMERGENCY,
+    (_A, Event.ACKNOWLEDGE_FIRST): Reason.FILING_NOT_PENDING,
+    (_A, Event.ACKNOWLEDGE): Reason.FILING_NOT_PENDING,
+}
+
+#: What each event is, for the refusal's message.
+_DOING = {
+    Event.REQUEST: "request it",
+    Event.START_EMERGENCY: "start it",
+    Event.APPROVE_FIRST: "decide it",
+    Event.APPROVE: "decide it",
+    Event.REJECT: "decide it",
+    Event.CANCEL: "cancel it",
+    Event.EXPIRE: "let it expire",
+    Event.CHECK_IN: "check in",
+    Event.RECORD_RESULT: "record a result",
+    Event.PUBLISH: "publish it",
+    Event.FILE: "file it",
+    Event.ACKNOWLEDGE_FIRST: "acknowledge its filing",
+    Event.ACKNOWLEDGE: "acknowledge its filing",
+    Event.RATE: "rate it",
+}
+
+
+def refusal(flow: Flow, state: State | None, event: Event) -> Reason:
+    """The reason ``event`` is refused in ``state`` (only meaningful where the table has no row)."""
+    if (flow, event) in REFUSED_IN_FLOW:
+        return REFUSED_IN_FLOW[flow, event]
+    if state is not None and (event, state) in REFUSED_IN:
+        return REFUSED_IN[event, state]
+    return REFUSED[event]
+
+
+def step(kind: str, state: str | None, event: Event) -> Transition:
+    """The transition ``event`` takes from ``state``, or FAILED_PRECONDITION with its reason."""
+    flow = Flow.of(kind)
+    current = State(state) if state is not None else None
+    found = TRANSITIONS.get((flow, current, event))
+    if found is None:
+        reason = refusal(flow, current, event)
+        shown = current.value if current else "new"
+        message = {
+            Reason.NOT_EMERGENCY: "only an emergency inspection is filed afterwards",
+        }.get(reason, f"cannot {_DOING[event]}: the inspection is {shown}")
+        raise FailedPrecondition(reason, message, {"state": shown})
+    return found

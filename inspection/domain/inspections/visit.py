@@ -1,0 +1,132 @@
+"""The visit: the enterprise verifies the inspection code on its doorstep (检查码), and the
+inspectors check in with it → IN_PROGRESS. Both ask one question — may this visit happen today —
+and get one answer (``visit_refusal``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from inspection.auth import Principal, Role
+from inspection.domain.card import CardHead
+from inspection.domain.inspections.common import (
+    apply,
+    check_inspectors,
+    load_view,
+    locked,
+    require_lead,
+    visit_refusal,
+)
+from inspection.domain.inspections.decision import MAX_CODE_TEXT, normalize_code
+from inspection.domain.inspections.lifecycle import Event, step
+from inspection.domain.inspections.model import InspectionView, Rules
+from inspection.domain.text import check_identifiers
+from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
+from inspection.reasons import Reason
+from inspection.storage import inspections as stored
+from inspection.storage.inspection_models import Inspection
+
+
+def _by_code(session: Session, code: str, violations: Violations) -> Inspection:
+    if not code:
+        violations.add("inspection_code", "is required")
+    elif len(code) > MAX_CODE_TEXT:
+        violations.add("inspection_code", f"must be at most {MAX_CODE_TEXT} characters")
+    violations.raise_if_any()
+    found = stored.by_code(session, normalize_code(code))
+    if found is None:
+        raise NotFound("inspection code", code[:4] + "…")
+    return found
+
+
+@dataclass(frozen=True)
+class CodeVerification:
+    valid: bool
+    #: Why the visit may not happen today (a ``Reason`` value), empty when valid.
+    reason: str
+    #: The same in words, for the person at the door.
+    explanation: str
+    view: InspectionView
+
+
+def verify_code(
+    session: Session, rules: Rules, code: str, *, viewer: Principal, now: dt.datetime
+) -> CodeVerification:
+    """What the enterprise sees on its doorstep: is this visit approved for today, by whom, for
+    what, when — the same answer check-in would give today."""
+    inspection = _by_code(session, code, Violations())
+    if viewer.role is Role.ENTERPRISE and viewer.org != inspection.uscc:
+        raise PermissionDenied("this code is for another enterprise", reason=Reason.OUT_OF_SCOPE)
+    refusal = visit_refusal(rules, inspection, rules.calendar.today(now))
+    reason, explanation = refusal if refusal else ("", "")
+    return CodeVerification(
+        valid=refusal is None, reason=reason, explanation=explanation, view=load_view(session, inspection)
+    )
+
+
+def check_in(
+    session: Session,
+    rules: Rules,
+    code: str,
+    inspector_ids: Sequence[str],
+    violations: Violations,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[InspectionView, CardHead]:
+    """The inspectors arrive with the code → IN_PROGRESS, and the day becomes the enterprise's visit day."""
+    check_identifiers(violations, "inspector_ids", inspector_ids, what="inspector present")
+    found = _by_code(session, code, violations)
+    inspection, card = locked(session, found.id)
+    require_lead(inspection, actor)
+    step(inspection.kind, inspection.state, Event.CHECK_IN)
+    today = rules.calendar.today(now)
+    refusal = visit_refusal(rules, inspection, today)
+    if refusal is not None:
+        raise FailedPrecondition(refusal[0], refusal[1], {"date": today.isoformat()})
+    approved = {a.inspector_id for a in stored.assigned(session, inspection.id)}
+    for inspector_id in inspector_ids:
+        if inspector_id not in approved:
+            raise FailedPrecondition(
+                Reason.INSPECTOR_NOT_APPROVED,
+                f"inspector {inspector_id} is not on the approved list",
+                {"inspector_id": inspector_id},
+            )
+    check_inspectors(
+        session,
+        rules,
+        department=inspection.lead_department,
+        uscc=inspection.uscc,
+        inspector_ids=inspector_ids,
+        today=today,
+        valid_through=today,
+    )
+    claim_visit_day(session, inspection, today)
+    stored.mark_present(session, inspection.id, inspector_ids)
+    _, head = apply(
+        session,
+        card,
+        inspection,
+        Event.CHECK_IN,
+        actor=actor,
+        now=now,
+        payload={"visit_date": today.isoformat(), "inspectors": sorted(inspector_ids)},
+        changes={"visit_date": today, "check_in_time": now},
+    )
+    return load_view(session, inspection), head
+
+
+def claim_visit_day(session: Session, inspection: Inspection, day: dt.date) -> None:
+    """At most one visit per enterprise per day (进一次门); the key is the backstop for the rule."""
+    other = stored.visit_on(session, inspection.uscc, day)
+    if other is not None and other.inspection_id != inspection.id:
+        raise FailedPrecondition(
+            Reason.DAILY_VISIT_LIMIT,
+            f"the enterprise already has a visit on {day} ({other.inspection_id}); join it as a joint check",
+            {"inspection_id": other.inspection_id},
+        )
+    if other is None:
+        stored.add_visit(session, uscc=inspection.uscc, day=day, inspection_id=inspection.id)

@@ -1,0 +1,220 @@
+"""Every machine-readable reason the service answers with (``google.rpc.ErrorInfo.reason``), in one
+enum, each with the status it comes with and when it is given. ``docs/reasons.md`` is generated from
+this table (``python -m inspection.reasons``) and a test keeps the two equal."""
+
+from __future__ import annotations
+
+import enum
+import sys
+
+
+class Reason(enum.StrEnum):
+    """A stable, UPPER_SNAKE_CASE reason; clients switch on it, people read the message beside it."""
+
+    # --- the request itself ------------------------------------------------------------------
+    INVALID_ARGUMENT = "INVALID_ARGUMENT"
+    NOT_FOUND = "NOT_FOUND"
+    ALREADY_EXISTS = "ALREADY_EXISTS"
+    REQUEST_ID_REUSED = "REQUEST_ID_REUSED"
+    # --- who may call ------------------------------------------------------------------------
+    TOKEN_MISSING = "TOKEN_MISSING"
+    TOKEN_INVALID = "TOKEN_INVALID"
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"
+    NO_POLICY = "NO_POLICY"
+    ROLE_NOT_ALLOWED = "ROLE_NOT_ALLOWED"
+    OUT_OF_SCOPE = "OUT_OF_SCOPE"
+    NOT_YOUR_INSPECTION = "NOT_YOUR_INSPECTION"
+    # --- the server's capacity ---------------------------------------------------------------
+    DATABASE_BUSY = "DATABASE_BUSY"
+    TOO_MANY_WATCHES = "TOO_MANY_WATCHES"
+    CONCURRENT_MODIFICATION = "CONCURRENT_MODIFICATION"
+    INTERNAL = "INTERNAL"
+    # --- who inspects what -------------------------------------------------------------------
+    TOO_FEW_INSPECTORS = "TOO_FEW_INSPECTORS"
+    INSPECTOR_NOT_OF_DEPARTMENT = "INSPECTOR_NOT_OF_DEPARTMENT"
+    INSPECTOR_NOT_CERTIFIED = "INSPECTOR_NOT_CERTIFIED"
+    INSPECTOR_RECUSED = "INSPECTOR_RECUSED"
+    INSPECTOR_NOT_APPROVED = "INSPECTOR_NOT_APPROVED"
+    ITEM_NOT_OF_DEPARTMENT = "ITEM_NOT_OF_DEPARTMENT"
+    ITEM_NOT_PUBLISHED = "ITEM_NOT_PUBLISHED"
+    # --- when ----------------------------------------------------------------------------------
+    APPROVAL_LEAD_TIME = "APPROVAL_LEAD_TIME"
+    WINDOW_IN_PAST = "WINDOW_IN_PAST"
+    WINDOW_NOT_OPEN = "WINDOW_NOT_OPEN"
+    WINDOW_ENDED = "WINDOW_ENDED"
+    QUIET_PERIOD = "QUIET_PERIOD"
+    NON_WORKING_DAY = "NON_WORKING_DAY"
+    DAILY_VISIT_LIMIT = "DAILY_VISIT_LIMIT"
+    # --- how often -----------------------------------------------------------------------------
+    WHITE_LISTED = "WHITE_LISTED"
+    FREQUENCY_CAP_EXCEEDED = "FREQUENCY_CAP_EXCEEDED"
+    # --- both offices decide -------------------------------------------------------------------
+    NOT_PENDING = "NOT_PENDING"
+    ALREADY_DECIDED = "ALREADY_DECIDED"
+    ALREADY_ACKNOWLEDGED = "ALREADY_ACKNOWLEDGED"
+    SAME_PRINCIPAL = "SAME_PRINCIPAL"
+    REASON_REQUIRED = "REASON_REQUIRED"
+    # --- the lifecycle -------------------------------------------------------------------------
+    NOT_APPROVED = "NOT_APPROVED"
+    REJECTED = "REJECTED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+    NOT_CANCELLABLE = "NOT_CANCELLABLE"
+    ALREADY_CHECKED_IN = "ALREADY_CHECKED_IN"
+    VISIT_COMPLETED = "VISIT_COMPLETED"
+    NOT_IN_PROGRESS = "NOT_IN_PROGRESS"
+    RESULT_ALREADY_RECORDED = "RESULT_ALREADY_RECORDED"
+    NOT_COMPLETED = "NOT_COMPLETED"
+    ALREADY_PUBLISHED = "ALREADY_PUBLISHED"
+    NOT_EMERGENCY = "NOT_EMERGENCY"
+    ALREADY_FILED = "ALREADY_FILED"
+    FILING_NOT_PENDING = "FILING_NOT_PENDING"
+    FILING_NOT_ACKNOWLEDGED = "FILING_NOT_ACKNOWLEDGED"
+    ALREADY_RATED = "ALREADY_RATED"
+
+
+#: The status each reason comes with, and when it is given: the rows of ``docs/reasons.md``.
+DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
+    Reason.INVALID_ARGUMENT: (
+        "INVALID_ARGUMENT",
+        "a malformed request; a `BadRequest` detail names every bad field",
+    ),
+    Reason.NOT_FOUND: ("NOT_FOUND", "an unknown enterprise, department, item, inspector, inspection or code"),
+    Reason.ALREADY_EXISTS: ("ALREADY_EXISTS", "creating a directory entry whose key is taken"),
+    Reason.REQUEST_ID_REUSED: (
+        "FAILED_PRECONDITION",
+        "a `request_id` already used by the same caller for a different request",
+    ),
+    Reason.TOKEN_MISSING: ("UNAUTHENTICATED", "no bearer token on a method that needs one"),
+    Reason.TOKEN_INVALID: (
+        "UNAUTHENTICATED",
+        "a token that is malformed, not signed by this service, or names no valid role",
+    ),
+    Reason.TOKEN_EXPIRED: ("UNAUTHENTICATED", "a token past its `exp`"),
+    Reason.NO_POLICY: (
+        "PERMISSION_DENIED",
+        "a method with no row in the policy table (never open by default)",
+    ),
+    Reason.ROLE_NOT_ALLOWED: ("PERMISSION_DENIED", "a role the method's policy row does not admit"),
+    Reason.OUT_OF_SCOPE: (
+        "PERMISSION_DENIED",
+        "an enterprise reaching another enterprise's card, inspection or code; a department reading "
+        "an inspection it takes no part in",
+    ),
+    Reason.NOT_YOUR_INSPECTION: (
+        "PERMISSION_DENIED",
+        "a department acting on another department's inspection",
+    ),
+    Reason.DATABASE_BUSY: ("RESOURCE_EXHAUSTED", "no database connection within its wait; retry later"),
+    Reason.TOO_MANY_WATCHES: ("RESOURCE_EXHAUSTED", "this server already streams `max_watch_streams` cards"),
+    Reason.CONCURRENT_MODIFICATION: (
+        "ABORTED",
+        "a concurrent change won a race; retry with the same `request_id`",
+    ),
+    Reason.INTERNAL: (
+        "INTERNAL",
+        "a fault of the service; the message is sanitized and the log has the detail",
+    ),
+    Reason.TOO_FEW_INSPECTORS: (
+        "FAILED_PRECONDITION",
+        "fewer than `min_inspectors` (2) named, or present at check-in",
+    ),
+    Reason.INSPECTOR_NOT_OF_DEPARTMENT: ("FAILED_PRECONDITION", "an inspector of another department"),
+    Reason.INSPECTOR_NOT_CERTIFIED: (
+        "FAILED_PRECONDITION",
+        "no enforcement certificate, inactive, or the certificate ends before the window does",
+    ),
+    Reason.INSPECTOR_RECUSED: ("FAILED_PRECONDITION", "a recorded recusal (回避) for this enterprise"),
+    Reason.INSPECTOR_NOT_APPROVED: (
+        "FAILED_PRECONDITION",
+        "an inspector present who is not on the approved list",
+    ),
+    Reason.ITEM_NOT_OF_DEPARTMENT: ("FAILED_PRECONDITION", "a checklist item of another department"),
+    Reason.ITEM_NOT_PUBLISHED: ("FAILED_PRECONDITION", "a checklist item that is not published"),
+    Reason.APPROVAL_LEAD_TIME: (
+        "FAILED_PRECONDITION",
+        "a routine request less than `approval_lead_days` (7) days before its window opens",
+    ),
+    Reason.WINDOW_IN_PAST: ("FAILED_PRECONDITION", "a window that opened before today"),
+    Reason.WINDOW_NOT_OPEN: ("FAILED_PRECONDITION", "a visit before the approved window opens"),
+    Reason.WINDOW_ENDED: (
+        "FAILED_PRECONDITION",
+        "a visit after the approved window ended, or a decision on a request whose window has ended",
+    ),
+    Reason.QUIET_PERIOD: (
+        "FAILED_PRECONDITION",
+        "a non-emergency visit on a quiet day (宁静日; days 1–10 of each month by default)",
+    ),
+    Reason.NON_WORKING_DAY: (
+        "FAILED_PRECONDITION",
+        "a non-emergency visit on a weekend day or a configured holiday",
+    ),
+    Reason.DAILY_VISIT_LIMIT: (
+        "FAILED_PRECONDITION",
+        "a second visit to the enterprise on the same day (进一次门)",
+    ),
+    Reason.WHITE_LISTED: (
+        "FAILED_PRECONDITION",
+        "a routine inspection of a white-listed enterprise (无事不扰)",
+    ),
+    Reason.FREQUENCY_CAP_EXCEEDED: (
+        "FAILED_PRECONDITION",
+        "more than `max_routine_per_department_year` (2) routine inspections of one enterprise by one "
+        "department in the calendar year of the window; rejected, cancelled and expired ones do not count",
+    ),
+    Reason.NOT_PENDING: (
+        "FAILED_PRECONDITION",
+        "deciding a subject that is no longer waiting for a decision",
+    ),
+    Reason.ALREADY_DECIDED: ("FAILED_PRECONDITION", "an office deciding twice"),
+    Reason.ALREADY_ACKNOWLEDGED: ("FAILED_PRECONDITION", "an office acknowledging a filing twice"),
+    Reason.SAME_PRINCIPAL: (
+        "FAILED_PRECONDITION",
+        "the second office's decision by the principal who made the first (separation of duties)",
+    ),
+    Reason.REASON_REQUIRED: ("INVALID_ARGUMENT", "a rejection, cancellation or emergency without its reason"),
+    Reason.NOT_APPROVED: ("FAILED_PRECONDITION", "a visit on an inspection still waiting for approval"),
+    Reason.REJECTED: ("FAILED_PRECONDITION", "a visit on an inspection an office rejected"),
+    Reason.CANCELLED: ("FAILED_PRECONDITION", "a visit on a cancelled inspection"),
+    Reason.EXPIRED: ("FAILED_PRECONDITION", "a visit on an inspection whose window ended unused"),
+    Reason.NOT_CANCELLABLE: ("FAILED_PRECONDITION", "cancelling after check-in, or a closed inspection"),
+    Reason.ALREADY_CHECKED_IN: ("FAILED_PRECONDITION", "checking in twice"),
+    Reason.VISIT_COMPLETED: (
+        "FAILED_PRECONDITION",
+        "a code shown at the door after the visit's result was recorded (a `VerifyInspectionCode` answer)",
+    ),
+    Reason.NOT_IN_PROGRESS: ("FAILED_PRECONDITION", "a result before check-in"),
+    Reason.RESULT_ALREADY_RECORDED: ("FAILED_PRECONDITION", "a second result (a correction is a new entry)"),
+    Reason.NOT_COMPLETED: ("FAILED_PRECONDITION", "publishing or rating before the result is recorded"),
+    Reason.ALREADY_PUBLISHED: ("FAILED_PRECONDITION", "publishing twice"),
+    Reason.NOT_EMERGENCY: ("FAILED_PRECONDITION", "filing an inspection that was approved in advance"),
+    Reason.ALREADY_FILED: ("FAILED_PRECONDITION", "filing an emergency twice"),
+    Reason.FILING_NOT_PENDING: ("FAILED_PRECONDITION", "acknowledging a filing that is not waiting for it"),
+    Reason.FILING_NOT_ACKNOWLEDGED: (
+        "FAILED_PRECONDITION",
+        "publishing an emergency before both offices acknowledged its filing",
+    ),
+    Reason.ALREADY_RATED: ("FAILED_PRECONDITION", "an enterprise rating one inspection twice"),
+}
+
+
+def reasons_markdown() -> str:
+    """``docs/reasons.md``: one row per reason, in the enum's order."""
+    lines = [
+        "# Reasons",
+        "",
+        "Every `google.rpc.ErrorInfo.reason` the service answers with (domain `inspection.v1`).",
+        "Generated from `inspection/reasons.py` by `python -m inspection.reasons > docs/reasons.md`;",
+        "a test keeps this page and the enum equal.",
+        "",
+        "| reason | status | when |",
+        "|---|---|---|",
+    ]
+    for reason in Reason:
+        status, when = DESCRIPTIONS[reason]
+        lines.append(f"| `{reason.value}` | `{status}` | {when} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(reasons_markdown())

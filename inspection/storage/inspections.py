@@ -1,0 +1,337 @@
+"""The inspection tables' SQL (DESIGN §4): the inspection with its participants, items and
+inspectors, visit days, ratings and complaints, and the reads the rules and the lists need.
+
+The domain calls these with plain values and gets rows or table objects back; nothing above this
+module builds a statement. Writes use the session the call's transaction owns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlmodel import Session, col
+
+from inspection.storage import approvals
+from inspection.storage.inspection_models import (
+    Complaint,
+    EnterpriseVisit,
+    Inspection,
+    InspectionInspector,
+    InspectionItem,
+    InspectionParticipant,
+    InspectionRating,
+)
+from inspection.storage.models import ChecklistItem, Department, Enterprise, Inspector, Recusal
+
+# --- one inspection ------------------------------------------------------------------------------
+
+
+def get(session: Session, inspection_id: str) -> Inspection | None:
+    return session.get(Inspection, inspection_id)
+
+
+def uscc_of(session: Session, inspection_id: str) -> str | None:
+    """The inspected enterprise, read before its card lock is taken."""
+    return session.execute(select(col(Inspection.uscc)).where(col(Inspection.id) == inspection_id)).scalar()
+
+
+def get_fresh(session: Session, inspection_id: str) -> Inspection:
+    """The inspection as committed now (read after the card lock, so no other writer is mid-change)."""
+    found: Inspection = session.execute(
+        select(Inspection)
+        .where(col(Inspection.id) == inspection_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    return found
+
+
+def by_code(session: Session, code: str) -> Inspection | None:
+    return session.execute(select(Inspection).where(col(Inspection.code) == code)).scalars().one_or_none()
+
+
+def add(
+    session: Session,
+    inspection: Inspection,
+    *,
+    department_code: str,
+    item_codes: Sequence[str],
+    inspector_ids: Sequence[str],
+    present: bool = False,
+) -> None:
+    """Inserts a new inspection with its (lead) participant, items and inspectors."""
+    session.add(inspection)
+    session.add(InspectionParticipant(inspection_id=inspection.id, department_code=department_code))
+    session.add_all(
+        InspectionItem(inspection_id=inspection.id, item_code=code, department_code=department_code)
+        for code in item_codes
+    )
+    session.add_all(
+        InspectionInspector(
+            inspection_id=inspection.id, inspector_id=i, department_code=department_code, present=present
+        )
+        for i in inspector_ids
+    )
+    session.flush()
+
+
+def save(session: Session, inspection: Inspection) -> None:
+    session.add(inspection)
+    session.flush()
+
+
+def assigned(session: Session, inspection_id: str) -> list[InspectionInspector]:
+    return list(
+        session.execute(
+            select(InspectionInspector).where(col(InspectionInspector.inspection_id) == inspection_id)
+        ).scalars()
+    )
+
+
+def mark_present(session: Session, inspection_id: str, inspector_ids: Sequence[str]) -> None:
+    session.execute(
+        update(InspectionInspector)
+        .where(
+            col(InspectionInspector.inspection_id) == inspection_id,
+            col(InspectionInspector.inspector_id).in_(list(inspector_ids)),
+        )
+        .values(present=True)
+    )
+
+
+# --- what the rules read -------------------------------------------------------------------------
+
+
+def enterprise(session: Session, uscc: str) -> Enterprise | None:
+    return session.get(Enterprise, uscc)
+
+
+def checklist_items(session: Session, codes: Sequence[str]) -> dict[str, ChecklistItem]:
+    """The named checklist items that exist, by code (one statement)."""
+    rows = session.execute(select(ChecklistItem).where(col(ChecklistItem.code).in_(list(codes)))).scalars()
+    return {item.code: item for item in rows}
+
+
+def inspectors(session: Session, ids: Sequence[str]) -> dict[str, Inspector]:
+    """The named inspectors that exist, by id (one statement)."""
+    rows = session.execute(select(Inspector).where(col(Inspector.id).in_(list(ids)))).scalars()
+    return {person.id: person for person in rows}
+
+
+def first_recused(session: Session, uscc: str, inspector_ids: Sequence[str]) -> str | None:
+    """One of ``inspector_ids`` recused for ``uscc`` (回避), if any."""
+    return (
+        session.execute(
+            select(col(Recusal.inspector_id))
+            .where(col(Recusal.uscc) == uscc, col(Recusal.inspector_id).in_(list(inspector_ids)))
+            .order_by(col(Recusal.inspector_id))
+        )
+        .scalars()
+        .first()
+    )
+
+
+def count_routine(
+    session: Session,
+    *,
+    uscc: str,
+    department_code: str,
+    start: dt.date,
+    end: dt.date,
+    not_counted: Sequence[str],
+) -> int:
+    """Routine inspections of ``uscc`` led by ``department_code`` whose window opens in [start, end)."""
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(Inspection)
+            .where(
+                col(Inspection.uscc) == uscc,
+                col(Inspection.lead_department) == department_code,
+                col(Inspection.kind) == "ROUTINE",
+                col(Inspection.state).not_in(list(not_counted)),
+                col(Inspection.window_start) >= start,
+                col(Inspection.window_start) < end,
+            )
+        ).scalar_one()
+    )
+
+
+def overlapping(
+    session: Session,
+    *,
+    uscc: str,
+    other_than_department: str,
+    window_start: dt.date,
+    window_end: dt.date,
+    states: Sequence[str],
+) -> list[Inspection]:
+    """Other departments' inspections of ``uscc`` in ``states`` whose window overlaps the given one."""
+    return list(
+        session.execute(
+            select(Inspection)
+            .where(
+                col(Inspection.uscc) == uscc,
+                col(Inspection.state).in_(list(states)),
+                col(Inspection.lead_department) != other_than_department,
+                col(Inspection.window_start) <= window_end,
+                col(Inspection.window_end) >= window_start,
+            )
+            .order_by(col(Inspection.id))
+        ).scalars()
+    )
+
+
+def visit_on(session: Session, uscc: str, day: dt.date) -> EnterpriseVisit | None:
+    return session.get(EnterpriseVisit, (uscc, day))
+
+
+def add_visit(session: Session, *, uscc: str, day: dt.date, inspection_id: str) -> None:
+    """Claims the enterprise's visit day; the key is the backstop of one visit a day (进一次门)."""
+    session.add(EnterpriseVisit(uscc=uscc, visit_date=day, inspection_id=inspection_id))
+    session.flush()
+
+
+def lapsed(session: Session, *, states: Sequence[str], before: dt.date, limit: int) -> list[tuple[str, str]]:
+    """``(id, uscc)`` of inspections in ``states`` whose window ended before ``before``."""
+    rows = session.execute(
+        select(col(Inspection.id), col(Inspection.uscc))
+        .where(col(Inspection.state).in_(list(states)), col(Inspection.window_end) < before)
+        .order_by(col(Inspection.id))
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+# --- the enterprise's voice ----------------------------------------------------------------------
+
+
+def rating(session: Session, inspection_id: str) -> InspectionRating | None:
+    return session.get(InspectionRating, inspection_id)
+
+
+def add_rating(session: Session, rating: InspectionRating) -> None:
+    session.add(rating)
+    session.flush()
+
+
+def add_complaint(session: Session, complaint: Complaint) -> None:
+    session.add(complaint)
+    session.flush()
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def view_parts(session: Session, inspections: Sequence[Inspection]) -> dict[str, Any]:
+    """What a reader sees beside the inspection rows, for many inspections in a fixed number of
+    statements: enterprise names, participants with department names, items, inspectors, ratings."""
+    ids = [i.id for i in inspections]
+    names = dict(
+        session.execute(
+            select(col(Enterprise.uscc), col(Enterprise.name)).where(
+                col(Enterprise.uscc).in_({i.uscc for i in inspections})
+            )
+        ).all()
+    )
+    participants = session.execute(
+        select(col(InspectionParticipant.inspection_id), col(Department.code), col(Department.name))
+        .join(Department, col(Department.code) == col(InspectionParticipant.department_code))
+        .where(col(InspectionParticipant.inspection_id).in_(ids))
+        .order_by(col(InspectionParticipant.department_code))
+    ).all()
+    items = session.execute(
+        select(InspectionItem, ChecklistItem)
+        .join(ChecklistItem, col(ChecklistItem.code) == col(InspectionItem.item_code))
+        .where(col(InspectionItem.inspection_id).in_(ids))
+        .order_by(col(InspectionItem.item_code))
+    ).all()
+    people = session.execute(
+        select(InspectionInspector, Inspector)
+        .join(Inspector, col(Inspector.id) == col(InspectionInspector.inspector_id))
+        .where(col(InspectionInspector.inspection_id).in_(ids))
+        .order_by(col(InspectionInspector.inspector_id))
+    ).all()
+    ratings = {
+        r.inspection_id: r
+        for r in session.execute(
+            select(InspectionRating).where(col(InspectionRating.inspection_id).in_(ids))
+        ).scalars()
+    }
+    return {
+        "names": names,
+        "participants": participants,
+        "items": items,
+        "inspectors": people,
+        "ratings": ratings,
+    }
+
+
+def department_name(session: Session, code: str) -> str:
+    name = session.execute(select(col(Department.name)).where(col(Department.code) == code)).scalar()
+    return name or code
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+def taking_part(department_code: str) -> ColumnElement[bool]:
+    """Inspections in which ``department_code`` takes part (as lead or participant)."""
+    return col(Inspection.id).in_(
+        select(col(InspectionParticipant.inspection_id)).where(
+            col(InspectionParticipant.department_code) == department_code
+        )
+    )
+
+
+def inspection_filter(
+    *,
+    uscc: str = "",
+    department_code: str = "",
+    state: str = "",
+    kind: str = "",
+    window_start: dt.date | None = None,
+    window_end: dt.date | None = None,
+    awaiting_office: str = "",
+) -> list[ColumnElement[bool]]:
+    """The conditions of an inspection list; every argument left empty adds none."""
+    where: list[ColumnElement[bool]] = []
+    if uscc:
+        where.append(col(Inspection.uscc) == uscc)
+    if department_code:
+        where.append(taking_part(department_code))
+    if state:
+        where.append(col(Inspection.state) == state)
+    if kind:
+        where.append(col(Inspection.kind) == kind)
+    if window_start:
+        where.append(col(Inspection.window_end) >= window_start)
+    if window_end:
+        where.append(col(Inspection.window_start) <= window_end)
+    if awaiting_office:
+        decided = approvals.subjects_decided_by
+        where.append(
+            or_(
+                (col(Inspection.state) == "REQUESTED")
+                & col(Inspection.id).not_in(
+                    decided(subject_kind="INSPECTION", stage="APPROVAL", office=awaiting_office)
+                ),
+                (col(Inspection.state) == "FILED_PENDING")
+                & col(Inspection.id).not_in(
+                    decided(subject_kind="INSPECTION", stage="FILING", office=awaiting_office)
+                ),
+            )
+        )
+    return where
+
+
+def page_newest_first(
+    session: Session, where: Sequence[ColumnElement[bool]], *, before_id: str | None, limit: int
+) -> list[Inspection]:
+    """Up to ``limit`` inspections matching ``where``, newest request first, after ``before_id``."""
+    statement: Select[Inspection] = select(Inspection).where(*where)
+    if before_id is not None:
+        statement = statement.where(col(Inspection.id) < before_id)
+    return list(session.execute(statement.order_by(col(Inspection.id).desc()).limit(limit)).scalars())
