@@ -7,40 +7,21 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from google.protobuf.message import Message
-from sqlalchemy import Connection, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col
+from sqlalchemy import Connection
+from sqlmodel import Session
 
 from inspection.api.interceptor import Call, current_call
 from inspection.clock import Clock
 from inspection.config import Settings
 from inspection.errors import Conflict, FailedPrecondition, FieldViolation, InvalidArgument
 from inspection.reasons import Reason
+from inspection.storage import idempotency
 from inspection.storage.db import Database
-from inspection.storage.models import IdempotencyRecord
 
 R = TypeVar("R", bound=Message)
 T = TypeVar("T")
 
 MAX_REQUEST_ID = 128
-
-# The idempotency record of every write, as Core statements built once (ORM loading and flushes
-# cost several times the database's work for one row).
-_RECORD_KEY = (
-    col(IdempotencyRecord.principal) == bindparam("key_principal"),
-    col(IdempotencyRecord.method) == bindparam("key_method"),
-    col(IdempotencyRecord.request_id) == bindparam("key_request_id"),
-)
-_FIND_RECORD = select(col(IdempotencyRecord.request_digest), col(IdempotencyRecord.response)).where(
-    *_RECORD_KEY
-)
-#: The claim is an insert that does nothing when the request id is already taken (one statement
-#: instead of a lookup and an insert on the common path, a first attempt).
-_CLAIM_RECORD = {
-    name: dialect.insert(IdempotencyRecord).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
-    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
-}
-_RECORD_RESPONSE = update(IdempotencyRecord).where(*_RECORD_KEY).values(response=bindparam("body"))
 
 
 class ServicerBase:
@@ -74,24 +55,13 @@ class ServicerBase:
             return self.db.run_write(work)
         principal = f"{call.principal.role.value}:{call.principal.org}:{call.principal.sub}"
         digest = hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest()
-
-        key = {"key_principal": principal, "key_method": call.method, "key_request_id": request_id}
+        key = idempotency.RecordKey(principal=principal, method=call.method, request_id=request_id)
 
         def unit(session: Session) -> R:
-            connection = session.connection()
-            # Claim the request id before doing the work: a concurrent retry of the same request waits
-            # on this row (PostgreSQL) or on the write lock (SQLite), then finds the first response
-            # instead of running into the first attempt's effects (e.g. ALREADY_EXISTS).
-            claim = {
-                "principal": principal,
-                "method": call.method,
-                "request_id": request_id,
-                "request_digest": digest,
-                "response": b"",
-                "create_time": self.clock.now(),
-            }
-            if not connection.execute(_CLAIM_RECORD[self.db.dialect], claim).rowcount:
-                record = connection.execute(_FIND_RECORD, key).first()
+            # Claim the request id before doing the work, so a concurrent retry finds the first
+            # response instead of running into the first attempt's effects (e.g. ALREADY_EXISTS).
+            if not idempotency.claim(session, key, request_digest=digest, now=self.clock.now()):
+                record = idempotency.find(session, key)
                 if record is None:  # the claim that conflicted was rolled back meanwhile
                     raise Conflict("a concurrent retry of this request is in progress; retry")
                 if record.request_digest != digest:
@@ -100,7 +70,7 @@ class ServicerBase:
                     )
                 return response_type.FromString(record.response)
             response = work(session)
-            connection.execute(_RECORD_RESPONSE, {**key, "body": response.SerializeToString()})
+            idempotency.record_response(session, key, response.SerializeToString())
             return response
 
         return self.db.run_write(unit)
