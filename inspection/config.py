@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     min_inspectors: int = Field(default=2, ge=1)
     emergency_filing_hours: int = Field(default=72, ge=1)
 
+    # How often each server expires inspections whose window ended unused (0 turns the timer off;
+    # `inspection sweep` runs one pass).
+    expiry_sweep_seconds: float = Field(default=300.0, ge=0)
+
     # How often a WatchCard stream looks for entries written by other replicas.
     watch_poll_seconds: float = Field(default=0.5, gt=0)
     # Each WatchCard stream holds one RPC thread; at most this many at once, so unary calls always

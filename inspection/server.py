@@ -19,8 +19,10 @@ from inspection.api.interceptor import ServiceInterceptor
 from inspection.api.registry import RegistryServicer
 from inspection.clock import Clock, SystemClock
 from inspection.config import Settings
+from inspection.domain.inspections import Rules
 from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade
+from inspection.sweeper import Sweeper
 from inspection.v1 import (
     card_service_pb2,
     card_service_pb2_grpc,
@@ -52,14 +54,29 @@ SERVICE_NAMES = (
 class Running:
     """A built server with what it owns, so it can be stopped cleanly."""
 
-    def __init__(self, server: grpc.Server, port: int, db: Database, health: health.HealthServicer) -> None:
+    def __init__(
+        self,
+        server: grpc.Server,
+        port: int,
+        db: Database,
+        health: health.HealthServicer,
+        sweeper: Sweeper | None = None,
+    ) -> None:
         self.server = server
         self.port = port
         self.db = db
         self.health = health
+        self.sweeper = sweeper
+
+    def start(self) -> None:
+        self.server.start()
+        if self.sweeper is not None:
+            self.sweeper.start()
 
     def stop(self, grace: float | None) -> None:
         self.health.enter_graceful_shutdown()
+        if self.sweeper is not None:
+            self.sweeper.stop()
         self.server.stop(grace).wait()
         self.db.dispose()
 
@@ -95,7 +112,11 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
         port = server.add_insecure_port(settings.listen)
     if port == 0:
         raise RuntimeError(f"could not listen on {settings.listen}")
-    return Running(server, port, db, health_servicer)
+    sweeper = None
+    if settings.expiry_sweep_seconds > 0:
+        rules = Rules.from_settings(settings)
+        sweeper = Sweeper(db, rules, clock, interval=settings.expiry_sweep_seconds)
+    return Running(server, port, db, health_servicer, sweeper)
 
 
 def create_server(
@@ -111,7 +132,7 @@ def serve(settings: Settings) -> None:
     if settings.migrate_on_start:
         upgrade(settings.database_url)
     running = build(settings)
-    running.server.start()
+    running.start()
     log.info("serving", listen=settings.listen, port=running.port, database=_redacted(settings.database_url))
     stopping = threading.Event()
 
