@@ -183,3 +183,32 @@ def step(kind: str, state: str | None, event: Event) -> Transition:
         }.get(reason, f"cannot {_DOING[event]}: the inspection is {shown}")
         raise FailedPrecondition(reason, message, {"state": shown})
     return found
+
+
+def lifecycle_markdown() -> str:
+    """The transition table as it appears in ``docs/inspections.md`` (a test keeps them equal)."""
+    lines = ["| flow | state | event | next state | card entry |", "|---|---|---|---|---|"]
+    for (flow, state, event), transition in TRANSITIONS.items():
+        lines.append(
+            f"| {flow.value} | {state.value if state else '(new)'} | {event.value} | "
+            f"{transition.target.value} | `{transition.entry.value}` |"
+        )
+    lines += ["", "| event | refused with (unless the state says more) |", "|---|---|"]
+    lines += [f"| {event.value} | `{reason.value}` |" for event, reason in REFUSED.items()]
+    lines += ["", "| event | in state | refused with |", "|---|---|---|"]
+    lines += [
+        f"| {event.value} | {state.value} | `{reason.value}` |"
+        for (event, state), reason in REFUSED_IN.items()
+    ]
+    lines += ["", "| flow | event | refused with, whatever the state |", "|---|---|---|"]
+    lines += [
+        f"| {flow.value} | {event.value} | `{reason.value}` |"
+        for (flow, event), reason in REFUSED_IN_FLOW.items()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(lifecycle_markdown())
