@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, SQLModel
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as uscc_code
 
@@ -21,9 +20,8 @@ from inspection.domain.card import CardHead, EntryKind
 from inspection.domain.paging import keyset_page
 from inspection.domain.text import MAX_IDENTIFIER, check_identifier, check_text
 from inspection.errors import AlreadyExists, NotFound, Violations
+from inspection.storage import registry as stored
 from inspection.storage.models import (
-    Card,
-    CardEntry,
     ChecklistItem,
     Department,
     Enterprise,
@@ -31,6 +29,7 @@ from inspection.storage.models import (
     Inspector,
     Recusal,
 )
+from inspection.storage.registry import EnterpriseRow as EnterpriseRow
 
 CREDIT_CLASSES = ("A", "B", "C", "D")
 ENTERPRISE_MUTABLE = ("name", "above_designated_size", "industry", "district", "credit_class", "white_listed")
@@ -110,11 +109,10 @@ def create_enterprise(
 ) -> tuple[Enterprise, CardHead]:
     """Registers an enterprise and issues its card (entry 1, ``CARD_ISSUED``)."""
     _check_enterprise(fields, "enterprise.").raise_if_any()
-    if session.get(Enterprise, fields.uscc) is not None:
+    if stored.find(session, Enterprise, fields.uscc) is not None:
         raise AlreadyExists("enterprise", fields.uscc)
     enterprise = Enterprise(**_issue_payload(fields), create_time=now, update_time=now)
-    session.add(enterprise)
-    session.flush()  # the card row refers to the enterprise row
+    stored.add(session, enterprise)  # the card row refers to the enterprise row
     card = cards.issue_card(session, fields.uscc, at=now)
     head = cards.append_entry(
         session, card, kind=EntryKind.CARD_ISSUED, actor=actor, at=now, payload=_issue_payload(fields)
@@ -123,32 +121,10 @@ def create_enterprise(
 
 
 def get_enterprise(session: Session, uscc: str) -> Enterprise:
-    enterprise = session.get(Enterprise, uscc)
+    enterprise = stored.find(session, Enterprise, uscc)
     if enterprise is None:
         raise NotFound("enterprise", uscc)
     return enterprise
-
-
-class EnterpriseRow(NamedTuple):
-    """An enterprise as plain values (the columns of ``Enterprise``), read without the ORM."""
-
-    uscc: str
-    name: str
-    above_designated_size: bool
-    industry: str
-    district: str
-    credit_class: str
-    white_listed: bool
-    create_time: dt.datetime
-    update_time: dt.datetime
-
-
-# UpdateEnterprise reads and writes one row under the card lock; prebuilt Core statements cost a
-# fraction of an ORM load and flush. The update's SET clause is the changed columns passed to it.
-_ENTERPRISE_ROW = select(*(col(getattr(Enterprise, name)) for name in EnterpriseRow._fields)).where(
-    col(Enterprise.uscc) == bindparam("key_uscc")
-)
-_UPDATE_ENTERPRISE = update(Enterprise).where(col(Enterprise.uscc) == bindparam("key_uscc"))
 
 
 def update_enterprise(
@@ -180,11 +156,9 @@ def update_enterprise(
     violations.raise_if_any()
 
     card = cards.lock_card(session, uscc)
-    connection = session.connection()
-    row = connection.execute(_ENTERPRISE_ROW, {"key_uscc": uscc}).first()
-    if row is None:
+    enterprise = stored.enterprise_row(session, uscc)
+    if enterprise is None:
         raise NotFound("enterprise", uscc)
-    enterprise = EnterpriseRow._make(row)
     diff = {
         path: {"old": getattr(enterprise, path), "new": value}
         for path, value in sorted(changes.items())
@@ -194,7 +168,7 @@ def update_enterprise(
         return enterprise, cards.head_of(card)
     values = {path: change["new"] for path, change in diff.items()}
     values["update_time"] = now
-    connection.execute(_UPDATE_ENTERPRISE, {"key_uscc": uscc, **values})
+    stored.update_enterprise(session, uscc, values)
     head = cards.append_entry(
         session, card, kind=EntryKind.ENTERPRISE_UPDATED, actor=actor, at=now, payload={"changes": diff}
     )
@@ -212,16 +186,12 @@ def list_enterprises(
     session: Session, query: EnterpriseQuery, *, size: int, token: str
 ) -> tuple[list[Enterprise], str]:
     filters = {"district": query.district, "industry": query.industry, "credit_class": query.credit_class}
-    statement = select(Enterprise)
-    for column, value in filters.items():
-        if value:
-            statement = statement.where(getattr(Enterprise, column) == value)
-    return _keyset_page(session, statement, Enterprise.uscc, filters, size=size, token=token, default=100)
+    return _keyset_page(session, Enterprise, Enterprise.uscc, filters, size=size, token=token, default=100)
 
 
 def _keyset_page(
     session: Session,
-    statement: Any,
+    model: type[M],
     key_column: Any,
     filters: dict[str, Any],
     *,
@@ -229,14 +199,10 @@ def _keyset_page(
     token: str,
     default: int,
     key_type: type = str,
-) -> tuple[list[Any], str]:
-
-    def fetch(after: Any, limit: int) -> list[Any]:
-        page = statement if after is None else statement.where(key_column > after)
-        return list(session.execute(page.order_by(key_column).limit(limit)).scalars())
-
+) -> tuple[list[M], str]:
+    """A page of ``model`` rows whose columns equal the non-empty ``filters``, in key order."""
     return keyset_page(
-        fetch,
+        lambda after, limit: stored.page(session, model, key_column, equal=filters, after=after, limit=limit),
         lambda row: getattr(row, key_column.key),
         query=filters,
         size=size,
@@ -285,18 +251,6 @@ def _flag(value: str) -> bool | None:
     return None
 
 
-def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _existing(session: Session, column: Any, keys: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for chunk in _chunks(keys):
-        found.update(session.execute(select(column).where(column.in_(chunk))).scalars())
-    return found
-
-
 ENTERPRISE_COLUMNS = (
     "uscc",
     "name",
@@ -341,7 +295,7 @@ def import_enterprises(session: Session, data: bytes, *, actor: Principal, now: 
         seen[fields.uscc] = number
         candidates.append((number, fields))
 
-    already = _existing(session, Enterprise.uscc, [f.uscc for _, f in candidates])
+    already = stored.existing_usccs(session, [f.uscc for _, f in candidates])
     accepted = []
     for number, fields in candidates:
         if fields.uscc in already:
@@ -379,18 +333,14 @@ def _insert_enterprises(
         digest = cards.entry_hash(**entry)
         entry_rows.append({**entry, "entry_hash": digest})
         card_rows.append({"uscc": fields.uscc, "head_seq": 1, "head_hash": digest, "issue_time": now})
-    # Core executemany on the session's connection: the ORM's bulk path costs more than the insert.
-    connection = session.connection()
-    for model, rows in ((Enterprise, enterprise_rows), (Card, card_rows), (CardEntry, entry_rows)):
-        connection.execute(insert(model), rows)
-    session.info.setdefault("appended_cards", set()).update(f.uscc for f in accepted)
+    stored.insert_enterprises(session, enterprise_rows, card_rows, entry_rows)
 
 
 # --- departments, inspectors, checklist and fee items ---------------------------------------
 
 
 def _require(session: Session, model: type[M], key: str, resource: str) -> M:
-    found = session.get(model, key)
+    found = stored.find(session, model, key)
     if found is None:
         raise NotFound(resource, key)
     return found
@@ -417,14 +367,14 @@ def create_department(session: Session, department: Department) -> Department:
     _code(violations, "department.code", department.code, max_length=DEPARTMENT_CODE_LENGTH)
     _text(violations, "department.name", department.name)
     violations.raise_if_any()
-    if session.get(Department, department.code) is not None:
+    if stored.find(session, Department, department.code) is not None:
         raise AlreadyExists("department", department.code)
-    session.add(department)
+    stored.add(session, department)
     return department
 
 
 def _known_department(session: Session, violations: Violations, path: str, code: str) -> None:
-    if code and not violations and session.get(Department, code) is None:
+    if code and not violations and stored.find(session, Department, code) is None:
         violations.add(path, f"names no registered department ({code!r})")
 
 
@@ -454,9 +404,9 @@ def create_inspector(session: Session, inspector: Inspector, violations: Violati
     _check_inspector(violations, inspector, "inspector.")
     _known_department(session, violations, "inspector.department_code", inspector.department_code)
     violations.raise_if_any()
-    if session.get(Inspector, inspector.id) is not None:
+    if stored.find(session, Inspector, inspector.id) is not None:
         raise AlreadyExists("inspector", inspector.id)
-    session.add(inspector)
+    stored.add(session, inspector)
     return inspector
 
 
@@ -477,7 +427,7 @@ def import_inspectors(session: Session, data: bytes) -> ImportReport:
     rows, errors = _read_csv(data, ("id", "department_code", "name"))
     if errors:
         return ImportReport(0, 0, errors)
-    departments = set(session.execute(select(col(Department.code))).scalars())
+    departments = stored.department_codes(session)
     candidates: list[tuple[int, Inspector]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
@@ -507,14 +457,14 @@ def import_inspectors(session: Session, data: bytes) -> ImportReport:
             continue
         seen[inspector.id] = number
         candidates.append((number, inspector))
-    already = _existing(session, Inspector.id, [i.id for _, i in candidates])
+    already = stored.existing_inspector_ids(session, [i.id for _, i in candidates])
     accepted = []
     for number, inspector in candidates:
         if inspector.id in already:
             errors.append(RowError(number, "id", "is already registered"))
         else:
             accepted.append(inspector)
-    session.add_all(accepted)
+    stored.add_all(session, accepted)
     errors.sort(key=lambda e: e.row)
     return ImportReport(len(rows), len(accepted), errors)
 
@@ -527,9 +477,9 @@ def create_checklist_item(session: Session, item: ChecklistItem) -> ChecklistIte
     _text(violations, "item.legal_basis", item.legal_basis)
     _known_department(session, violations, "item.department_code", item.department_code)
     violations.raise_if_any()
-    if session.get(ChecklistItem, item.code) is not None:
+    if stored.find(session, ChecklistItem, item.code) is not None:
         raise AlreadyExists("checklist item", item.code)
-    session.add(item)
+    stored.add(session, item)
     return item
 
 
@@ -544,20 +494,17 @@ def create_fee_item(session: Session, item: FeeItem, violations: Violations) -> 
         violations.add("item.valid_to", "must not be before valid_from")
     _known_department(session, violations, "item.department_code", item.department_code)
     violations.raise_if_any()
-    if session.get(FeeItem, item.code) is not None:
+    if stored.find(session, FeeItem, item.code) is not None:
         raise AlreadyExists("fee item", item.code)
-    session.add(item)
+    stored.add(session, item)
     return item
 
 
 def list_by_department(
     session: Session, model: type[M], key: Any, *, department_code: str, size: int, token: str
 ) -> tuple[list[M], str]:
-    statement = select(model)
-    if department_code:
-        statement = statement.where(model.department_code == department_code)  # type: ignore[attr-defined]
     return _keyset_page(
-        session, statement, key, {"department_code": department_code}, size=size, token=token, default=100
+        session, model, key, {"department_code": department_code}, size=size, token=token, default=100
     )
 
 
@@ -576,13 +523,11 @@ def create_recusal(
     violations.raise_if_any()
     card = cards.lock_card(session, uscc)
     inspector = get_inspector(session, inspector_id)
-    existing = session.execute(
-        select(Recusal).where(col(Recusal.inspector_id) == inspector_id, col(Recusal.uscc) == uscc)
-    ).scalar_one_or_none()
+    existing = stored.recusal(session, inspector_id=inspector_id, uscc=uscc)
     if existing is not None:
         raise AlreadyExists("recusal", f"{inspector_id}/{uscc}")
     recusal = Recusal(inspector_id=inspector_id, uscc=uscc, reason=reason, create_time=now)
-    session.add(recusal)
+    stored.add(session, recusal)
     cards.append_entry(
         session,
         card,
@@ -598,12 +543,7 @@ def create_recusal(
 def list_recusals(
     session: Session, *, uscc: str, inspector_id: str, size: int, token: str
 ) -> tuple[list[Recusal], str]:
-    statement = select(Recusal)
-    if uscc:
-        statement = statement.where(col(Recusal.uscc) == uscc)
-    if inspector_id:
-        statement = statement.where(col(Recusal.inspector_id) == inspector_id)
     filters = {"uscc": uscc, "inspector_id": inspector_id}
     return _keyset_page(
-        session, statement, Recusal.id, filters, size=size, token=token, default=100, key_type=int
+        session, Recusal, Recusal.id, filters, size=size, token=token, default=100, key_type=int
     )
