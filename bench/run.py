@@ -23,6 +23,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import field_mask_pb2
+from google.type import date_pb2
 from rich.console import Console
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
@@ -40,6 +41,7 @@ from inspection.storage.migrate import upgrade
 from inspection.storage.models import CardEntry
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import card_service_pb2_grpc as card_grpc
+from inspection.v1 import common_pb2
 from inspection.v1 import inspection_service_pb2 as insp_pb
 from inspection.v1 import registry_service_pb2 as reg_pb
 
@@ -229,12 +231,12 @@ def measure_inspections(
         insp_pb.RequestInspectionRequest(
             request_id=f"inspect-{i}",
             uscc=many[i % len(many)],
-            kind=insp_pb.INSPECTION_KIND_TRIGGERED,
+            kind=common_pb2.INSPECTION_KIND_TRIGGERED,
             item_codes=department.item_codes,
             legal_basis="《基准条例》第十条",
             reason=f"投诉线索 {i}",
-            window_start=start.isoformat(),
-            window_end=end.isoformat(),
+            window_start=date_pb2.Date(year=start.year, month=start.month, day=start.day),
+            window_end=date_pb2.Date(year=end.year, month=end.month, day=end.day),
             inspector_ids=department.inspector_ids,
         )
         for i in range(count)

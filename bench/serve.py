@@ -36,11 +36,20 @@ BASELINE_CARD = card_pb.Card(
 )
 
 
-class TrivialCardService(card_grpc.CardServiceServicer):  # type: ignore[misc]
+class TrivialCardService(card_grpc.CardServiceServicer):
     """The baseline's only handler: no interceptor, no database, a constant answer."""
 
     def GetCard(self, request: Any, context: grpc.ServicerContext) -> Any:
         return BASELINE_CARD
+
+    def ListCardEntries(self, request: Any, context: grpc.ServicerContext) -> Any:
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "the baseline answers GetCard only")
+
+    def VerifyCard(self, request: Any, context: grpc.ServicerContext) -> Any:
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "the baseline answers GetCard only")
+
+    def WatchCard(self, request: Any, context: grpc.ServicerContext) -> Any:
+        context.abort(grpc.StatusCode.UNIMPLEMENTED, "the baseline answers GetCard only")
 
 
 def settings_for(database_url: str) -> Settings:

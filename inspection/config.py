@@ -58,6 +58,8 @@ class Settings(BaseSettings):
 
     # How often a WatchCard stream looks for entries written by other replicas.
     watch_poll_seconds: float = Field(default=0.5, gt=0)
+    # An idle WatchCard stream sends a heartbeat this often, so clients and proxies see it is alive.
+    watch_heartbeat_seconds: float = Field(default=15.0, gt=0)
     # Each WatchCard stream holds one RPC thread; at most this many at once, so unary calls always
     # have threads left.
     max_watch_streams: int = Field(default=8, ge=1)

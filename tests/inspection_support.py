@@ -12,11 +12,12 @@ import grpc
 
 from inspection.auth import Role
 from inspection.v1 import card_service_pb2 as card_pb
+from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
 from inspection.v1 import registry_service_pb2 as reg
 from inspection.v1 import registry_service_pb2_grpc as reg_grpc
-from tests.support import auth, error_info, make_uscc
+from tests.support import auth, day, error_info, make_uscc
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 #: Tokens in these tests outlive every clock jump they make.
@@ -61,7 +62,7 @@ def make_department(registry: reg_grpc.RegistryServiceStub, admin: Any, code: st
                     department_code=code,
                     name=f"张{n}明",
                     certificate_number=f"{code}-{n:04d}",
-                    certificate_expiry="2027-12-31",
+                    certificate_expiry=day("2027-12-31"),
                     active=True,
                 )
             ),
@@ -81,7 +82,7 @@ def make_department(registry: reg_grpc.RegistryServiceStub, admin: Any, code: st
                 department_code=code,
                 name="王过期",
                 certificate_number=f"{code}-9999",
-                certificate_expiry="2025-12-31",
+                certificate_expiry=day("2025-12-31"),
                 active=True,
             )
         ),
@@ -131,7 +132,7 @@ def request_for(
     *,
     start: str = "2026-03-23",
     end: str = "2026-03-27",
-    kind: int = pb.INSPECTION_KIND_ROUTINE,
+    kind: int = common_pb.INSPECTION_KIND_ROUTINE,
     inspectors: list[str] | None = None,
     items: list[str] | None = None,
     **overrides: Any,
@@ -143,8 +144,8 @@ def request_for(
         "item_codes": items if items is not None else department.items[:1],
         "legal_basis": "《安全生产法》第六十五条",
         "reason": "年度计划检查",
-        "window_start": start,
-        "window_end": end,
+        "window_start": day(start),
+        "window_end": day(end),
         "inspector_ids": inspectors if inspectors is not None else department.inspectors[:2],
     }
     fields.update(overrides)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import grpc
 from google.rpc import error_details_pb2
+from google.type import date_pb2
 from grpc_status import rpc_status
 from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
@@ -62,6 +63,22 @@ def auth(
         now=now or dt.datetime.now(dt.UTC),
     )
     return [("authorization", f"Bearer {token}")]
+
+
+def day(text: str | dt.date) -> date_pb2.Date | None:
+    """A ``google.type.Date`` from ``YYYY-MM-DD`` (or a date); None (unset) for "". The parts are
+    taken as written, so an impossible day such as 2027-13-01 reaches the server as sent."""
+    if isinstance(text, dt.date):
+        return date_pb2.Date(year=text.year, month=text.month, day=text.day)
+    if not text:
+        return None
+    year, month, mday = (int(part) for part in text.split("-"))
+    return date_pb2.Date(year=year, month=month, day=mday)
+
+
+def dated(values: dict[str, object], *names: str) -> dict[str, object]:
+    """``values`` with the named ``YYYY-MM-DD`` strings as ``google.type.Date`` (unset for "")."""
+    return {k: (day(v) if k in names and isinstance(v, str | dt.date) else v) for k, v in values.items()}
 
 
 def error_info(error: grpc.RpcError) -> error_details_pb2.ErrorInfo:

@@ -14,7 +14,7 @@ from inspection.v1 import card_service_pb2 as card
 from inspection.v1 import card_service_pb2_grpc, registry_service_pb2_grpc
 from inspection.v1 import common_pb2 as common
 from inspection.v1 import registry_service_pb2 as reg
-from tests.support import bad_check_character, count_rows, expect_error, make_uscc, register, stored_head
+from tests.support import bad_check_character, count_rows, day, expect_error, make_uscc, register, stored_head
 
 Registry = registry_service_pb2_grpc.RegistryServiceStub
 Cards = card_service_pb2_grpc.CardServiceStub
@@ -223,7 +223,7 @@ def test_import_inspectors_with_good_and_bad_rows(
     assert count_rows(db, Inspector) == inspectors + 3
 
     first = registry.GetInspector(reg.GetInspectorRequest(id="IMP-01"), metadata=admin)
-    assert (first.department_code, first.name, first.certificate_expiry) == ("ZJ", "王五", "2027-06-30")
+    assert (first.department_code, first.name, first.certificate_expiry) == ("ZJ", "王五", day("2027-06-30"))
     assert first.active and first.certified
     auxiliary = registry.GetInspector(reg.GetInspectorRequest(id="IMP-07"), metadata=admin)
     assert auxiliary.active and not auxiliary.certified

@@ -13,6 +13,7 @@ import pytest
 from inspection.auth import Role
 from inspection.clock import SettableClock
 from inspection.v1 import card_service_pb2 as card_pb
+from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
 from inspection.v1 import public_service_pb2 as public_pb
@@ -33,6 +34,7 @@ from tests.inspection_support import (
     request_for,
     token,
 )
+from tests.support import day
 
 FP = grpc.StatusCode.FAILED_PRECONDITION
 
@@ -106,7 +108,10 @@ def test_lifecycle_from_request_to_published_result(
     assert second.inspection.state == pb.INSPECTION_STATE_APPROVED
     code = second.inspection.inspection_code
     assert len(code) >= 20
-    assert {a.office for a in second.inspection.approvals} == {"legal_office", "supervision"}
+    assert {a.office for a in second.inspection.approvals} == {
+        common_pb.OFFICE_LEGAL_OFFICE,
+        common_pb.OFFICE_SUPERVISION,
+    }
     assert second.card_head.seq == 4
 
     # On the doorstep: the enterprise sees who, what, on which basis, approved by whom, valid when.
@@ -131,17 +136,17 @@ def test_lifecycle_from_request_to_published_result(
         pb.CheckInRequest(inspection_code=code, inspector_ids=scjg.inspectors[:2]), metadata=scjg.md
     )
     assert checked_in.inspection.state == pb.INSPECTION_STATE_IN_PROGRESS
-    assert checked_in.inspection.visit_date == "2026-03-23"
+    assert checked_in.inspection.visit_date == day("2026-03-23")
     assert all(i.present for i in checked_in.inspection.participants[0].inspectors)
 
     recorded = inspections.RecordResult(
         pb.RecordResultRequest(
             inspection_id=inspection_id,
-            result=pb.InspectionResult(
-                outcome=pb.OUTCOME_ISSUES_FOUND,
+            result=common_pb.InspectionResult(
+                outcome=common_pb.OUTCOME_ISSUES_FOUND,
                 findings="消防通道堵塞",
-                handling=pb.HANDLING_RECTIFICATION,
-                rectification_deadline="2026-04-30",
+                handling=common_pb.HANDLING_RECTIFICATION,
+                rectification_deadline=day("2026-04-30"),
             ),
         ),
         metadata=scjg.md,
@@ -284,7 +289,7 @@ def test_late_decision_counts_and_is_marked_late(
     )
     assert done.inspection.state == pb.INSPECTION_STATE_APPROVED
     late = {a.office: a.late for a in done.inspection.approvals}
-    assert late == {"legal_office": False, "supervision": True}
+    assert late == {common_pb.OFFICE_LEGAL_OFFICE: False, common_pb.OFFICE_SUPERVISION: True}
 
 
 # --- request rules --------------------------------------------------------------------------------
@@ -326,7 +331,9 @@ def test_request_rules_each_refused_and_nothing_written(
         (request_for(scjg, uscc, items=[yjgl.items[0]]), FP, "ITEM_NOT_OF_DEPARTMENT"),
         (request_for(scjg, uscc, start="2026-03-20", end="2026-03-24"), FP, "APPROVAL_LEAD_TIME"),
         (
-            request_for(scjg, uscc, start="2026-03-10", end="2026-03-24", kind=pb.INSPECTION_KIND_TRIGGERED),
+            request_for(
+                scjg, uscc, start="2026-03-10", end="2026-03-24", kind=common_pb.INSPECTION_KIND_TRIGGERED
+            ),
             FP,
             "WINDOW_IN_PAST",
         ),
@@ -358,7 +365,7 @@ def test_request_input_is_validated_field_by_field(
         uscc,
         start="2026-13-01",
         end="",
-        kind=pb.INSPECTION_KIND_EMERGENCY,
+        kind=common_pb.INSPECTION_KIND_EMERGENCY,
         reason="",
         legal_basis="",
         inspectors=["a", "a"],
@@ -395,7 +402,7 @@ def test_white_listed_enterprise_gets_no_routine_inspection(
     )
     assert head(cards, uscc) == before
     triggered = inspections.RequestInspection(
-        request_for(scjg, uscc, kind=pb.INSPECTION_KIND_TRIGGERED, reason="群众投诉"), metadata=scjg.md
+        request_for(scjg, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED, reason="群众投诉"), metadata=scjg.md
     )
     assert triggered.inspection.state == pb.INSPECTION_STATE_REQUESTED
 
@@ -414,7 +421,9 @@ def test_frequency_cap_counts_routine_only(
     )
     assert head(cards, uscc) == before
     # Exempt kinds, other departments and next year are not capped.
-    special = request_for(scjg, uscc, start="2026-06-15", end="2026-06-19", kind=pb.INSPECTION_KIND_SPECIAL)
+    special = request_for(
+        scjg, uscc, start="2026-06-15", end="2026-06-19", kind=common_pb.INSPECTION_KIND_SPECIAL
+    )
     assert (
         inspections.RequestInspection(special, metadata=scjg.md).inspection.state
         == pb.INSPECTION_STATE_REQUESTED
@@ -595,7 +604,7 @@ def test_result_rules(
             pb.RecordResultRequest(inspection_id=approved.id, result=result), metadata=scjg.md
         )
 
-    ok = pb.InspectionResult(outcome=pb.OUTCOME_NO_ISSUES, handling=pb.HANDLING_NONE)
+    ok = common_pb.InspectionResult(outcome=common_pb.OUTCOME_NO_ISSUES, handling=common_pb.HANDLING_NONE)
     before = head(cards, uscc)
     assert rejected(record(ok)) == (FP, "NOT_IN_PROGRESS")
     assert rejected(
@@ -612,7 +621,9 @@ def test_result_rules(
     assert during[0] == before[0] + 1
     with pytest.raises(grpc.RpcError) as caught:
         record(
-            pb.InspectionResult(outcome=pb.OUTCOME_ISSUES_FOUND, handling=pb.HANDLING_PENALTY, penalty_fen=0)
+            common_pb.InspectionResult(
+                outcome=common_pb.OUTCOME_ISSUES_FOUND, handling=common_pb.HANDLING_PENALTY, penalty_fen=0
+            )
         )()
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert set(field_violations(caught.value)) == {
@@ -621,13 +632,17 @@ def test_result_rules(
         "result.penalty_basis",
     }
     with pytest.raises(grpc.RpcError) as caught:
-        record(pb.InspectionResult(outcome=pb.OUTCOME_NO_ISSUES, handling=pb.HANDLING_RECTIFICATION))()
+        record(
+            common_pb.InspectionResult(
+                outcome=common_pb.OUTCOME_NO_ISSUES, handling=common_pb.HANDLING_RECTIFICATION
+            )
+        )()
     assert set(field_violations(caught.value)) == {"result.handling", "result.rectification_deadline"}
     assert head(cards, uscc) == during
-    penalty = pb.InspectionResult(
-        outcome=pb.OUTCOME_ISSUES_FOUND,
+    penalty = common_pb.InspectionResult(
+        outcome=common_pb.OUTCOME_ISSUES_FOUND,
         findings="无证经营",
-        handling=pb.HANDLING_PENALTY,
+        handling=common_pb.HANDLING_PENALTY,
         penalty_fen=500_000,
         penalty_basis="《无证无照经营查处办法》第十三条",
     )
@@ -675,7 +690,7 @@ def test_emergency_is_filed_afterwards_and_lateness_recorded(
 
     start.reason = "举报称储罐泄漏,危及周边居民生命安全"
     started = inspections.StartEmergencyInspection(start, metadata=scjg.md).inspection
-    assert started.kind == pb.INSPECTION_KIND_EMERGENCY
+    assert started.kind == common_pb.INSPECTION_KIND_EMERGENCY
     assert started.state == pb.INSPECTION_STATE_IN_PROGRESS
     assert started.filing_due_time.ToDatetime().isoformat() == "2026-04-07T14:00:00"
 
@@ -708,7 +723,9 @@ def test_emergency_is_filed_afterwards_and_lateness_recorded(
     inspections.RecordResult(
         pb.RecordResultRequest(
             inspection_id=started.id,
-            result=pb.InspectionResult(outcome=pb.OUTCOME_NO_ISSUES, handling=pb.HANDLING_NONE),
+            result=common_pb.InspectionResult(
+                outcome=common_pb.OUTCOME_NO_ISSUES, handling=common_pb.HANDLING_NONE
+            ),
         ),
         metadata=scjg.md,
     )
@@ -762,7 +779,7 @@ def test_enterprise_sees_only_its_own_inspections(
     assert (
         rejected(
             lambda: inspections.GetInspection(
-                pb.GetInspectionRequest(id=other.id), metadata=enterprise_md(mine)
+                pb.GetInspectionRequest(inspection_id=other.id), metadata=enterprise_md(mine)
             )
         )
         == denied
@@ -785,7 +802,11 @@ def test_enterprise_sees_only_its_own_inspections(
         == denied
     )
     assert (
-        rejected(lambda: inspections.GetInspection(pb.GetInspectionRequest(id=other.id), metadata=yjgl.md))
+        rejected(
+            lambda: inspections.GetInspection(
+                pb.GetInspectionRequest(inspection_id=other.id), metadata=yjgl.md
+            )
+        )
         == denied
     )
     assert all(
@@ -818,7 +839,9 @@ def test_rating_and_complaints(
     inspections.RecordResult(
         pb.RecordResultRequest(
             inspection_id=approved.id,
-            result=pb.InspectionResult(outcome=pb.OUTCOME_NO_ISSUES, handling=pb.HANDLING_NONE),
+            result=common_pb.InspectionResult(
+                outcome=common_pb.OUTCOME_NO_ISSUES, handling=common_pb.HANDLING_NONE
+            ),
         ),
         metadata=scjg.md,
     )
@@ -904,7 +927,9 @@ def test_two_offices_deciding_at_the_same_moment(
             ]
         )
         assert all(isinstance(o, pb.InspectionChange) for o in outcomes), outcomes
-        final = inspections.GetInspection(pb.GetInspectionRequest(id=inspection_id), metadata=LEGAL)
+        final = inspections.GetInspection(
+            pb.GetInspectionRequest(inspection_id=inspection_id), metadata=LEGAL
+        )
         assert final.state == pb.INSPECTION_STATE_APPROVED and final.inspection_code
         assert sorted(o.inspection.state for o in outcomes) == [
             pb.INSPECTION_STATE_REQUESTED,
@@ -1023,7 +1048,9 @@ def test_filing_and_publication_happen_once(
     inspections.RecordResult(
         pb.RecordResultRequest(
             inspection_id=started.id,
-            result=pb.InspectionResult(outcome=pb.OUTCOME_NO_ISSUES, handling=pb.HANDLING_NONE),
+            result=common_pb.InspectionResult(
+                outcome=common_pb.OUTCOME_NO_ISSUES, handling=common_pb.HANDLING_NONE
+            ),
         ),
         metadata=scjg.md,
     )
@@ -1065,7 +1092,7 @@ def test_lists_page_newest_first(
     ids = []
     for minute in range(5):
         clock.set(local(2026, 3, 16).replace(minute=minute))
-        kind = pb.INSPECTION_KIND_TRIGGERED
+        kind = common_pb.INSPECTION_KIND_TRIGGERED
         ids.append(
             inspections.RequestInspection(request_for(scjg, uscc, kind=kind), metadata=scjg.md).inspection.id
         )

@@ -32,6 +32,7 @@ from inspection.server import Running, build
 from inspection.storage.db import Database
 from inspection.sweeper import expire_lapsed
 from inspection.v1 import card_service_pb2 as card_pb
+from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
 from tests.inspection_support import (
@@ -159,7 +160,9 @@ class Builder:
         self.api.RecordResult(
             pb.RecordResultRequest(
                 inspection_id=inspection_id,
-                result=pb.InspectionResult(outcome=pb.OUTCOME_NO_ISSUES, handling=pb.HANDLING_NONE),
+                result=common_pb.InspectionResult(
+                    outcome=common_pb.OUTCOME_NO_ISSUES, handling=common_pb.HANDLING_NONE
+                ),
             ),
             metadata=self.dept.md,
         )
@@ -168,7 +171,7 @@ class Builder:
         """(inspection id, code, uscc) of a triggered inspection in ``state``."""
         uscc = make_enterprise(self.registry, self.admin)
         made = self.api.RequestInspection(
-            request_for(self.dept, uscc, kind=pb.INSPECTION_KIND_TRIGGERED), metadata=self.dept.md
+            request_for(self.dept, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=self.dept.md
         ).inspection
         if state is State.REQUESTED:
             return made.id, "", uscc
@@ -292,7 +295,9 @@ def _send(
         "RecordResult": lambda: api.RecordResult(
             pb.RecordResultRequest(
                 inspection_id=inspection_id,
-                result=pb.InspectionResult(outcome=pb.OUTCOME_NO_ISSUES, handling=pb.HANDLING_NONE),
+                result=common_pb.InspectionResult(
+                    outcome=common_pb.OUTCOME_NO_ISSUES, handling=common_pb.HANDLING_NONE
+                ),
             ),
             metadata=md,
         ),
@@ -340,7 +345,9 @@ def test_each_call_the_table_refuses_answers_its_reason_and_writes_nothing(
     assert rejected(_send(inspections, call, inspection_id, code, uscc, scjg)) == (FP, expected.value)
     assert head(cards, uscc) == before
     assert footprint(db) == rows
-    shown = inspections.GetInspection(pb.GetInspectionRequest(id=inspection_id), metadata=LEGAL).state
+    shown = inspections.GetInspection(
+        pb.GetInspectionRequest(inspection_id=inspection_id), metadata=LEGAL
+    ).state
     assert pb.InspectionState.Name(shown) == f"INSPECTION_STATE_{state.value}"
 
 
@@ -368,7 +375,9 @@ def test_the_doorstep_says_what_check_in_would_say(
 ) -> None:
     uscc = make_enterprise(registry, admin)
     made = inspections.RequestInspection(
-        request_for(scjg, uscc, start="2026-04-06", end="2026-04-14", kind=pb.INSPECTION_KIND_TRIGGERED),
+        request_for(
+            scjg, uscc, start="2026-04-06", end="2026-04-14", kind=common_pb.INSPECTION_KIND_TRIGGERED
+        ),
         metadata=scjg.md,
     ).inspection
     code = approve(inspections, made.id).inspection.inspection_code
@@ -395,7 +404,9 @@ def test_a_valid_day_is_valid_on_the_doorstep_and_at_check_in(
 ) -> None:
     uscc = make_enterprise(registry, admin)
     made = inspections.RequestInspection(
-        request_for(scjg, uscc, start="2026-04-06", end="2026-04-14", kind=pb.INSPECTION_KIND_TRIGGERED),
+        request_for(
+            scjg, uscc, start="2026-04-06", end="2026-04-14", kind=common_pb.INSPECTION_KIND_TRIGGERED
+        ),
         metadata=scjg.md,
     ).inspection
     code = approve(inspections, made.id).inspection.inspection_code
@@ -418,7 +429,9 @@ def test_refusals_speak_of_the_inspection_at_hand(
     """A quiet day refuses a triggered inspection without calling it routine; lead time has a unit."""
     uscc = make_enterprise(registry, admin)
     made = inspections.RequestInspection(
-        request_for(scjg, uscc, start="2026-04-06", end="2026-04-14", kind=pb.INSPECTION_KIND_TRIGGERED),
+        request_for(
+            scjg, uscc, start="2026-04-06", end="2026-04-14", kind=common_pb.INSPECTION_KIND_TRIGGERED
+        ),
         metadata=scjg.md,
     ).inspection
     code = approve(inspections, made.id).inspection.inspection_code
@@ -446,7 +459,7 @@ def test_inspection_ids_carry_the_districts_date(
     uscc = make_enterprise(registry, admin)
     clock.set(local(2026, 3, 17, hour=7))  # 23:00 UTC on the 16th
     made = inspections.RequestInspection(
-        request_for(scjg, uscc, kind=pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
+        request_for(scjg, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
     ).inspection
     assert made.id.startswith("I20260317-")
 
@@ -465,7 +478,7 @@ def test_no_approval_after_the_window_ended(
 ) -> None:
     uscc = make_enterprise(registry, admin)
     made = inspections.RequestInspection(
-        request_for(scjg, uscc, kind=pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
+        request_for(scjg, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
     ).inspection
     inspections.DecideInspection(
         pb.DecideInspectionRequest(inspection_id=made.id, decision=pb.DECISION_APPROVE), metadata=LEGAL
@@ -493,11 +506,11 @@ def test_a_window_that_ends_unused_expires_once_on_the_card(
 ) -> None:
     uscc = make_enterprise(registry, admin)
     undecided = inspections.RequestInspection(
-        request_for(scjg, uscc, kind=pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
+        request_for(scjg, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
     ).inspection
     other = make_enterprise(registry, admin)
     approved = inspections.RequestInspection(
-        request_for(scjg, other, kind=pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
+        request_for(scjg, other, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
     ).inspection
     approve(inspections, approved.id)
     clock.set(local(2026, 3, 27, hour=23))  # the last day of the window: nothing expires yet
@@ -506,7 +519,7 @@ def test_a_window_that_ends_unused_expires_once_on_the_card(
     assert _sweep(running, settings, clock) >= 2
     assert _sweep(running, settings, clock) == 0  # exactly once
     for inspection_id, enterprise in ((undecided.id, uscc), (approved.id, other)):
-        got = inspections.GetInspection(pb.GetInspectionRequest(id=inspection_id), metadata=LEGAL)
+        got = inspections.GetInspection(pb.GetInspectionRequest(inspection_id=inspection_id), metadata=LEGAL)
         assert got.state == pb.INSPECTION_STATE_EXPIRED
         assert kinds(cards, enterprise)[-1] == "INSPECTION_EXPIRED"
         assert cards.VerifyCard(card_pb.VerifyCardRequest(uscc=enterprise), metadata=LEGAL).valid
@@ -522,7 +535,7 @@ def test_each_server_expires_lapsed_inspections_on_its_own_timer(
 ) -> None:
     uscc = make_enterprise(registry, admin)
     made = inspections.RequestInspection(
-        request_for(scjg, uscc, kind=pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
+        request_for(scjg, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
     ).inspection
     clock.set(local(2026, 3, 28))
     timed = build(settings.model_copy(update={"expiry_sweep_seconds": 0.1}), clock=clock)
@@ -531,7 +544,9 @@ def test_each_server_expires_lapsed_inspections_on_its_own_timer(
         deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=10)
         state = pb.INSPECTION_STATE_REQUESTED
         while state != pb.INSPECTION_STATE_EXPIRED and dt.datetime.now(dt.UTC) < deadline:
-            state = inspections.GetInspection(pb.GetInspectionRequest(id=made.id), metadata=LEGAL).state
+            state = inspections.GetInspection(
+                pb.GetInspectionRequest(inspection_id=made.id), metadata=LEGAL
+            ).state
             time.sleep(0.05)
     finally:
         timed.stop(grace=None)

@@ -32,6 +32,7 @@ from tests.support import (
     auth,
     bad_check_character,
     count_rows,
+    dated,
     entry_count,
     expect_error,
     field_violations,
@@ -91,7 +92,7 @@ def _inspector(registry: Registry, admin: Metadata, **fields: object) -> reg.Ins
     }
     values.update(fields)
     response: reg.Inspector = registry.CreateInspector(
-        reg.CreateInspectorRequest(inspector=reg.Inspector(**values)),  # type: ignore[arg-type]
+        reg.CreateInspectorRequest(inspector=reg.Inspector(**dated(values, "certificate_expiry"))),  # type: ignore[arg-type]
         metadata=admin,
     )
     return response
@@ -522,7 +523,7 @@ def _fee(department: str, **fields: object) -> reg.FeeItem:
         "valid_to": "2026-12-31",
     }
     values.update(fields)
-    return reg.FeeItem(**values)  # type: ignore[arg-type]
+    return reg.FeeItem(**dated(values, "valid_from", "valid_to"))  # type: ignore[arg-type]
 
 
 def test_fee_items(registry: Registry, admin: Metadata, department: str, db: Database) -> None:
@@ -532,7 +533,9 @@ def test_fee_items(registry: Registry, admin: Metadata, department: str, db: Dat
     listed = registry.ListFeeItems(reg.ListFeeItemsRequest(department_code=department))
     assert [i.code for i in listed.items] == ["FEE-001"]
     open_ended = _fee(department, code="FEE-002", valid_to="")
-    assert registry.CreateFeeItem(reg.CreateFeeItemRequest(item=open_ended), metadata=admin).valid_to == ""
+    assert not registry.CreateFeeItem(reg.CreateFeeItemRequest(item=open_ended), metadata=admin).HasField(
+        "valid_to"
+    )
 
     before = count_rows(db, FeeItem)
     expect_error(
@@ -549,7 +552,7 @@ def test_fee_items(registry: Registry, admin: Metadata, department: str, db: Dat
         "INVALID_ARGUMENT",
     )
     assert set(field_violations(error)) == {"item.amount_fen", "item.valid_to", "item.unit"}
-    no_dates = _fee(department, code="FEE-BAD2", valid_from="", valid_to="31/12/2026", amount_fen=-5)
+    no_dates = _fee(department, code="FEE-BAD2", valid_from="", valid_to="2026-12-00", amount_fen=-5)
     error = expect_error(
         lambda: registry.CreateFeeItem(reg.CreateFeeItemRequest(item=no_dates), metadata=admin),
         INVALID,

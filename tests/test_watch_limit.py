@@ -35,7 +35,7 @@ def test_streams_beyond_the_limit_are_refused_until_one_ends(registry: Any, card
     )
     watch = lambda: cards.WatchCard(card_pb.WatchCardRequest(uscc=uscc), metadata=admin)  # noqa: E731
     first, second = watch(), watch()
-    assert next(first).seq == 1 and next(second).seq == 1
+    assert next(first).entry.seq == 1 and next(second).entry.seq == 1
     with pytest.raises(grpc.RpcError) as caught:
         next(watch())
     assert caught.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
@@ -48,7 +48,7 @@ def test_streams_beyond_the_limit_are_refused_until_one_ends(registry: Any, card
     while True:
         third = watch()
         try:
-            assert next(third).seq == 1
+            assert next(third).entry.seq == 1
             break
         except grpc.RpcError as error:
             assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from inspection.api.interceptor import Call, current_call
 from inspection.clock import Clock
 from inspection.config import Settings
+from inspection.domain.calendar import Calendar
 from inspection.errors import Conflict, FailedPrecondition, FieldViolation, InvalidArgument
 from inspection.reasons import Reason
 from inspection.storage import idempotency
@@ -29,6 +30,7 @@ class ServicerBase:
         self.db = db
         self.clock = clock
         self.settings = settings
+        self.calendar = Calendar.from_settings(settings)
 
     @property
     def call(self) -> Call:

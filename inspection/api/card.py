@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,15 +12,15 @@ from sqlalchemy import Connection
 
 from inspection.api import convert
 from inspection.api.base import ServicerBase
+from inspection.api.enums import ENTRY_KINDS
 from inspection.domain import card as cards
 from inspection.domain.paging import decode_token, encode_token, page_size
 from inspection.domain.summary import summarize
-from inspection.errors import FieldViolation, InvalidArgument, ResourceExhausted
+from inspection.errors import FieldViolation, InvalidArgument, ResourceExhausted, Violations
 from inspection.v1 import card_service_pb2 as pb
 from inspection.v1 import card_service_pb2_grpc as pb_grpc
 
 WATCH_BATCH = 500
-KNOWN_KINDS = frozenset(pb.CardEntryKind.values()) - {pb.CARD_ENTRY_KIND_UNSPECIFIED}
 
 
 def _require_uscc(uscc: str) -> None:
@@ -34,7 +35,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
 
     def GetCard(self, request: pb.GetCardRequest, context: grpc.ServicerContext) -> Any:
         _require_uscc(request.uscc)
-        year = self.clock.now().astimezone(self.settings.zone).year
+        year = self.calendar.year(self.clock.now())
 
         def work(connection: Connection) -> pb.Card:
             summary = summarize(connection, request.uscc, year=year)
@@ -55,12 +56,14 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
 
     def ListCardEntries(self, request: pb.ListCardEntriesRequest, context: grpc.ServicerContext) -> Any:
         _require_uscc(request.uscc)
-        if any(kind not in KNOWN_KINDS for kind in request.kinds):
-            raise InvalidArgument(
-                [FieldViolation("kinds", "must name known kinds, not CARD_ENTRY_KIND_UNSPECIFIED")]
-            )
+        violations = Violations()
+        kinds = [
+            ENTRY_KINDS.from_proto(k, violations, f"kinds[{i}]", required=True)
+            for i, k in enumerate(request.kinds)
+        ]
+        violations.raise_if_any()
         where = cards.EntryFilter(
-            kinds=tuple(convert.entry_kind_name(k) for k in request.kinds),
+            kinds=tuple(k.value for k in kinds if k is not None),
             department_code=request.department_code,
             start_time=convert.instant(
                 request.start_time, request.HasField("start_time"), field="start_time"
@@ -100,7 +103,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
 
     def WatchCard(
         self, request: pb.WatchCardRequest, context: grpc.ServicerContext
-    ) -> Iterator[pb.CardEntry]:
+    ) -> Iterator[pb.WatchCardResponse]:
         _require_uscc(request.uscc)
         if request.after_seq < 0:
             raise InvalidArgument([FieldViolation("after_seq", "must not be negative")])
@@ -113,12 +116,19 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         try:
             after = request.after_seq
             seen = cards.NOTIFIER.version
+            last_sent = time.monotonic()
             while context.is_active():
                 with self.db.read_rows() as connection:
                     batch = cards.list_entries(connection, request.uscc, after_seq=after, limit=WATCH_BATCH)
                 for entry in batch:
-                    yield convert.card_entry(entry)
+                    yield pb.WatchCardResponse(entry=convert.card_entry(entry))
                     after = entry.seq
+                if batch:
+                    last_sent = time.monotonic()
+                elif time.monotonic() - last_sent >= self.settings.watch_heartbeat_seconds:
+                    heartbeat = pb.WatchHeartbeat(time=convert.timestamp(self.clock.now()), seq=after)
+                    yield pb.WatchCardResponse(heartbeat=heartbeat)
+                    last_sent = time.monotonic()
                 if len(batch) < WATCH_BATCH:
                     seen = cards.NOTIFIER.wait(seen, timeout=self.settings.watch_poll_seconds)
         finally:

@@ -1,4 +1,4 @@
-"""Translation between protobuf messages and the domain's models."""
+"""Translation between protobuf messages and the domain's registry."""
 
 from __future__ import annotations
 
@@ -7,26 +7,21 @@ from collections.abc import Callable
 from typing import Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from google.type import date_pb2
 
+from inspection.api import enums
+from inspection.domain import registry
 from inspection.domain.card import CardHead, EntryRow
-from inspection.errors import FieldViolation, InvalidArgument
-from inspection.storage import models
+from inspection.errors import FieldViolation, InvalidArgument, Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import registry_service_pb2 as reg_pb
 
-CREDIT_TO_PROTO = {
-    "A": common_pb.CREDIT_CLASS_A,
-    "B": common_pb.CREDIT_CLASS_B,
-    "C": common_pb.CREDIT_CLASS_C,
-    "D": common_pb.CREDIT_CLASS_D,
-}
-CREDIT_FROM_PROTO = {v: k for k, v in CREDIT_TO_PROTO.items()}
-
 
 def credit_from_proto(value: int) -> str:
-    """The letter, or "" for unspecified (which validation then refuses where it is required)."""
-    return CREDIT_FROM_PROTO.get(value, "")  # type: ignore[call-overload, no-any-return]
+    """The letter, or "" for unspecified or unknown (which the domain's validation then refuses)."""
+    member = enums.CREDIT_CLASSES_MAP.from_proto(value, Violations(), "credit_class")
+    return member.value if member else ""
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -63,8 +58,28 @@ def instant(stamp: Timestamp, present: bool, *, field: str = "time") -> dt.datet
         raise InvalidArgument([FieldViolation(field, "is not a valid timestamp")]) from exc
 
 
-def date_text(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
+def date(value: dt.date | None) -> date_pb2.Date | None:
+    """A day as ``google.type.Date``; None (the field unset) for no day."""
+    return None if value is None else date_pb2.Date(year=value.year, month=value.month, day=value.day)
+
+
+def day(
+    violations: Violations, path: str, message: date_pb2.Date, present: bool, *, required: bool = False
+) -> dt.date | None:
+    """The day a request's ``google.type.Date`` names: unset is None (a violation if ``required``);
+    a partial date (year, month or day 0) or an impossible one (31 April) is a violation naming
+    ``path``. Every calendar date of the API comes in here."""
+    if not present:
+        if required:
+            violations.add(path, "is required")
+        return None
+    try:
+        return dt.date(message.year, message.month, message.day)
+    except ValueError:
+        violations.add(
+            path, f"is not a calendar day ({message.year:04d}-{message.month:02d}-{message.day:02d})"
+        )
+        return None
 
 
 def card_head(head: CardHead) -> common_pb.CardHead:
@@ -101,30 +116,30 @@ def enterprise(row: EnterpriseValues) -> reg_pb.Enterprise:
         above_designated_size=row.above_designated_size,
         industry=row.industry,
         district=row.district,
-        credit_class=CREDIT_TO_PROTO[row.credit_class],
+        credit_class=enums.CREDIT_CLASSES_MAP.to_proto(row.credit_class),
         white_listed=row.white_listed,
         create_time=timestamp(row.create_time),
         update_time=timestamp(row.update_time),
     )
 
 
-def department(row: models.Department) -> reg_pb.Department:
+def department(row: registry.Department) -> reg_pb.Department:
     return reg_pb.Department(code=row.code, name=row.name)
 
 
-def inspector(row: models.Inspector, *, certified: bool) -> reg_pb.Inspector:
+def inspector(row: registry.Inspector, *, certified: bool) -> reg_pb.Inspector:
     return reg_pb.Inspector(
         id=row.id,
         department_code=row.department_code,
         name=row.name,
         certificate_number=row.certificate_number,
-        certificate_expiry=date_text(row.certificate_expiry),
+        certificate_expiry=date(row.certificate_expiry),
         active=row.active,
         certified=certified,
     )
 
 
-def checklist_item(row: models.ChecklistItem) -> reg_pb.ChecklistItem:
+def checklist_item(row: registry.ChecklistItem) -> reg_pb.ChecklistItem:
     return reg_pb.ChecklistItem(
         code=row.code,
         department_code=row.department_code,
@@ -134,7 +149,7 @@ def checklist_item(row: models.ChecklistItem) -> reg_pb.ChecklistItem:
     )
 
 
-def fee_item(row: models.FeeItem) -> reg_pb.FeeItem:
+def fee_item(row: registry.FeeItem) -> reg_pb.FeeItem:
     return reg_pb.FeeItem(
         code=row.code,
         department_code=row.department_code,
@@ -144,12 +159,12 @@ def fee_item(row: models.FeeItem) -> reg_pb.FeeItem:
         amount_fen=row.amount_fen,
         unit=row.unit,
         collecting_unit=row.collecting_unit,
-        valid_from=date_text(row.valid_from),
-        valid_to=date_text(row.valid_to),
+        valid_from=date(row.valid_from),
+        valid_to=date(row.valid_to),
     )
 
 
-def recusal(row: models.Recusal) -> reg_pb.Recusal:
+def recusal(row: registry.Recusal) -> reg_pb.Recusal:
     return reg_pb.Recusal(
         inspector_id=row.inspector_id,
         uscc=row.uscc,
@@ -163,22 +178,17 @@ def card_entry(
 ) -> card_pb.CardEntry:
     """The entry as a message; ``build`` may be a repeated field's ``add``, which builds the message
     in place instead of copying it into the field (a page holds fifty)."""
-    uscc, seq, kind, sub, role, org, department, inspection, time, payload, prev, digest = row
     return build(
-        uscc=uscc,
-        seq=seq,
-        kind="CARD_ENTRY_KIND_" + kind,
-        actor_sub=sub,
-        actor_role=role,
-        actor_org=org,
-        department_code=department or "",
-        inspection_id=inspection or "",
-        time=timestamp(time),
-        payload_json=payload,
-        prev_hash=prev,
-        entry_hash=digest,
+        uscc=row.uscc,
+        seq=row.seq,
+        kind=enums.ENTRY_KINDS.to_proto(row.kind),
+        actor_sub=row.actor_sub,
+        actor_role=row.actor_role,
+        actor_org=row.actor_org,
+        department_code=row.department_code or "",
+        inspection_id=row.inspection_id or "",
+        time=timestamp(row.time),
+        payload_json=row.payload_json,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
     )
-
-
-def entry_kind_name(value: int) -> str:
-    return card_pb.CardEntryKind.Name(value).removeprefix("CARD_ENTRY_KIND_")

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from inspection.api.convert import date_text, timestamp
+from inspection.api.convert import date, timestamp
+from inspection.api.enums import DECISIONS, HANDLINGS, KINDS, OFFICES, ORIGINS, OUTCOMES, STATES
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.inspections import InspectionView, mask_name
 from inspection.storage.inspection_models import Inspection
+from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import public_service_pb2 as public_pb
 
 
-def kind_name(value: int) -> str:
-    return "" if value == 0 else pb.InspectionKind.Name(value).removeprefix("INSPECTION_KIND_")
-
-
-def state_name(value: int) -> str:
-    return "" if value == 0 else pb.InspectionState.Name(value).removeprefix("INSPECTION_STATE_")
-
-
-def enum_name(enum: object, prefix: str, value: int) -> str:
-    return "" if value == 0 else enum.Name(value).removeprefix(prefix)  # type: ignore[attr-defined]
-
-
 def _decision(row: OfficeDecision, *, mask_names: bool) -> pb.OfficeDecision:
     return pb.OfficeDecision(
-        office=row.office.value,
+        office=OFFICES.to_proto(row.office),
         principal=mask_name(row.principal) if mask_names else row.principal,
-        decision="DECISION_" + row.verdict.value,
+        decision=DECISIONS.to_proto(row.verdict),
         comment=row.comment,
         due_time=timestamp(row.due_time),
         decide_time=timestamp(row.decide_time),
@@ -34,14 +24,25 @@ def _decision(row: OfficeDecision, *, mask_names: bool) -> pb.OfficeDecision:
     )
 
 
-def result(row: Inspection) -> pb.InspectionResult | None:
+def _acknowledgement(row: OfficeDecision, *, mask_names: bool) -> pb.FilingAcknowledgement:
+    return pb.FilingAcknowledgement(
+        office=OFFICES.to_proto(row.office),
+        principal=mask_name(row.principal) if mask_names else row.principal,
+        comment=row.comment,
+        due_time=timestamp(row.due_time),
+        acknowledge_time=timestamp(row.decide_time),
+        late=row.late,
+    )
+
+
+def result(row: Inspection) -> common_pb.InspectionResult | None:
     if row.complete_time is None:
         return None
-    return pb.InspectionResult(
-        outcome="OUTCOME_" + row.outcome,
+    return common_pb.InspectionResult(
+        outcome=OUTCOMES.to_proto(row.outcome),
         findings=row.findings,
-        handling="HANDLING_" + row.handling,
-        rectification_deadline=date_text(row.rectification_deadline),
+        handling=HANDLINGS.to_proto(row.handling),
+        rectification_deadline=date(row.rectification_deadline),
         penalty_fen=row.penalty_fen,
         penalty_basis=row.penalty_basis,
     )
@@ -55,11 +56,11 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
         uscc=row.uscc,
         enterprise_name=view.enterprise_name,
         lead_department=row.lead_department,
-        kind="INSPECTION_KIND_" + row.kind,
-        origin="INSPECTION_ORIGIN_" + row.origin,
-        state="INSPECTION_STATE_" + row.state,
-        window_start=date_text(row.window_start),
-        window_end=date_text(row.window_end),
+        kind=KINDS.to_proto(row.kind),
+        origin=ORIGINS.to_proto(row.origin),
+        state=STATES.to_proto(row.state),
+        window_start=date(row.window_start),
+        window_end=date(row.window_end),
         legal_basis=row.legal_basis,
         reason=row.reason,
         participants=[
@@ -80,14 +81,14 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
             for p in view.participants
         ],
         approvals=[_decision(d, mask_names=mask_names) for d in view.approvals],
-        filing_acknowledgements=[_decision(d, mask_names=mask_names) for d in view.acknowledgements],
+        filing_acknowledgements=[_acknowledgement(d, mask_names=mask_names) for d in view.acknowledgements],
         inspection_code=(row.code or "") if show_code else "",
         requested_by=mask_name(row.requested_by) if mask_names else row.requested_by,
         request_time=timestamp(row.request_time),
         decision_due_time=timestamp(row.decision_due_time),
         approve_time=timestamp(approve_time),
         check_in_time=timestamp(row.check_in_time),
-        visit_date=date_text(row.visit_date),
+        visit_date=date(row.visit_date),
         result=result(row),
         complete_time=timestamp(row.complete_time),
         publication_due_time=timestamp(row.publication_due_time),
@@ -115,9 +116,9 @@ def published(view: InspectionView) -> public_pb.PublishedResult:
         uscc=row.uscc,
         enterprise_name=view.enterprise_name,
         department_codes=[p.department_code for p in view.participants],
-        kind="INSPECTION_KIND_" + row.kind,
+        kind=KINDS.to_proto(row.kind),
         items=[i.name for p in view.participants for i in p.items],
-        visit_date=date_text(row.visit_date),
+        visit_date=date(row.visit_date),
         result=result(row),
         inspectors=[mask_name(person.name) for p in view.participants for person, _ in p.inspectors],
         publish_time=timestamp(row.publish_time),

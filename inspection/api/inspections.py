@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import grpc
@@ -10,11 +11,11 @@ from sqlmodel import Session
 from inspection.api import convert
 from inspection.api import inspection_convert as ic
 from inspection.api.base import ServicerBase
+from inspection.api.enums import DECISIONS, HANDLINGS, KINDS, OUTCOMES, STATES
 from inspection.auth import Principal, Role
 from inspection.domain import inspections as domain
 from inspection.domain.card import CardHead
 from inspection.domain.inspections import InspectionView
-from inspection.domain.registry import parse_date
 from inspection.errors import Violations
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
@@ -28,6 +29,11 @@ def _sees_code(view: InspectionView, viewer: Principal) -> bool:
     if viewer.role in (Role.LEGAL_OFFICE, Role.SUPERVISION):
         return True
     return viewer.role is Role.DEPARTMENT and viewer.org == view.inspection.lead_department
+
+
+def _value(member: enum.StrEnum | None) -> str:
+    """A domain enum member as the domain's text; "" for unset (the domain says if it is required)."""
+    return member.value if member is not None else ""
 
 
 class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
@@ -47,12 +53,20 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         violations = Violations()
         ask = domain.InspectionRequest(
             uscc=request.uscc,
-            kind=ic.kind_name(request.kind),
+            kind=_value(KINDS.from_proto(request.kind, violations, "kind")),
             item_codes=tuple(request.item_codes),
             legal_basis=request.legal_basis,
             reason=request.reason,
-            window_start=parse_date(violations, "window_start", request.window_start),
-            window_end=parse_date(violations, "window_end", request.window_end),
+            window_start=convert.day(
+                violations,
+                "window_start",
+                request.window_start,
+                request.HasField("window_start"),
+                required=True,
+            ),
+            window_end=convert.day(
+                violations, "window_end", request.window_end, request.HasField("window_end"), required=True
+            ),
             inspector_ids=tuple(request.inspector_ids),
         )
 
@@ -67,8 +81,8 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                     pb.OverlapNotice(
                         inspection_id=o.inspection_id,
                         department_code=o.department_code,
-                        window_start=convert.date_text(o.window_start),
-                        window_end=convert.date_text(o.window_end),
+                        window_start=convert.date(o.window_start),
+                        window_end=convert.date(o.window_end),
                     )
                     for o in overlaps
                 ],
@@ -78,7 +92,8 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         return self.write(request, pb.RequestInspectionResponse, work)
 
     def DecideInspection(self, request: pb.DecideInspectionRequest, context: grpc.ServicerContext) -> Any:
-        decision = ic.enum_name(pb.Decision, "DECISION_", request.decision)
+        violations = Violations()
+        decision = _value(DECISIONS.from_proto(request.decision, violations, "decision"))
         return self.write(
             request,
             pb.InspectionChange,
@@ -89,7 +104,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                     request.inspection_id,
                     decision,
                     request.comment,
-                    Violations(),
+                    violations,
                     actor=self.call.principal,
                     now=self.clock.now(),
                 )
@@ -122,6 +137,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             return pb.InspectionCodeVerification(
                 valid=result.valid,
                 reason=result.reason,
+                explanation=result.explanation,
                 inspection=ic.inspection(
                     result.view, show_code=False, mask_names=self.call.principal.role is Role.PUBLIC
                 ),
@@ -150,11 +166,14 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         violations = Violations()
         message = request.result
         result = domain.Result(
-            outcome=ic.enum_name(pb.Outcome, "OUTCOME_", message.outcome),
+            outcome=_value(OUTCOMES.from_proto(message.outcome, violations, "result.outcome")),
             findings=message.findings,
-            handling=ic.enum_name(pb.Handling, "HANDLING_", message.handling),
-            rectification_deadline=parse_date(
-                violations, "result.rectification_deadline", message.rectification_deadline, required=False
+            handling=_value(HANDLINGS.from_proto(message.handling, violations, "result.handling")),
+            rectification_deadline=convert.day(
+                violations,
+                "result.rectification_deadline",
+                message.rectification_deadline,
+                message.HasField("rectification_deadline"),
             ),
             penalty_fen=message.penalty_fen,
             penalty_basis=message.penalty_basis,
@@ -278,7 +297,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 
     def GetInspection(self, request: pb.GetInspectionRequest, context: grpc.ServicerContext) -> Any:
         return self.read(
-            lambda s: self._view(domain.get_inspection(s, request.id, viewer=self.call.principal))
+            lambda s: self._view(domain.get_inspection(s, request.inspection_id, viewer=self.call.principal))
         )
 
     def ListInspections(self, request: pb.ListInspectionsRequest, context: grpc.ServicerContext) -> Any:
@@ -286,10 +305,14 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         query = domain.InspectionQuery(
             uscc=request.uscc,
             department_code=request.department_code,
-            state=ic.state_name(request.state),
-            kind=ic.kind_name(request.kind),
-            window_start=parse_date(violations, "window_from", request.window_from, required=False),
-            window_end=parse_date(violations, "window_to", request.window_to, required=False),
+            state=_value(STATES.from_proto(request.state, violations, "state")),
+            kind=_value(KINDS.from_proto(request.kind, violations, "kind")),
+            window_start=convert.day(
+                violations, "window_start", request.window_start, request.HasField("window_start")
+            ),
+            window_end=convert.day(
+                violations, "window_end", request.window_end, request.HasField("window_end")
+            ),
             awaiting_my_decision=request.awaiting_my_decision,
         )
         violations.raise_if_any()

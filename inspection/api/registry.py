@@ -11,9 +11,8 @@ from sqlmodel import Session
 from inspection.api import convert
 from inspection.api.base import ServicerBase
 from inspection.domain import registry
-from inspection.domain.registry import EnterpriseFields, EnterpriseQuery, ImportReport, parse_date
+from inspection.domain.registry import EnterpriseFields, EnterpriseQuery, ImportReport
 from inspection.errors import FieldViolation, InvalidArgument, Violations
-from inspection.storage import models
 from inspection.v1 import registry_service_pb2 as pb
 from inspection.v1 import registry_service_pb2_grpc as pb_grpc
 
@@ -120,7 +119,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
     # --- departments ---
 
     def CreateDepartment(self, request: pb.CreateDepartmentRequest, context: grpc.ServicerContext) -> Any:
-        department = models.Department(code=request.department.code, name=request.department.name)
+        department = registry.Department(code=request.department.code, name=request.department.name)
         return self.write(
             request, pb.Department, lambda s: convert.department(registry.create_department(s, department))
         )
@@ -131,11 +130,8 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     def ListDepartments(self, request: pb.ListDepartmentsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListDepartmentsResponse:
-            rows, token = registry.list_by_department(
+            rows, token = registry.list_departments(
                 session,
-                models.Department,
-                models.Department.code,
-                department_code="",
                 size=request.page_size,
                 token=request.page_token,
             )
@@ -147,20 +143,23 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     # --- inspectors ---
 
-    def _inspector(self, row: models.Inspector) -> pb.Inspector:
-        today = self.clock.now().astimezone(self.settings.zone).date()
+    def _inspector(self, row: registry.Inspector) -> pb.Inspector:
+        today = self.calendar.today(self.clock.now())
         return convert.inspector(row, certified=registry.is_certified(row, today))
 
     def CreateInspector(self, request: pb.CreateInspectorRequest, context: grpc.ServicerContext) -> Any:
         message = request.inspector
         violations = Violations()
-        inspector = models.Inspector(
+        inspector = registry.Inspector(
             id=message.id,
             department_code=message.department_code,
             name=message.name,
             certificate_number=message.certificate_number,
-            certificate_expiry=parse_date(
-                violations, "inspector.certificate_expiry", message.certificate_expiry, required=False
+            certificate_expiry=convert.day(
+                violations,
+                "inspector.certificate_expiry",
+                message.certificate_expiry,
+                message.HasField("certificate_expiry"),
             ),
             active=message.active,
         )
@@ -176,10 +175,8 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     def ListInspectors(self, request: pb.ListInspectorsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListInspectorsResponse:
-            rows, token = registry.list_by_department(
+            rows, token = registry.list_inspectors(
                 session,
-                models.Inspector,
-                models.Inspector.id,
                 department_code=request.department_code,
                 size=request.page_size,
                 token=request.page_token,
@@ -201,7 +198,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         self, request: pb.CreateChecklistItemRequest, context: grpc.ServicerContext
     ) -> Any:
         m = request.item
-        item = models.ChecklistItem(
+        item = registry.ChecklistItem(
             code=m.code,
             department_code=m.department_code,
             name=m.name,
@@ -220,10 +217,8 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     def ListChecklistItems(self, request: pb.ListChecklistItemsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListChecklistItemsResponse:
-            rows, token = registry.list_by_department(
+            rows, token = registry.list_checklist_items(
                 session,
-                models.ChecklistItem,
-                models.ChecklistItem.code,
                 department_code=request.department_code,
                 size=request.page_size,
                 token=request.page_token,
@@ -239,8 +234,10 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
     def CreateFeeItem(self, request: pb.CreateFeeItemRequest, context: grpc.ServicerContext) -> Any:
         m = request.item
         violations = Violations()
-        valid_from = parse_date(violations, "item.valid_from", m.valid_from)
-        item = models.FeeItem(
+        valid_from = convert.day(
+            violations, "item.valid_from", m.valid_from, m.HasField("valid_from"), required=True
+        )
+        item = registry.FeeItem(
             code=m.code,
             department_code=m.department_code,
             name=m.name,
@@ -251,7 +248,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
             collecting_unit=m.collecting_unit,
             # A missing date is already a violation, so the placeholder is never stored.
             valid_from=valid_from or dt.date.min,
-            valid_to=parse_date(violations, "item.valid_to", m.valid_to, required=False),
+            valid_to=convert.day(violations, "item.valid_to", m.valid_to, m.HasField("valid_to")),
         )
         return self.write(
             request, pb.FeeItem, lambda s: convert.fee_item(registry.create_fee_item(s, item, violations))
@@ -263,10 +260,8 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     def ListFeeItems(self, request: pb.ListFeeItemsRequest, context: grpc.ServicerContext) -> Any:
         def work(session: Session) -> pb.ListFeeItemsResponse:
-            rows, token = registry.list_by_department(
+            rows, token = registry.list_fee_items(
                 session,
-                models.FeeItem,
-                models.FeeItem.code,
                 department_code=request.department_code,
                 size=request.page_size,
                 token=request.page_token,

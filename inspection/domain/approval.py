@@ -136,6 +136,8 @@ def office_of(actor: Principal) -> Office:
 def check_verdict(violations: Violations, stage: Stage, verdict: str, comment: str) -> None:
     """The verdict fits the stage, and a rejection states its reason (in ``comment``)."""
     allowed = VERDICTS[stage]
+    if violations.has("decision"):
+        return
     if verdict not in allowed:
         violations.add("decision", "must be " + " or ".join(v.value for v in allowed))
     elif verdict == Verdict.REJECT and not comment.strip():

@@ -21,14 +21,14 @@ from inspection.domain.paging import keyset_page
 from inspection.domain.text import MAX_IDENTIFIER, check_identifier, check_text
 from inspection.errors import AlreadyExists, NotFound, Violations
 from inspection.storage import registry as stored
-from inspection.storage.models import (
-    ChecklistItem,
-    Department,
-    Enterprise,
-    FeeItem,
-    Inspector,
-    Recusal,
-)
+
+# The directory records are the storage's rows; the api names them from here, never from storage.
+from inspection.storage.models import ChecklistItem as ChecklistItem
+from inspection.storage.models import Department as Department
+from inspection.storage.models import Enterprise as Enterprise
+from inspection.storage.models import FeeItem as FeeItem
+from inspection.storage.models import Inspector as Inspector
+from inspection.storage.models import Recusal as Recusal
 from inspection.storage.registry import EnterpriseRow as EnterpriseRow
 
 CREDIT_CLASSES = ("A", "B", "C", "D")
@@ -498,6 +498,34 @@ def create_fee_item(session: Session, item: FeeItem, violations: Violations) -> 
         raise AlreadyExists("fee item", item.code)
     stored.add(session, item)
     return item
+
+
+def list_departments(session: Session, *, size: int, token: str) -> tuple[list[Department], str]:
+    return _keyset_page(session, Department, Department.code, {}, size=size, token=token, default=100)
+
+
+def list_inspectors(
+    session: Session, *, department_code: str, size: int, token: str
+) -> tuple[list[Inspector], str]:
+    return list_by_department(
+        session, Inspector, Inspector.id, department_code=department_code, size=size, token=token
+    )
+
+
+def list_checklist_items(
+    session: Session, *, department_code: str, size: int, token: str
+) -> tuple[list[ChecklistItem], str]:
+    return list_by_department(
+        session, ChecklistItem, ChecklistItem.code, department_code=department_code, size=size, token=token
+    )
+
+
+def list_fee_items(
+    session: Session, *, department_code: str, size: int, token: str
+) -> tuple[list[FeeItem], str]:
+    return list_by_department(
+        session, FeeItem, FeeItem.code, department_code=department_code, size=size, token=token
+    )
 
 
 def list_by_department(

@@ -55,7 +55,7 @@ class CardServiceStub:
         self.WatchCard = channel.unary_stream(
                 '/inspection.v1.CardService/WatchCard',
                 request_serializer=inspection_dot_v1_dot_card__service__pb2.WatchCardRequest.SerializeToString,
-                response_deserializer=inspection_dot_v1_dot_card__service__pb2.CardEntry.FromString,
+                response_deserializer=inspection_dot_v1_dot_card__service__pb2.WatchCardResponse.FromString,
                 _registered_method=True)
 
 
@@ -114,7 +114,7 @@ def add_CardServiceServicer_to_server(servicer, server):
             'WatchCard': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchCard,
                     request_deserializer=inspection_dot_v1_dot_card__service__pb2.WatchCardRequest.FromString,
-                    response_serializer=inspection_dot_v1_dot_card__service__pb2.CardEntry.SerializeToString,
+                    response_serializer=inspection_dot_v1_dot_card__service__pb2.WatchCardResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -227,7 +227,7 @@ class CardService:
             target,
             '/inspection.v1.CardService/WatchCard',
             inspection_dot_v1_dot_card__service__pb2.WatchCardRequest.SerializeToString,
-            inspection_dot_v1_dot_card__service__pb2.CardEntry.FromString,
+            inspection_dot_v1_dot_card__service__pb2.WatchCardResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -22,17 +22,28 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.type import date_pb2 as google_dot_type_dot_date__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ainspection/v1/common.proto\x12\rinspection.v1\"9\n\x08\x43\x61rdHead\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\x03\x12\x12\n\nentry_hash\x18\x03 \x01(\t*{\n\x0b\x43reditClass\x12\x1c\n\x18\x43REDIT_CLASS_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x43REDIT_CLASS_A\x10\x01\x12\x12\n\x0e\x43REDIT_CLASS_B\x10\x02\x12\x12\n\x0e\x43REDIT_CLASS_C\x10\x03\x12\x12\n\x0e\x43REDIT_CLASS_D\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ainspection/v1/common.proto\x12\rinspection.v1\x1a\x16google/type/date.proto\"9\n\x08\x43\x61rdHead\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\x03\x12\x12\n\nentry_hash\x18\x03 \x01(\t\"\xd7\x01\n\x10InspectionResult\x12\'\n\x07outcome\x18\x01 \x01(\x0e\x32\x16.inspection.v1.Outcome\x12\x10\n\x08\x66indings\x18\x02 \x01(\t\x12)\n\x08handling\x18\x03 \x01(\x0e\x32\x17.inspection.v1.Handling\x12\x31\n\x16rectification_deadline\x18\x04 \x01(\x0b\x32\x11.google.type.Date\x12\x13\n\x0bpenalty_fen\x18\x05 \x01(\x03\x12\x15\n\rpenalty_basis\x18\x06 \x01(\t*{\n\x0b\x43reditClass\x12\x1c\n\x18\x43REDIT_CLASS_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x43REDIT_CLASS_A\x10\x01\x12\x12\n\x0e\x43REDIT_CLASS_B\x10\x02\x12\x12\n\x0e\x43REDIT_CLASS_C\x10\x03\x12\x12\n\x0e\x43REDIT_CLASS_D\x10\x04*\xa9\x01\n\x0eInspectionKind\x12\x1f\n\x1bINSPECTION_KIND_UNSPECIFIED\x10\x00\x12\x1b\n\x17INSPECTION_KIND_ROUTINE\x10\x01\x12\x1d\n\x19INSPECTION_KIND_TRIGGERED\x10\x02\x12\x1b\n\x17INSPECTION_KIND_SPECIAL\x10\x03\x12\x1d\n\x19INSPECTION_KIND_EMERGENCY\x10\x04*S\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x15\n\x11OUTCOME_NO_ISSUES\x10\x01\x12\x18\n\x14OUTCOME_ISSUES_FOUND\x10\x02*i\n\x08Handling\x12\x18\n\x14HANDLING_UNSPECIFIED\x10\x00\x12\x11\n\rHANDLING_NONE\x10\x01\x12\x1a\n\x16HANDLING_RECTIFICATION\x10\x02\x12\x14\n\x10HANDLING_PENALTY\x10\x03*Q\n\x06Office\x12\x16\n\x12OFFICE_UNSPECIFIED\x10\x00\x12\x17\n\x13OFFICE_LEGAL_OFFICE\x10\x01\x12\x16\n\x12OFFICE_SUPERVISION\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'inspection.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREDITCLASS']._serialized_start=104
-  _globals['_CREDITCLASS']._serialized_end=227
-  _globals['_CARDHEAD']._serialized_start=45
-  _globals['_CARDHEAD']._serialized_end=102
+  _globals['_CREDITCLASS']._serialized_start=346
+  _globals['_CREDITCLASS']._serialized_end=469
+  _globals['_INSPECTIONKIND']._serialized_start=472
+  _globals['_INSPECTIONKIND']._serialized_end=641
+  _globals['_OUTCOME']._serialized_start=643
+  _globals['_OUTCOME']._serialized_end=726
+  _globals['_HANDLING']._serialized_start=728
+  _globals['_HANDLING']._serialized_end=833
+  _globals['_OFFICE']._serialized_start=835
+  _globals['_OFFICE']._serialized_end=916
+  _globals['_CARDHEAD']._serialized_start=69
+  _globals['_CARDHEAD']._serialized_end=126
+  _globals['_INSPECTIONRESULT']._serialized_start=129
+  _globals['_INSPECTIONRESULT']._serialized_end=344
 # @@protoc_insertion_point(module_scope)

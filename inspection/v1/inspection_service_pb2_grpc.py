@@ -31,7 +31,7 @@ class InspectionServiceStub:
     (检查码) the enterprise can verify on its doorstep, the department checks in and records the
     result, and the result is published (一公开). Emergencies start at once and are filed with both
     offices afterwards (事后登记备案). Every step is written on the enterprise's card and returns the
-    new card head. Dates are `YYYY-MM-DD` in the district's time zone.
+    new card head. Dates (`google.type.Date`) are days in the district's time zone.
     """
 
     def __init__(self, channel):
@@ -118,7 +118,7 @@ class InspectionServiceServicer:
     (检查码) the enterprise can verify on its doorstep, the department checks in and records the
     result, and the result is published (一公开). Emergencies start at once and are filed with both
     offices afterwards (事后登记备案). Every step is written on the enterprise's card and returns the
-    new card head. Dates are `YYYY-MM-DD` in the district's time zone.
+    new card head. Dates (`google.type.Date`) are days in the district's time zone.
     """
 
     def RequestInspection(self, request, context):
@@ -305,7 +305,7 @@ class InspectionService:
     (检查码) the enterprise can verify on its doorstep, the department checks in and records the
     result, and the result is published (一公开). Emergencies start at once and are filed with both
     offices afterwards (事后登记备案). Every step is written on the enterprise's card and returns the
-    new card head. Dates are `YYYY-MM-DD` in the district's time zone.
+    new card head. Dates (`google.type.Date`) are days in the district's time zone.
     """
 
     @staticmethod

@@ -27,7 +27,7 @@ if _version_not_supported:
 
 class RegistryServiceStub:
     """The directories of the registry: enterprises, departments, certified inspectors, checklist items
-    (检查事项), the fee catalogue (收费清单) and recusals (回避). Dates are ISO `YYYY-MM-DD` strings in
+    (检查事项), the fee catalogue (收费清单) and recusals (回避). Dates (`google.type.Date`) are days in
     the district's time zone; money is integer fen.
     """
 
@@ -141,7 +141,7 @@ class RegistryServiceStub:
 
 class RegistryServiceServicer:
     """The directories of the registry: enterprises, departments, certified inspectors, checklist items
-    (检查事项), the fee catalogue (收费清单) and recusals (回避). Dates are ISO `YYYY-MM-DD` strings in
+    (检查事项), the fee catalogue (收费清单) and recusals (回避). Dates (`google.type.Date`) are days in
     the district's time zone; money is integer fen.
     """
 
@@ -384,7 +384,7 @@ def add_RegistryServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class RegistryService:
     """The directories of the registry: enterprises, departments, certified inspectors, checklist items
-    (检查事项), the fee catalogue (收费清单) and recusals (回避). Dates are ISO `YYYY-MM-DD` strings in
+    (检查事项), the fee catalogue (收费清单) and recusals (回避). Dates (`google.type.Date`) are days in
     the district's time zone; money is integer fen.
     """
 

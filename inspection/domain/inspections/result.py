@@ -28,9 +28,9 @@ class Result:
 
 
 def validate_result(result: Result, violations: Violations, today: dt.date) -> None:
-    if result.outcome not in Outcome.__members__:
+    if result.outcome not in Outcome.__members__ and not violations.has("result.outcome"):
         violations.add("result.outcome", "must be NO_ISSUES or ISSUES_FOUND")
-    if result.handling not in Handling.__members__:
+    if result.handling not in Handling.__members__ and not violations.has("result.handling"):
         violations.add("result.handling", "must be NONE, RECTIFICATION or PENALTY")
     check_text(
         violations,
