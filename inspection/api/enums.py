@@ -15,7 +15,6 @@ from typing import Any, Generic, TypeVar
 from inspection.domain.approval import Office, Verdict
 from inspection.domain.card import EntryKind
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
-from inspection.domain.registry import CREDIT_CLASSES
 from inspection.errors import Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
@@ -79,7 +78,6 @@ class CreditClass(enum.StrEnum):
     D = "D"
 
 
-assert tuple(c.value for c in CreditClass) == tuple(CREDIT_CLASSES)
 CREDIT_CLASSES_MAP = EnumMap(CreditClass, common_pb.CreditClass, "CREDIT_CLASS_")
 
 #: Every pair, for the parity test.
