@@ -254,12 +254,18 @@ def view_parts(session: Session, inspections: Sequence[Inspection]) -> dict[str,
         .where(col(InspectionInspector.inspection_id).in_(ids))
         .order_by(col(InspectionInspector.inspector_id))
     ).all()
-    ratings = {
-        r.inspection_id: r
-        for r in session.execute(
-            select(InspectionRating).where(col(InspectionRating.inspection_id).in_(ids))
-        ).scalars()
-    }
+    # Only a recorded result can be rated: most views need not look.
+    rated = [i.id for i in inspections if i.complete_time is not None]
+    ratings = (
+        {
+            r.inspection_id: r
+            for r in session.execute(
+                select(InspectionRating).where(col(InspectionRating.inspection_id).in_(rated))
+            ).scalars()
+        }
+        if rated
+        else {}
+    )
     return {
         "names": names,
         "participants": participants,

@@ -244,8 +244,14 @@ def visit_refusal(rules: Rules, inspection: Inspection, today: dt.date) -> tuple
 # --- views ---------------------------------------------------------------------------------------
 
 
-def load_views(session: Session, inspections: Sequence[Inspection]) -> list[InspectionView]:
-    """Views of many inspections in a fixed number of statements."""
+Decisions = dict[str, dict[approval.Stage, list[approval.OfficeDecision]]]
+
+
+def load_views(
+    session: Session, inspections: Sequence[Inspection], *, decisions: Decisions | None = None
+) -> list[InspectionView]:
+    """Views of many inspections in a fixed number of statements. A caller that has just recorded
+    a decision passes the decisions it holds, so they are not read back."""
     if not inspections:
         return []
     parts = stored.view_parts(session, inspections)
@@ -258,9 +264,10 @@ def load_views(session: Session, inspections: Sequence[Inspection]) -> list[Insp
         participants[assigned.inspection_id][assigned.department_code].inspectors.append(
             (person, assigned.present)
         )
-    decisions = approval.decisions_by_subject(
-        session, approval.SubjectKind.INSPECTION, [i.id for i in inspections]
-    )
+    if decisions is None:
+        decisions = approval.decisions_by_subject(
+            session, approval.SubjectKind.INSPECTION, [i.id for i in inspections]
+        )
     return [
         InspectionView(
             inspection=i,
@@ -274,5 +281,7 @@ def load_views(session: Session, inspections: Sequence[Inspection]) -> list[Insp
     ]
 
 
-def load_view(session: Session, inspection: Inspection) -> InspectionView:
-    return load_views(session, [inspection])[0]
+def load_view(
+    session: Session, inspection: Inspection, *, decisions: Decisions | None = None
+) -> InspectionView:
+    return load_views(session, [inspection], decisions=decisions)[0]

@@ -109,7 +109,8 @@ def decide_inspection(
         payload=payload,
         changes=changes,
     )
-    return load_view(session, inspection), head
+    held = {inspection.id: {Stage.APPROVAL: list(decided.decisions), Stage.FILING: []}}
+    return load_view(session, inspection, decisions=held), head
 
 
 def cancel_inspection(

@@ -194,4 +194,6 @@ def acknowledge_filing(
         now=now,
         payload={"office": mine.office.value, "comment": comment, "late": mine.late, "filed": both},
     )
-    return load_view(session, inspection), head
+    # An emergency has no approval in advance; its filing's acknowledgements are the ones just held.
+    held = {inspection.id: {Stage.APPROVAL: [], Stage.FILING: list(decided.decisions)}}
+    return load_view(session, inspection, decisions=held), head
