@@ -4,6 +4,7 @@ characters are refused alike on every database (PostgreSQL cannot store NUL)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from inspection.errors import Violations
@@ -14,13 +15,12 @@ MAX_TEXT = 2000
 MAX_IDENTIFIER = 64
 #: How many ids one list field of a request may name.
 MAX_IDS = 100
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
 _IDENTIFIER_EXTRA = frozenset("-_.")
 
 
-def _has_control(value: str, allowed: frozenset[str]) -> bool:
-    # Control characters are code points below 0x20 and 0x7F–0x9F (Unicode category Cc).
-    return any((ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F) and c not in allowed for c in value)
+#: Control characters (Unicode category Cc: below 0x20 and 0x7F–0x9F) but tab, LF and CR; one
+#: regular-expression scan is many times faster than a Python loop over the characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def check_text(
@@ -36,7 +36,7 @@ def check_text(
     and not blank when ``required`` (``what`` says why it is required)."""
     if len(value) > max_length:
         violations.add(path, f"must be at most {max_length} characters")
-    elif _has_control(value, _ALLOWED_CONTROLS):
+    elif _CONTROL.search(value):
         violations.add(path, "must not contain control characters")
     elif required and not value.strip():
         violations.add(path, what or "is required")

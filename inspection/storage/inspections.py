@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, insert, or_, select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col
 
 from inspection.storage import approvals
@@ -29,27 +30,44 @@ from inspection.storage.models import ChecklistItem, Department, Enterprise, Ins
 # --- one inspection ------------------------------------------------------------------------------
 
 
+# The workflow's writes run on every call, so the inspection row is read and written with Core
+# statements built once, and handed to the domain as a plain ``Inspection`` outside the ORM's
+# unit of work: an ORM load, change tracking and flush cost several times the database's own work
+# for these rows (docs/performance.md, "statements per write").
+_COLUMNS = tuple(Inspection.__table__.columns)  # type: ignore[attr-defined]
+_BY_ID = select(*_COLUMNS).where(col(Inspection.id) == bindparam("id"))
+_BY_CODE = select(*_COLUMNS).where(col(Inspection.code) == bindparam("code"))
+_USCC_OF = select(col(Inspection.uscc)).where(col(Inspection.id) == bindparam("id"))
+_INSERT = insert(Inspection)
+_INSERT_PARTICIPANT = insert(InspectionParticipant)
+_INSERT_ITEM = insert(InspectionItem)
+_INSERT_INSPECTOR = insert(InspectionInspector)
+
+
+def _row(found: Any) -> Inspection | None:
+    return None if found is None else Inspection(**found._mapping)
+
+
 def get(session: Session, inspection_id: str) -> Inspection | None:
-    return session.get(Inspection, inspection_id)
+    return _row(session.connection().execute(_BY_ID, {"id": inspection_id}).first())
 
 
 def uscc_of(session: Session, inspection_id: str) -> str | None:
     """The inspected enterprise, read before its card lock is taken."""
-    return session.execute(select(col(Inspection.uscc)).where(col(Inspection.id) == inspection_id)).scalar()
+    uscc: str | None = session.connection().execute(_USCC_OF, {"id": inspection_id}).scalar()
+    return uscc
 
 
 def get_fresh(session: Session, inspection_id: str) -> Inspection:
     """The inspection as committed now (read after the card lock, so no other writer is mid-change)."""
-    found: Inspection = session.execute(
-        select(Inspection)
-        .where(col(Inspection.id) == inspection_id)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    found = get(session, inspection_id)
+    if found is None:  # the caller found it before taking the lock, and nothing deletes inspections
+        raise LookupError(inspection_id)
     return found
 
 
 def by_code(session: Session, code: str) -> Inspection | None:
-    return session.execute(select(Inspection).where(col(Inspection.code) == code)).scalars().one_or_none()
+    return _row(session.connection().execute(_BY_CODE, {"code": code}).first())
 
 
 def add(
@@ -62,24 +80,38 @@ def add(
     present: bool = False,
 ) -> None:
     """Inserts a new inspection with its (lead) participant, items and inspectors."""
-    session.add(inspection)
-    session.add(InspectionParticipant(inspection_id=inspection.id, department_code=department_code))
-    session.add_all(
-        InspectionItem(inspection_id=inspection.id, item_code=code, department_code=department_code)
-        for code in item_codes
+    connection = session.connection()
+    connection.execute(_INSERT, {c.name: getattr(inspection, c.name) for c in _COLUMNS})
+    connection.execute(
+        _INSERT_PARTICIPANT,
+        {"inspection_id": inspection.id, "department_code": department_code, "confirmed": True},
     )
-    session.add_all(
-        InspectionInspector(
-            inspection_id=inspection.id, inspector_id=i, department_code=department_code, present=present
-        )
-        for i in inspector_ids
+    connection.execute(
+        _INSERT_ITEM,
+        [
+            {"inspection_id": inspection.id, "item_code": c, "department_code": department_code}
+            for c in item_codes
+        ],
     )
-    session.flush()
+    connection.execute(
+        _INSERT_INSPECTOR,
+        [
+            {
+                "inspection_id": inspection.id,
+                "inspector_id": i,
+                "department_code": department_code,
+                "present": present,
+            }
+            for i in inspector_ids
+        ],
+    )
 
 
-def save(session: Session, inspection: Inspection) -> None:
-    session.add(inspection)
-    session.flush()
+def update(session: Session, inspection_id: str, values: dict[str, Any]) -> None:
+    """Sets the given columns of one inspection."""
+    session.connection().execute(
+        sa_update(Inspection).where(col(Inspection.id) == inspection_id).values(**values)
+    )
 
 
 def assigned(session: Session, inspection_id: str) -> list[InspectionInspector]:
@@ -92,7 +124,7 @@ def assigned(session: Session, inspection_id: str) -> list[InspectionInspector]:
 
 def mark_present(session: Session, inspection_id: str, inspector_ids: Sequence[str]) -> None:
     session.execute(
-        update(InspectionInspector)
+        sa_update(InspectionInspector)
         .where(
             col(InspectionInspector.inspection_id) == inspection_id,
             col(InspectionInspector.inspector_id).in_(list(inspector_ids)),

@@ -78,10 +78,10 @@ def apply(
     """Moves ``inspection`` along ``event`` (refused with its reason if the table has no row),
     applies ``changes``, saves it and appends the transition's card entry."""
     transition = step(inspection.kind, inspection.state, event)
-    for name, value in (changes or {}).items():
+    values = {**(changes or {}), "state": transition.target.value}
+    for name, value in values.items():
         setattr(inspection, name, value)
-    inspection.state = transition.target
-    stored.save(session, inspection)
+    stored.update(session, inspection.id, values)
     head = cards.append_entry(
         session,
         card,
