@@ -693,7 +693,7 @@ def inspection_request(
 ) -> None:
     """Request an inspection (department) → requested, awaiting both offices."""
     options = _options(ctx)
-    kind_value = _choice(insp_pb.InspectionKind, "INSPECTION_KIND_", kind, "--kind")
+    kind_value = _choice(common_pb.InspectionKind, "INSPECTION_KIND_", kind, "--kind")
     with options.connect() as connection:
         response = DepartmentClient(connection).request_inspection(
             uscc,
@@ -833,8 +833,8 @@ def inspection_result(
     json_output: JsonFlag = False,
 ) -> None:
     """Record the result (department) → completed."""
-    outcome_value = _choice(insp_pb.Outcome, "OUTCOME_", outcome, "--outcome")
-    handling_value = _choice(insp_pb.Handling, "HANDLING_", handling, "--handling")
+    outcome_value = _choice(common_pb.Outcome, "OUTCOME_", outcome, "--outcome")
+    handling_value = _choice(common_pb.Handling, "HANDLING_", handling, "--handling")
     with _options(ctx).connect() as connection:
         result = DepartmentClient(connection).record_result(
             inspection_id,
@@ -973,15 +973,15 @@ def inspection_list(
 ) -> None:
     """Inspections you may see: a department its own, an enterprise its own, offices all."""
     state_value = _choice(insp_pb.InspectionState, "INSPECTION_STATE_", state, "--state") if state else 0
-    kind_value = _choice(insp_pb.InspectionKind, "INSPECTION_KIND_", kind, "--kind") if kind else 0
+    kind_value = _choice(common_pb.InspectionKind, "INSPECTION_KIND_", kind, "--kind") if kind else 0
     with _options(ctx).connect() as connection:
         found = InspectionReader(connection).inspections(
             uscc=uscc,
             department_code=department,
             state=state_value,
             kind=kind_value,
-            window_from=_date(ctx, window_from, "--from"),
-            window_to=_date(ctx, window_to, "--to"),
+            window_start=_date(ctx, window_from, "--from"),
+            window_end=_date(ctx, window_to, "--to"),
             limit=None if everything else limit,
         )
         rows = list(found)

@@ -19,6 +19,7 @@ from typing import Any, TypeVar, cast
 import grpc
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
+from google.type import date_pb2
 
 from clients.connection import Connection
 from clients.csvchunks import DEFAULT_ROWS_PER_CHUNK, split_csv
@@ -66,10 +67,20 @@ def short_name(prefix: str, name: str) -> str:
     return name[len(prefix) :] if name.startswith(prefix) else name
 
 
-def date_text(value: DateInput | None) -> str:
-    if value is None:
+def date_message(value: DateInput | None) -> date_pb2.Date | None:
+    """A day for the API (``google.type.Date``) from a date or ``YYYY-MM-DD``; None (unset) for
+    None or "". Text that is not a date raises ``ValueError`` before anything is sent."""
+    if value is None or value == "":
+        return None
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return date_pb2.Date(year=day.year, month=day.month, day=day.day)
+
+
+def date_text(message: date_pb2.Date) -> str:
+    """``YYYY-MM-DD`` of a day the API sent; "" when unset (all zero)."""
+    if not message.year:
         return ""
-    return value.isoformat() if isinstance(value, dt.date) else value
+    return f"{message.year:04d}-{message.month:02d}-{message.day:02d}"
 
 
 def token_claims(token: str) -> dict[str, Any]:
@@ -291,9 +302,11 @@ class CardReader(_Facade):
         for resume in range(WATCH_RESUMES + 1):
             request = card_pb.WatchCardRequest(uscc=uscc, after_seq=last)
             try:
-                for entry in self.connection.stream(self._cards.WatchCard, request):
-                    yield entry
-                    last = entry.seq
+                for message in self.connection.stream(self._cards.WatchCard, request):
+                    if not message.HasField("entry"):  # a heartbeat: the stream is alive and caught up
+                        continue
+                    yield message.entry
+                    last = message.entry.seq
                 return
             except ServiceError as error:
                 if error.code != grpc.StatusCode.UNAVAILABLE or resume == WATCH_RESUMES:
@@ -307,7 +320,7 @@ class InspectionReader(_Facade):
     def get_inspection(self, inspection_id: str) -> insp_pb.Inspection:
         return self._call(
             self._inspections.GetInspection,
-            insp_pb.GetInspectionRequest(id=inspection_id),
+            insp_pb.GetInspectionRequest(inspection_id=inspection_id),
             insp_pb.Inspection,
         )
 
@@ -318,8 +331,8 @@ class InspectionReader(_Facade):
         department_code: str = "",
         state: EnumInput = 0,
         kind: EnumInput = 0,
-        window_from: DateInput | None = None,
-        window_to: DateInput | None = None,
+        window_start: DateInput | None = None,
+        window_end: DateInput | None = None,
         awaiting_my_decision: bool = False,
         limit: int | None = None,
     ) -> Iterator[insp_pb.Inspection]:
@@ -327,9 +340,9 @@ class InspectionReader(_Facade):
             uscc=uscc,
             department_code=department_code,
             state=enum_value(insp_pb.InspectionState, "INSPECTION_STATE_", state),
-            kind=enum_value(insp_pb.InspectionKind, "INSPECTION_KIND_", kind),
-            window_from=date_text(window_from),
-            window_to=date_text(window_to),
+            kind=enum_value(common_pb.InspectionKind, "INSPECTION_KIND_", kind),
+            window_start=date_message(window_start),
+            window_end=date_message(window_end),
             awaiting_my_decision=awaiting_my_decision,
         )
         return paged(self.connection, self._inspections.ListInspections, request, "inspections", limit=limit)
@@ -496,7 +509,7 @@ class AdminClient(StaffReader):
             department_code=department_code,
             name=name,
             certificate_number=certificate_number,
-            certificate_expiry=date_text(certificate_expiry),
+            certificate_expiry=date_message(certificate_expiry),
             active=active,
         )
         request = reg_pb.CreateInspectorRequest(inspector=inspector)
@@ -560,11 +573,11 @@ class DepartmentClient(StaffReader):
         """→ ``REQUESTED``; the response says whether another department's visit overlaps."""
         request = insp_pb.RequestInspectionRequest(
             uscc=uscc,
-            kind=enum_value(insp_pb.InspectionKind, "INSPECTION_KIND_", kind),
+            kind=enum_value(common_pb.InspectionKind, "INSPECTION_KIND_", kind),
             item_codes=list(item_codes),
             inspector_ids=list(inspector_ids),
-            window_start=date_text(window_start),
-            window_end=date_text(window_end),
+            window_start=date_message(window_start),
+            window_end=date_message(window_end),
             legal_basis=legal_basis,
             reason=reason,
         )
@@ -598,11 +611,11 @@ class DepartmentClient(StaffReader):
         request_id: str | None = None,
     ) -> insp_pb.InspectionChange:
         """Findings, outcome and handling (处理) → ``COMPLETED``; a penalty is integer fen."""
-        result = insp_pb.InspectionResult(
-            outcome=enum_value(insp_pb.Outcome, "OUTCOME_", outcome),
-            handling=enum_value(insp_pb.Handling, "HANDLING_", handling),
+        result = common_pb.InspectionResult(
+            outcome=enum_value(common_pb.Outcome, "OUTCOME_", outcome),
+            handling=enum_value(common_pb.Handling, "HANDLING_", handling),
             findings=findings,
-            rectification_deadline=date_text(rectification_deadline),
+            rectification_deadline=date_message(rectification_deadline),
             penalty_fen=_fen(penalty_fen, "penalty_fen"),
             penalty_basis=penalty_basis,
         )

@@ -16,7 +16,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from clients.facades import ImportSummary, short_name
+from clients.facades import ImportSummary, date_text, short_name
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as insp_pb
@@ -84,7 +84,7 @@ def state(value: int) -> str:
 
 
 def kind(value: int) -> str:
-    return label(insp_pb.InspectionKind, "INSPECTION_KIND_", value)
+    return label(common_pb.InspectionKind, "INSPECTION_KIND_", value)
 
 
 def yes(flag: bool) -> str:
@@ -261,7 +261,7 @@ def inspectors(rows: Iterable[reg_pb.Inspector]) -> Table:
             i.department_code,
             i.name,
             i.certificate_number or "—",
-            i.certificate_expiry,
+            date_text(i.certificate_expiry),
             yes(i.active),
             yes(i.certified),
         )
@@ -280,7 +280,7 @@ def fee_items(rows: Iterable[reg_pb.FeeItem]) -> Table:
         "Fee catalogue (收费清单)", "code", "department", "name", "nature", "standard amount", "valid"
     )
     for f in rows:
-        valid = f"{f.valid_from} – {f.valid_to or 'open'}"
+        valid = f"{date_text(f.valid_from)} – {date_text(f.valid_to) or 'open'}"
         _row(table, f.code, f.department_code, f.name, f.fee_nature, f"{fen(f.amount_fen)} / {f.unit}", valid)
     return table
 
@@ -319,7 +319,7 @@ def _decisions(title: str, rows: Iterable[insp_pb.OfficeDecision], zone: ZoneInf
     for d in rows:
         _row(
             table,
-            d.office,
+            office(d.office),
             d.principal,
             label(insp_pb.Decision, "DECISION_", d.decision),
             d.comment,
@@ -330,11 +330,37 @@ def _decisions(title: str, rows: Iterable[insp_pb.OfficeDecision], zone: ZoneInf
     return table
 
 
-def _result_fields(table: Table, result: insp_pb.InspectionResult) -> None:
-    _add(table, "outcome", label(insp_pb.Outcome, "OUTCOME_", result.outcome))
+def _acknowledgements(rows: Iterable[insp_pb.FilingAcknowledgement], zone: ZoneInfo) -> Table:
+    table = _list("Filing acknowledgements", "office", "principal", "comment", "due", "acknowledged", "late")
+    for a in rows:
+        _row(
+            table,
+            office(a.office),
+            a.principal,
+            a.comment,
+            when(a.due_time, zone),
+            when(a.acknowledge_time, zone),
+            yes(a.late),
+        )
+    return table
+
+
+_OFFICES = {
+    int(common_pb.OFFICE_LEGAL_OFFICE): "legal office (法制办)",
+    int(common_pb.OFFICE_SUPERVISION): "supervision (监察局)",
+}
+
+
+def office(value: int) -> str:
+    """The office's name, with its Chinese one."""
+    return _OFFICES.get(int(value), "")
+
+
+def _result_fields(table: Table, result: common_pb.InspectionResult) -> None:
+    _add(table, "outcome", label(common_pb.Outcome, "OUTCOME_", result.outcome))
     _add(table, "findings", result.findings)
-    _add(table, "handling (处理)", label(insp_pb.Handling, "HANDLING_", result.handling))
-    _add(table, "rectify by", result.rectification_deadline)
+    _add(table, "handling (处理)", label(common_pb.Handling, "HANDLING_", result.handling))
+    _add(table, "rectify by", date_text(result.rectification_deadline))
     if result.penalty_fen:
         _add(table, "penalty", f"{fen(result.penalty_fen)} ({result.penalty_basis})")
 
@@ -346,14 +372,15 @@ def inspection(row: insp_pb.Inspection, zone: ZoneInfo) -> RenderableType:
     _add(table, "lead department", row.lead_department)
     _add(table, "kind", kind(row.kind))
     _add(table, "origin", label(insp_pb.InspectionOrigin, "INSPECTION_ORIGIN_", row.origin))
-    _add(table, "window", f"{row.window_start} – {row.window_end}" if row.window_start else "")
+    window = f"{date_text(row.window_start)} – {date_text(row.window_end)}"
+    _add(table, "window", window if row.HasField("window_start") else "")
     _add(table, "legal basis", row.legal_basis)
     _add(table, "reason", row.reason)
     _add(table, "requested by", f"{row.requested_by}  {when(row.request_time, zone)}".strip())
     _add(table, "decision due", when(row.decision_due_time, zone))
     _add(table, "approved", when(row.approve_time, zone))
     _add(table, "inspection code (检查码)", Text(row.inspection_code, style="bold"))
-    _add(table, "visit date", row.visit_date)
+    _add(table, "visit date", date_text(row.visit_date))
     _add(table, "checked in", when(row.check_in_time, zone))
     if row.HasField("result"):
         _result_fields(table, row.result)
@@ -383,17 +410,36 @@ def inspection(row: insp_pb.Inspection, zone: ZoneInfo) -> RenderableType:
     if row.approvals:
         parts.append(_decisions("Approvals (法制办 + 监察局)", row.approvals, zone))
     if row.filing_acknowledgements:
-        parts.append(_decisions("Filing acknowledgements", row.filing_acknowledgements, zone))
+        parts.append(_acknowledgements(row.filing_acknowledgements, zone))
     return Group(*parts)
 
 
 def change(result: insp_pb.InspectionChange, zone: ZoneInfo, *, done: str) -> RenderableType:
-    headline = Text.assemble(
-        ("✓ ", "bold green"),
-        f"{done}: inspection {result.inspection.id} is now ",
-        (state(result.inspection.state), "bold"),
-    )
+    row = result.inspection
+    waiting = _waiting_for(row)
+    if waiting:
+        # One office has decided (or acknowledged); the state has not moved yet.
+        headline = Text.assemble(
+            ("✓ ", "bold green"), f"{done}: inspection {row.id} is waiting for the ", (waiting, "bold")
+        )
+    else:
+        headline = Text.assemble(
+            ("✓ ", "bold green"), f"{done}: inspection {row.id} is now ", (state(row.state), "bold")
+        )
     return Group(headline, inspection(result.inspection, zone), head(result.card_head))
+
+
+def _waiting_for(row: insp_pb.Inspection) -> str:
+    """The office still to decide, when exactly one of the two has."""
+    decided = []
+    if row.state == insp_pb.INSPECTION_STATE_REQUESTED:
+        decided = [d.office for d in row.approvals]
+    elif row.state == insp_pb.INSPECTION_STATE_FILED_PENDING:
+        decided = [a.office for a in row.filing_acknowledgements]
+    if len(decided) != 1:
+        return ""
+    other = set(_OFFICES) - {int(decided[0])}
+    return _OFFICES[other.pop()] + "'s decision" if other else ""
 
 
 def overlaps(response: insp_pb.RequestInspectionResponse) -> RenderableType | None:
@@ -407,7 +453,8 @@ def overlaps(response: insp_pb.RequestInspectionResponse) -> RenderableType | No
         "window",
     )
     for o in response.overlaps:
-        _row(table, o.inspection_id, o.department_code, f"{o.window_start} – {o.window_end}")
+        window = f"{date_text(o.window_start)} – {date_text(o.window_end)}"
+        _row(table, o.inspection_id, o.department_code, window)
     return table
 
 
@@ -421,7 +468,7 @@ def inspections(rows: Iterable[insp_pb.Inspection], *, title: str = "Inspections
             i.lead_department,
             kind(i.kind),
             state(i.state),
-            f"{i.window_start} – {i.window_end}" if i.window_start else "",
+            f"{date_text(i.window_start)} – {date_text(i.window_end)}" if i.HasField("window_start") else "",
         )
     return table
 
@@ -452,12 +499,12 @@ def published_results(rows: Iterable[public_pb.PublishedResult], zone: ZoneInfo)
         "inspectors",
     )
     for r in rows:
-        outcome = label(insp_pb.Outcome, "OUTCOME_", r.result.outcome)
-        handling = label(insp_pb.Handling, "HANDLING_", r.result.handling)
+        outcome = label(common_pb.Outcome, "OUTCOME_", r.result.outcome)
+        handling = label(common_pb.Handling, "HANDLING_", r.result.handling)
         if r.result.penalty_fen:
             handling += f" {fen(r.result.penalty_fen)}"
-        if r.result.rectification_deadline:
-            handling += f" by {r.result.rectification_deadline}"
+        if r.result.HasField("rectification_deadline"):
+            handling += f" by {date_text(r.result.rectification_deadline)}"
         _row(
             table,
             r.visit_date,

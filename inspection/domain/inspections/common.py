@@ -78,10 +78,12 @@ def apply(
     """Moves ``inspection`` along ``event`` (refused with its reason if the table has no row),
     applies ``changes``, saves it and appends the transition's card entry."""
     transition = step(inspection.kind, inspection.state, event)
-    values = {**(changes or {}), "state": transition.target.value}
+    wanted = {**(changes or {}), "state": transition.target.value}
+    values = {name: value for name, value in wanted.items() if getattr(inspection, name) != value}
     for name, value in values.items():
         setattr(inspection, name, value)
-    stored.update(session, inspection.id, values)
+    if values:  # a first approval, a rating or a result after filing leave the row as it is
+        stored.update(session, inspection.id, values)
     head = cards.append_entry(
         session,
         card,
