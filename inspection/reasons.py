@@ -203,7 +203,7 @@ def reasons_markdown() -> str:
     lines = [
         "# Reasons",
         "",
-        "Every `google.rpc.ErrorInfo.reason` the service answers with (domain `inspection.v1`).",
+        "Every `google.rpc.ErrorInfo.reason` the service answers with (domain `inspection.onecard`).",
         "Generated from `inspection/reasons.py` by `python -m inspection.reasons > docs/reasons.md`;",
         "a test keeps this page and the enum equal.",
         "",

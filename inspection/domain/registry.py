@@ -21,6 +21,7 @@ from inspection.domain.paging import keyset_page
 from inspection.domain.text import MAX_IDENTIFIER, check_identifier, check_text
 from inspection.errors import AlreadyExists, NotFound, Violations
 from inspection.storage import registry as stored
+from inspection.storage.inspections import InspectorRow
 
 # The directory records are the storage's rows; the api names them from here, never from storage.
 from inspection.storage.models import ChecklistItem as ChecklistItem
@@ -410,7 +411,7 @@ def create_inspector(session: Session, inspector: Inspector, violations: Violati
     return inspector
 
 
-def is_certified(inspector: Inspector, today: dt.date) -> bool:
+def is_certified(inspector: Inspector | InspectorRow, today: dt.date) -> bool:
     """Active and holding an enforcement certificate valid today; auxiliary staff never are."""
     return bool(
         inspector.active

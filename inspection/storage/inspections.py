@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, insert, or_, select
 from sqlalchemy import update as sa_update
@@ -136,33 +136,102 @@ def mark_present(session: Session, inspection_id: str, inspector_ids: Sequence[s
 # --- what the rules read -------------------------------------------------------------------------
 
 
+class ItemRow(NamedTuple):
+    """A checklist item (检查事项) as plain values."""
+
+    code: str
+    department_code: str
+    name: str
+    legal_basis: str
+    published: bool
+
+
+class InspectorRow(NamedTuple):
+    """An inspector as plain values."""
+
+    id: str
+    department_code: str
+    name: str
+    certificate_number: str
+    certificate_expiry: dt.date | None
+    active: bool
+
+
+# The reads every request runs, built once with their parameters bound per call (statement
+# construction cost more than SQLite's work for these small reads; docs/performance.md).
+def _table_columns(model: Any) -> tuple[Any, ...]:
+    return tuple(model.__table__.columns)
+
+
+_ENTERPRISE = select(*_table_columns(Enterprise)).where(col(Enterprise.uscc) == bindparam("uscc"))
+_ITEM_COLUMNS = tuple(col(getattr(ChecklistItem, name)) for name in ItemRow._fields)
+_INSPECTOR_COLUMNS = tuple(col(getattr(Inspector, name)) for name in InspectorRow._fields)
+_ITEMS = select(*_ITEM_COLUMNS).where(col(ChecklistItem.code).in_(bindparam("codes", expanding=True)))
+_INSPECTORS = select(*_table_columns(Inspector)).where(
+    col(Inspector.id).in_(bindparam("ids", expanding=True))
+)
+_RECUSED = (
+    select(col(Recusal.inspector_id))
+    .where(
+        col(Recusal.uscc) == bindparam("uscc"),
+        col(Recusal.inspector_id).in_(bindparam("ids", expanding=True)),
+    )
+    .order_by(col(Recusal.inspector_id))
+    .limit(1)
+)
+_ROUTINE_COUNT = (
+    select(func.count())
+    .select_from(Inspection)
+    .where(
+        col(Inspection.uscc) == bindparam("uscc"),
+        col(Inspection.lead_department) == bindparam("department"),
+        col(Inspection.kind) == "ROUTINE",
+        col(Inspection.state).not_in(bindparam("not_counted", expanding=True)),
+        col(Inspection.window_start) >= bindparam("start"),
+        col(Inspection.window_start) < bindparam("end"),
+    )
+)
+_OVERLAPPING = (
+    select(
+        col(Inspection.id),
+        col(Inspection.lead_department),
+        col(Inspection.window_start),
+        col(Inspection.window_end),
+    )
+    .where(
+        col(Inspection.uscc) == bindparam("uscc"),
+        col(Inspection.state).in_(bindparam("states", expanding=True)),
+        col(Inspection.lead_department) != bindparam("department"),
+        col(Inspection.window_start) <= bindparam("end"),
+        col(Inspection.window_end) >= bindparam("start"),
+    )
+    .order_by(col(Inspection.id))
+)
+
+
 def enterprise(session: Session, uscc: str) -> Enterprise | None:
-    return session.get(Enterprise, uscc)
+    found = session.connection().execute(_ENTERPRISE, {"uscc": uscc}).first()
+    return None if found is None else Enterprise(**found._mapping)
 
 
-def checklist_items(session: Session, codes: Sequence[str]) -> dict[str, ChecklistItem]:
+def checklist_items(session: Session, codes: Sequence[str]) -> dict[str, ItemRow]:
     """The named checklist items that exist, by code (one statement)."""
-    rows = session.execute(select(ChecklistItem).where(col(ChecklistItem.code).in_(list(codes)))).scalars()
-    return {item.code: item for item in rows}
+    rows = session.connection().execute(_ITEMS, {"codes": list(codes)})
+    return {row[0]: ItemRow._make(row) for row in rows}
 
 
-def inspectors(session: Session, ids: Sequence[str]) -> dict[str, Inspector]:
+def inspectors(session: Session, ids: Sequence[str]) -> dict[str, InspectorRow]:
     """The named inspectors that exist, by id (one statement)."""
-    rows = session.execute(select(Inspector).where(col(Inspector.id).in_(list(ids)))).scalars()
-    return {person.id: person for person in rows}
+    rows = session.connection().execute(_INSPECTORS, {"ids": list(ids)})
+    return {row[0]: InspectorRow._make(row) for row in rows}
 
 
 def first_recused(session: Session, uscc: str, inspector_ids: Sequence[str]) -> str | None:
     """One of ``inspector_ids`` recused for ``uscc`` (回避), if any."""
-    return (
-        session.execute(
-            select(col(Recusal.inspector_id))
-            .where(col(Recusal.uscc) == uscc, col(Recusal.inspector_id).in_(list(inspector_ids)))
-            .order_by(col(Recusal.inspector_id))
-        )
-        .scalars()
-        .first()
+    found: str | None = (
+        session.connection().execute(_RECUSED, {"uscc": uscc, "ids": list(inspector_ids)}).scalar()
     )
+    return found
 
 
 def count_routine(
@@ -175,20 +244,21 @@ def count_routine(
     not_counted: Sequence[str],
 ) -> int:
     """Routine inspections of ``uscc`` led by ``department_code`` whose window opens in [start, end)."""
-    return int(
-        session.execute(
-            select(func.count())
-            .select_from(Inspection)
-            .where(
-                col(Inspection.uscc) == uscc,
-                col(Inspection.lead_department) == department_code,
-                col(Inspection.kind) == "ROUTINE",
-                col(Inspection.state).not_in(list(not_counted)),
-                col(Inspection.window_start) >= start,
-                col(Inspection.window_start) < end,
-            )
-        ).scalar_one()
-    )
+    values = {
+        "uscc": uscc,
+        "department": department_code,
+        "start": start,
+        "end": end,
+        "not_counted": list(not_counted),
+    }
+    return int(session.connection().execute(_ROUTINE_COUNT, values).scalar_one())
+
+
+class OverlapRow(NamedTuple):
+    inspection_id: str
+    department_code: str
+    window_start: dt.date
+    window_end: dt.date
 
 
 def overlapping(
@@ -199,21 +269,16 @@ def overlapping(
     window_start: dt.date,
     window_end: dt.date,
     states: Sequence[str],
-) -> list[Inspection]:
+) -> list[OverlapRow]:
     """Other departments' inspections of ``uscc`` in ``states`` whose window overlaps the given one."""
-    return list(
-        session.execute(
-            select(Inspection)
-            .where(
-                col(Inspection.uscc) == uscc,
-                col(Inspection.state).in_(list(states)),
-                col(Inspection.lead_department) != other_than_department,
-                col(Inspection.window_start) <= window_end,
-                col(Inspection.window_end) >= window_start,
-            )
-            .order_by(col(Inspection.id))
-        ).scalars()
-    )
+    values = {
+        "uscc": uscc,
+        "department": other_than_department,
+        "start": window_start,
+        "end": window_end,
+        "states": list(states),
+    }
+    return [OverlapRow._make(row) for row in session.connection().execute(_OVERLAPPING, values)]
 
 
 def visit_on(session: Session, uscc: str, day: dt.date) -> EnterpriseVisit | None:
@@ -257,35 +322,63 @@ def add_complaint(session: Session, complaint: Complaint) -> None:
 # --- views ---------------------------------------------------------------------------------------
 
 
-def view_parts(session: Session, inspections: Sequence[Inspection]) -> dict[str, Any]:
-    """What a reader sees beside the inspection rows, for many inspections in a fixed number of
-    statements: enterprise names, participants with department names, items, inspectors, ratings."""
-    ids = [i.id for i in inspections]
-    names = dict(
-        session.execute(
-            select(col(Enterprise.uscc), col(Enterprise.name)).where(
-                col(Enterprise.uscc).in_({i.uscc for i in inspections})
-            )
-        ).all()
+_NAMES = select(col(Enterprise.uscc), col(Enterprise.name)).where(
+    col(Enterprise.uscc).in_(bindparam("usccs", expanding=True))
+)
+_PARTICIPANTS = (
+    select(col(InspectionParticipant.inspection_id), col(Department.code), col(Department.name))
+    .join(Department, col(Department.code) == col(InspectionParticipant.department_code))
+    .where(col(InspectionParticipant.inspection_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(InspectionParticipant.department_code))
+)
+_VIEW_ITEMS = (
+    select(col(InspectionItem.inspection_id), col(InspectionItem.department_code), *_ITEM_COLUMNS)
+    .join(ChecklistItem, col(ChecklistItem.code) == col(InspectionItem.item_code))
+    .where(col(InspectionItem.inspection_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(InspectionItem.item_code))
+)
+_VIEW_INSPECTORS = (
+    select(
+        col(InspectionInspector.inspection_id),
+        col(InspectionInspector.department_code),
+        col(InspectionInspector.present),
+        *_INSPECTOR_COLUMNS,
     )
-    participants = session.execute(
-        select(col(InspectionParticipant.inspection_id), col(Department.code), col(Department.name))
-        .join(Department, col(Department.code) == col(InspectionParticipant.department_code))
-        .where(col(InspectionParticipant.inspection_id).in_(ids))
-        .order_by(col(InspectionParticipant.department_code))
-    ).all()
-    items = session.execute(
-        select(InspectionItem, ChecklistItem)
-        .join(ChecklistItem, col(ChecklistItem.code) == col(InspectionItem.item_code))
-        .where(col(InspectionItem.inspection_id).in_(ids))
-        .order_by(col(InspectionItem.item_code))
-    ).all()
-    people = session.execute(
-        select(InspectionInspector, Inspector)
-        .join(Inspector, col(Inspector.id) == col(InspectionInspector.inspector_id))
-        .where(col(InspectionInspector.inspection_id).in_(ids))
-        .order_by(col(InspectionInspector.inspector_id))
-    ).all()
+    .join(Inspector, col(Inspector.id) == col(InspectionInspector.inspector_id))
+    .where(col(InspectionInspector.inspection_id).in_(bindparam("ids", expanding=True)))
+    .order_by(col(InspectionInspector.inspector_id))
+)
+
+
+class ViewParts(NamedTuple):
+    """What a reader sees beside the inspection rows."""
+
+    names: dict[str, str]
+    #: (inspection id, department code, department name)
+    participants: list[tuple[str, str, str]]
+    #: (inspection id, department code, item)
+    items: list[tuple[str, str, ItemRow]]
+    #: (inspection id, department code, present, inspector)
+    inspectors: list[tuple[str, str, bool, InspectorRow]]
+    ratings: dict[str, InspectionRating]
+
+
+def view_parts(session: Session, inspections: Sequence[Inspection]) -> ViewParts:
+    """Enterprise names, participants with department names, items, inspectors and ratings of many
+    inspections in a fixed number of prebuilt statements."""
+    connection = session.connection()
+    ids = [i.id for i in inspections]
+    names = {
+        row[0]: row[1] for row in connection.execute(_NAMES, {"usccs": list({i.uscc for i in inspections})})
+    }
+    participants = [(row[0], row[1], row[2]) for row in connection.execute(_PARTICIPANTS, {"ids": ids})]
+    items = [
+        (row[0], row[1], ItemRow._make(row[2:])) for row in connection.execute(_VIEW_ITEMS, {"ids": ids})
+    ]
+    people = [
+        (row[0], row[1], bool(row[2]), InspectorRow._make(row[3:]))
+        for row in connection.execute(_VIEW_INSPECTORS, {"ids": ids})
+    ]
     # Only a recorded result can be rated: most views need not look.
     rated = [i.id for i in inspections if i.complete_time is not None]
     ratings = (
@@ -298,17 +391,14 @@ def view_parts(session: Session, inspections: Sequence[Inspection]) -> dict[str,
         if rated
         else {}
     )
-    return {
-        "names": names,
-        "participants": participants,
-        "items": items,
-        "inspectors": people,
-        "ratings": ratings,
-    }
+    return ViewParts(names, participants, items, people, ratings)
+
+
+_DEPARTMENT_NAME = select(col(Department.name)).where(col(Department.code) == bindparam("code"))
 
 
 def department_name(session: Session, code: str) -> str:
-    name = session.execute(select(col(Department.name)).where(col(Department.code) == code)).scalar()
+    name: str | None = session.connection().execute(_DEPARTMENT_NAME, {"code": code}).scalar()
     return name or code
 
 

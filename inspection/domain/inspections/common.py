@@ -33,7 +33,7 @@ from inspection.errors import FailedPrecondition, NotFound, PermissionDenied
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
 from inspection.storage.inspection_models import Inspection
-from inspection.storage.models import ChecklistItem, Inspector
+from inspection.storage.inspections import InspectorRow, ItemRow
 
 
 def department_of(actor: Principal) -> str:
@@ -137,7 +137,7 @@ def create(
 # --- items and inspectors ------------------------------------------------------------------------
 
 
-def check_items(session: Session, department: str, item_codes: Sequence[str]) -> list[ChecklistItem]:
+def check_items(session: Session, department: str, item_codes: Sequence[str]) -> list[ItemRow]:
     """Published checklist items of ``department`` only, in the order named."""
     found = stored.checklist_items(session, item_codes)
     items = []
@@ -168,7 +168,7 @@ def check_inspectors(
     inspector_ids: Sequence[str],
     today: dt.date,
     valid_through: dt.date,
-) -> list[Inspector]:
+) -> list[InspectorRow]:
     """At least the minimum number of certified, active, non-recused inspectors of ``department``."""
     if len(inspector_ids) < rules.min_inspectors:
         raise FailedPrecondition(
@@ -258,14 +258,12 @@ def load_views(
         return []
     parts = stored.view_parts(session, inspections)
     participants: dict[str, dict[str, ParticipantView]] = defaultdict(dict)
-    for inspection_id, code, name in parts["participants"]:
+    for inspection_id, code, name in parts.participants:
         participants[inspection_id][code] = ParticipantView(code, name)
-    for link, item in parts["items"]:
-        participants[link.inspection_id][link.department_code].items.append(item)
-    for assigned, person in parts["inspectors"]:
-        participants[assigned.inspection_id][assigned.department_code].inspectors.append(
-            (person, assigned.present)
-        )
+    for inspection_id, code, item in parts.items:
+        participants[inspection_id][code].items.append(item)
+    for inspection_id, code, present, person in parts.inspectors:
+        participants[inspection_id][code].inspectors.append((person, present))
     if decisions is None:
         decisions = approval.decisions_by_subject(
             session, approval.SubjectKind.INSPECTION, [i.id for i in inspections]
@@ -273,11 +271,11 @@ def load_views(
     return [
         InspectionView(
             inspection=i,
-            enterprise_name=parts["names"].get(i.uscc, ""),
+            enterprise_name=parts.names.get(i.uscc, ""),
             participants=list(participants[i.id].values()),
             approvals=decisions[i.id][approval.Stage.APPROVAL],
             acknowledgements=decisions[i.id][approval.Stage.FILING],
-            rating=parts["ratings"].get(i.id),
+            rating=parts.ratings.get(i.id),
         )
         for i in inspections
     ]

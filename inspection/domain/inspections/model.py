@@ -11,7 +11,7 @@ from inspection.config import Settings
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.calendar import Calendar
 from inspection.storage.inspection_models import Inspection, InspectionRating
-from inspection.storage.models import ChecklistItem, Inspector
+from inspection.storage.inspections import InspectorRow, ItemRow
 
 
 class Kind(enum.StrEnum):
@@ -96,8 +96,8 @@ class Rules:
 class ParticipantView:
     department_code: str
     department_name: str
-    items: list[ChecklistItem] = field(default_factory=list)
-    inspectors: list[tuple[Inspector, bool]] = field(default_factory=list)
+    items: list[ItemRow] = field(default_factory=list)
+    inspectors: list[tuple[InspectorRow, bool]] = field(default_factory=list)
 
 
 @dataclass

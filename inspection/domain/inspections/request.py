@@ -125,7 +125,7 @@ def request_inspection(
         check_routine(session, rules, enterprise, department, request.window_start, today)
 
     overlaps = [
-        Overlap(other.id, other.lead_department, other.window_start, other.window_end)
+        Overlap(*other)
         for other in stored.overlapping(
             session,
             uscc=request.uscc,
