@@ -18,6 +18,7 @@ from inspection.auth import Principal, Role, issue_token
 from inspection.clock import Clock, SystemClock
 from inspection.config import Settings
 from inspection.domain import registry
+from inspection.domain.calendar import Calendar
 from inspection.errors import Violations
 from inspection.storage.db import Database
 from inspection.storage.models import ChecklistItem, Department, Enterprise, FeeItem, Inspector, Recusal
@@ -371,7 +372,7 @@ def write_tokens(settings: Settings, tokens_file: Path, *, enterprise_uscc: str,
         "ENTERPRISE": Principal("demo-enterprise-officer", Role.ENTERPRISE, enterprise_uscc),
         "SERVICE_HALL": Principal("demo-service-hall", Role.SERVICE_HALL),
     }
-    expires = (now + TOKEN_TTL).astimezone(settings.zone).date().isoformat()
+    expires = Calendar.from_settings(settings).today(now + TOKEN_TTL).isoformat()
     lines = [
         "# Demo bearer tokens for the one-card registry, one per role; valid until " + expires + ".",
         "# Use:  source var/demo-tokens.env && export ONECARD_TOKEN=$ONECARD_TOKEN_ADMIN",
@@ -398,7 +399,7 @@ def load_demo(settings: Settings, tokens_file: Path, *, clock: Clock | None = No
     """Loads the demo district into a database without enterprises, writes the demo tokens, and
     says in one line what it did."""
     now = (clock or SystemClock()).now()
-    today = now.astimezone(settings.zone).date()
+    today = Calendar.from_settings(settings).today(now)
     rng = random.Random(SEED)
     database = Database(settings.database_url, pool_size=1)
     loaded = Loaded()

@@ -6,7 +6,7 @@ from inspection.api.convert import date, timestamp
 from inspection.api.enums import DECISIONS, HANDLINGS, KINDS, OFFICES, ORIGINS, OUTCOMES, STATES
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.inspections import InspectionView, mask_name
-from inspection.storage.inspection_models import Inspection
+from inspection.domain.inspections.model import Inspection
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import public_service_pb2 as public_pb

@@ -12,13 +12,16 @@ from typing import TYPE_CHECKING, Any
 import grpc
 import structlog
 
+from inspection.api.fields import check_request
 from inspection.api.policy import PKG, Rule, rule_for
 from inspection.api.status import internal_status, status_code_of, to_status
 from inspection.auth import ANONYMOUS, Principal, Role, TokenVerifier
 from inspection.clock import Clock
-from inspection.errors import DomainError, PermissionDenied, Unauthenticated
+from inspection.errors import DomainError, PermissionDenied, Unauthenticated, Violations
 
 log = structlog.get_logger("inspection.call")
+#: How much of a caller-chosen id goes into a log line.
+MAX_LOGGED = 128
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,10 @@ class ServiceInterceptor(_Interceptor):
         # Bound before the policy check so that refused calls are logged with who attempted them.
         structlog.contextvars.bind_contextvars(principal=principal.sub or "-", role=principal.role.value)
         call = self._authorize(method, principal, metadata, request)
-        structlog.contextvars.bind_contextvars(request_id=call.request_id)
+        structlog.contextvars.bind_contextvars(request_id=call.request_id[:MAX_LOGGED])
+        violations = Violations()
+        check_request(request, violations)
+        violations.raise_if_any()
         return call
 
     def _unary(self, behavior: Callable[[Any, Any], Any], method: str) -> Any:

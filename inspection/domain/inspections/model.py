@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from inspection.config import Settings
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.calendar import Calendar
-from inspection.storage.inspection_models import Inspection, InspectionRating
+
+# The inspection record is the storage row; the api names it from here, never from storage.
+from inspection.storage.inspection_models import Inspection as Inspection
+from inspection.storage.inspection_models import InspectionRating as InspectionRating
 from inspection.storage.inspections import InspectorRow, ItemRow
 
 
