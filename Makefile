@@ -52,7 +52,7 @@ proto-breaking: $(BUF) ## fail if the protos break the published contract (proto
 	$(BUF) breaking --against proto/baseline.binpb
 
 proto-baseline: $(BUF) ## publish the current contract as the baseline (a deliberate, reviewed break)
-	$(BUF) build --exclude-imports -o proto/baseline.binpb
+	$(BUF) build -o proto/baseline.binpb
 
 lint: $(STAMP) ## ruff, ruff format --check, mypy --strict
 	$(VENV)/bin/ruff check .

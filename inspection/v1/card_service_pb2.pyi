@@ -28,24 +28,45 @@ class _CardEntryKind:
 class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEntryKind.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     CARD_ENTRY_KIND_UNSPECIFIED: _CardEntryKind.ValueType  # 0
+    """Not set; never written, and refused as a filter."""
     CARD_ENTRY_KIND_CARD_ISSUED: _CardEntryKind.ValueType  # 1
     """The card was issued on registration; payload holds the enterprise as registered."""
     CARD_ENTRY_KIND_ENTERPRISE_UPDATED: _CardEntryKind.ValueType  # 2
     """Directory fields changed; payload holds `changes: {field: {old, new}}`."""
     CARD_ENTRY_KIND_RECUSAL_RECORDED: _CardEntryKind.ValueType  # 3
+    """A recusal (回避) of an inspector for this enterprise was recorded; payload holds `inspector_id`
+    and `reason`.
+    """
     CARD_ENTRY_KIND_INSPECTION_REQUESTED: _CardEntryKind.ValueType  # 10
+    """A department requested an inspection; payload holds kind, window, items, inspectors, legal
+    basis, reason, decision due and overlapping inspections.
+    """
     CARD_ENTRY_KIND_INSPECTION_DECIDED: _CardEntryKind.ValueType  # 11
+    """The first of the two offices approved; the inspection still waits for the other."""
     CARD_ENTRY_KIND_INSPECTION_APPROVED: _CardEntryKind.ValueType  # 12
+    """The second office approved: the inspection is approved and its code issued (the card holds a
+    digest of the code, never the code).
+    """
     CARD_ENTRY_KIND_INSPECTION_REJECTED: _CardEntryKind.ValueType  # 13
+    """An office rejected the inspection, with its reason."""
     CARD_ENTRY_KIND_INSPECTION_CANCELLED: _CardEntryKind.ValueType  # 14
+    """The requesting department cancelled the inspection before check-in, with its reason."""
     CARD_ENTRY_KIND_INSPECTION_CHECKED_IN: _CardEntryKind.ValueType  # 15
+    """The inspectors checked in on site; payload holds the visit day and the inspectors present."""
     CARD_ENTRY_KIND_INSPECTION_RESULT_RECORDED: _CardEntryKind.ValueType  # 16
+    """Findings, outcome and handling (处理) were recorded."""
     CARD_ENTRY_KIND_INSPECTION_PUBLISHED: _CardEntryKind.ValueType  # 17
+    """The result was published on the public feed (一公开); `late` when past its due time."""
     CARD_ENTRY_KIND_EMERGENCY_STARTED: _CardEntryKind.ValueType  # 18
+    """An emergency inspection started at once, without approval in advance."""
     CARD_ENTRY_KIND_EMERGENCY_FILED: _CardEntryKind.ValueType  # 19
+    """The emergency was filed with both offices (事后登记备案); `late` when past the filing limit."""
     CARD_ENTRY_KIND_FILING_ACKNOWLEDGED: _CardEntryKind.ValueType  # 20
+    """One office acknowledged the emergency filing; `filed` when both have."""
     CARD_ENTRY_KIND_INSPECTION_RATED: _CardEntryKind.ValueType  # 21
+    """The enterprise rated the inspection (1–5, with a comment)."""
     CARD_ENTRY_KIND_COMPLAINT_FILED: _CardEntryKind.ValueType  # 22
+    """The enterprise filed a complaint, about one inspection or in general."""
     CARD_ENTRY_KIND_INSPECTION_EXPIRED: _CardEntryKind.ValueType  # 23
     """The window of a requested or approved inspection ended unused (written by the service)."""
 
@@ -53,30 +74,55 @@ class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
 
 CARD_ENTRY_KIND_UNSPECIFIED: CardEntryKind.ValueType  # 0
+"""Not set; never written, and refused as a filter."""
 CARD_ENTRY_KIND_CARD_ISSUED: CardEntryKind.ValueType  # 1
 """The card was issued on registration; payload holds the enterprise as registered."""
 CARD_ENTRY_KIND_ENTERPRISE_UPDATED: CardEntryKind.ValueType  # 2
 """Directory fields changed; payload holds `changes: {field: {old, new}}`."""
 CARD_ENTRY_KIND_RECUSAL_RECORDED: CardEntryKind.ValueType  # 3
+"""A recusal (回避) of an inspector for this enterprise was recorded; payload holds `inspector_id`
+and `reason`.
+"""
 CARD_ENTRY_KIND_INSPECTION_REQUESTED: CardEntryKind.ValueType  # 10
+"""A department requested an inspection; payload holds kind, window, items, inspectors, legal
+basis, reason, decision due and overlapping inspections.
+"""
 CARD_ENTRY_KIND_INSPECTION_DECIDED: CardEntryKind.ValueType  # 11
+"""The first of the two offices approved; the inspection still waits for the other."""
 CARD_ENTRY_KIND_INSPECTION_APPROVED: CardEntryKind.ValueType  # 12
+"""The second office approved: the inspection is approved and its code issued (the card holds a
+digest of the code, never the code).
+"""
 CARD_ENTRY_KIND_INSPECTION_REJECTED: CardEntryKind.ValueType  # 13
+"""An office rejected the inspection, with its reason."""
 CARD_ENTRY_KIND_INSPECTION_CANCELLED: CardEntryKind.ValueType  # 14
+"""The requesting department cancelled the inspection before check-in, with its reason."""
 CARD_ENTRY_KIND_INSPECTION_CHECKED_IN: CardEntryKind.ValueType  # 15
+"""The inspectors checked in on site; payload holds the visit day and the inspectors present."""
 CARD_ENTRY_KIND_INSPECTION_RESULT_RECORDED: CardEntryKind.ValueType  # 16
+"""Findings, outcome and handling (处理) were recorded."""
 CARD_ENTRY_KIND_INSPECTION_PUBLISHED: CardEntryKind.ValueType  # 17
+"""The result was published on the public feed (一公开); `late` when past its due time."""
 CARD_ENTRY_KIND_EMERGENCY_STARTED: CardEntryKind.ValueType  # 18
+"""An emergency inspection started at once, without approval in advance."""
 CARD_ENTRY_KIND_EMERGENCY_FILED: CardEntryKind.ValueType  # 19
+"""The emergency was filed with both offices (事后登记备案); `late` when past the filing limit."""
 CARD_ENTRY_KIND_FILING_ACKNOWLEDGED: CardEntryKind.ValueType  # 20
+"""One office acknowledged the emergency filing; `filed` when both have."""
 CARD_ENTRY_KIND_INSPECTION_RATED: CardEntryKind.ValueType  # 21
+"""The enterprise rated the inspection (1–5, with a comment)."""
 CARD_ENTRY_KIND_COMPLAINT_FILED: CardEntryKind.ValueType  # 22
+"""The enterprise filed a complaint, about one inspection or in general."""
 CARD_ENTRY_KIND_INSPECTION_EXPIRED: CardEntryKind.ValueType  # 23
 """The window of a requested or approved inspection ended unused (written by the service)."""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final
 class CardEntry(_message.Message):
+    """One entry of an enterprise's card: what happened, who did it, when, and the hash chain that makes
+    a rewrite visible (docs/card.md gives the canonical encoding).
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     USCC_FIELD_NUMBER: _builtins.int
@@ -92,12 +138,22 @@ class CardEntry(_message.Message):
     PREV_HASH_FIELD_NUMBER: _builtins.int
     ENTRY_HASH_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
+    """Unified social credit code of the enterprise whose card this is."""
     seq: _builtins.int
+    """Position on the card: 1, 2, 3… with no gaps."""
     kind: Global___CardEntryKind.ValueType
+    """What happened."""
     actor_sub: _builtins.str
     """Who acted: principal id, role and organisation as carried by their token."""
     actor_role: _builtins.str
+    """The actor's role as the hash covers it (`department`, `legal_office`, `supervision`,
+    `enterprise`, `service_hall`, `admin`): text, not an enum, so a verifier hashes exactly what it
+    reads.
+    """
     actor_org: _builtins.str
+    """The actor's organisation: a department code or the enterprise's USCC; empty for the offices and
+    the admin.
+    """
     department_code: _builtins.str
     """Department concerned, if any."""
     inspection_id: _builtins.str
@@ -105,9 +161,13 @@ class CardEntry(_message.Message):
     payload_json: _builtins.str
     """Structured payload as canonical JSON (sorted keys, no insignificant space, integers only)."""
     prev_hash: _builtins.str
+    """Lower-case hex SHA-256 of the previous entry; 64 zeros for the first."""
     entry_hash: _builtins.str
+    """Lower-case hex SHA-256 of this entry's canonical encoding, `prev_hash` included."""
     @_builtins.property
-    def time(self) -> _timestamp_pb2.Timestamp: ...
+    def time(self) -> _timestamp_pb2.Timestamp:
+        """When the entry was written (the service clock, UTC)."""
+
     def __init__(
         self,
         *,
@@ -141,7 +201,11 @@ class DepartmentCount(_message.Message):
     DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
     INSPECTIONS_FIELD_NUMBER: _builtins.int
     department_code: _builtins.str
+    """The department (code)."""
     inspections: _builtins.int
+    """Its inspections of the enterprise whose window opens this calendar year, rejected, cancelled
+    and expired ones not counted.
+    """
     def __init__(
         self,
         *,
@@ -158,6 +222,8 @@ Global___DepartmentCount: _TypeAlias = DepartmentCount  # noqa: Y015
 
 @_typing.final
 class Card(_message.Message):
+    """The summary of an enterprise's card (一卡通): what a holder sees first."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     USCC_FIELD_NUMBER: _builtins.int
@@ -168,17 +234,25 @@ class Card(_message.Message):
     OPEN_INSPECTIONS_FIELD_NUMBER: _builtins.int
     UNPAID_FEN_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
+    """Unified social credit code of the enterprise."""
     enterprise_name: _builtins.str
+    """The enterprise's registered name."""
     open_inspections: _builtins.int
     """Inspections requested, approved or in progress."""
     unpaid_fen: _builtins.int
     """Fees assessed and not yet paid, integer fen."""
     @_builtins.property
-    def head(self) -> _common_pb2.CardHead: ...
+    def head(self) -> _common_pb2.CardHead:
+        """The newest entry's seq and hash."""
+
     @_builtins.property
-    def issue_time(self) -> _timestamp_pb2.Timestamp: ...
+    def issue_time(self) -> _timestamp_pb2.Timestamp:
+        """When the card was issued (the enterprise was registered)."""
+
     @_builtins.property
-    def inspections_this_year(self) -> _containers.RepeatedCompositeFieldContainer[Global___DepartmentCount]: ...
+    def inspections_this_year(self) -> _containers.RepeatedCompositeFieldContainer[Global___DepartmentCount]:
+        """Inspections this calendar year (district time), by department."""
+
     def __init__(
         self,
         *,
@@ -200,10 +274,17 @@ Global___Card: _TypeAlias = Card  # noqa: Y015
 
 @_typing.final
 class GetCardRequest(_message.Message):
+    """Which card to summarise. Staff read every card; an enterprise only its own (PERMISSION_DENIED,
+    OUT_OF_SCOPE).
+    """
+
     DESCRIPTOR: _descriptor.Descriptor
 
     USCC_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
+    """Unified social credit code (统一社会信用代码) of the enterprise: 18 characters with the GB 32100-2015
+    check character. Malformed is INVALID_ARGUMENT; unregistered is NOT_FOUND.
+    """
     def __init__(
         self,
         *,
@@ -219,6 +300,8 @@ Global___GetCardRequest: _TypeAlias = GetCardRequest  # noqa: Y015
 
 @_typing.final
 class ListCardEntriesRequest(_message.Message):
+    """Which card, which page, and which entries."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     USCC_FIELD_NUMBER: _builtins.int
@@ -229,10 +312,17 @@ class ListCardEntriesRequest(_message.Message):
     START_TIME_FIELD_NUMBER: _builtins.int
     END_TIME_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
+    """Unified social credit code (统一社会信用代码) of the enterprise: 18 characters with the GB 32100-2015
+    check character. Malformed is INVALID_ARGUMENT; unregistered is NOT_FOUND.
+    """
     page_size: _builtins.int
     """At most 1000; 0 means 50."""
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     department_code: _builtins.str
+    """Only entries concerning this department (code); empty for all."""
     @_builtins.property
     def kinds(self) -> _containers.RepeatedScalarFieldContainer[Global___CardEntryKind.ValueType]:
         """Only these kinds; empty means all."""
@@ -266,13 +356,18 @@ Global___ListCardEntriesRequest: _TypeAlias = ListCardEntriesRequest  # noqa: Y0
 
 @_typing.final
 class ListCardEntriesResponse(_message.Message):
+    """One page of entries in ascending `seq`."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ENTRIES_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def entries(self) -> _containers.RepeatedCompositeFieldContainer[Global___CardEntry]: ...
+    def entries(self) -> _containers.RepeatedCompositeFieldContainer[Global___CardEntry]:
+        """The entries of this page."""
+
     def __init__(
         self,
         *,
@@ -289,10 +384,15 @@ Global___ListCardEntriesResponse: _TypeAlias = ListCardEntriesResponse  # noqa: 
 
 @_typing.final
 class VerifyCardRequest(_message.Message):
+    """Which card to verify."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     USCC_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
+    """Unified social credit code (统一社会信用代码) of the enterprise: 18 characters with the GB 32100-2015
+    check character. Malformed is INVALID_ARGUMENT; unregistered is NOT_FOUND.
+    """
     def __init__(
         self,
         *,
@@ -308,6 +408,8 @@ Global___VerifyCardRequest: _TypeAlias = VerifyCardRequest  # noqa: Y015
 
 @_typing.final
 class VerifyCardResponse(_message.Message):
+    """The outcome of recomputing a card's hash chain."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     VALID_FIELD_NUMBER: _builtins.int
@@ -316,13 +418,17 @@ class VerifyCardResponse(_message.Message):
     FIRST_BAD_SEQ_FIELD_NUMBER: _builtins.int
     PROBLEM_FIELD_NUMBER: _builtins.int
     valid: _builtins.bool
+    """Every entry hashes to its stored hash, links to the one before, and the head matches the last."""
     entries_checked: _builtins.int
+    """How many entries were recomputed."""
     first_bad_seq: _builtins.int
     """Sequence number of the first entry that does not verify; 0 when valid."""
     problem: _builtins.str
     """What is wrong with it: hash mismatch, broken link, gap in sequence, head mismatch."""
     @_builtins.property
-    def head(self) -> _common_pb2.CardHead: ...
+    def head(self) -> _common_pb2.CardHead:
+        """The card's head as stored."""
+
     def __init__(
         self,
         *,
@@ -342,11 +448,16 @@ Global___VerifyCardResponse: _TypeAlias = VerifyCardResponse  # noqa: Y015
 
 @_typing.final
 class WatchCardRequest(_message.Message):
+    """Which card to watch, from where."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     USCC_FIELD_NUMBER: _builtins.int
     AFTER_SEQ_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
+    """Unified social credit code (统一社会信用代码) of the enterprise: 18 characters with the GB 32100-2015
+    check character. Malformed is INVALID_ARGUMENT; unregistered is NOT_FOUND.
+    """
     after_seq: _builtins.int
     """Entries with a greater seq are sent; 0 sends the whole card first."""
     def __init__(

@@ -25,19 +25,29 @@ class _CreditClass:
 class _CreditClassEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CreditClass.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     CREDIT_CLASS_UNSPECIFIED: _CreditClass.ValueType  # 0
+    """Not set; a new enterprise without one gets B."""
     CREDIT_CLASS_A: _CreditClass.ValueType  # 1
+    """Lowest risk (sampled at 5 % by default in random draws)."""
     CREDIT_CLASS_B: _CreditClass.ValueType  # 2
+    """Low risk (20 % by default)."""
     CREDIT_CLASS_C: _CreditClass.ValueType  # 3
+    """Elevated risk (60 % by default)."""
     CREDIT_CLASS_D: _CreditClass.ValueType  # 4
+    """High risk (every enterprise, by default)."""
 
 class CreditClass(_CreditClass, metaclass=_CreditClassEnumTypeWrapper):
     """Credit-risk class of an enterprise; drives sampling ratios in random draws (双随机)."""
 
 CREDIT_CLASS_UNSPECIFIED: CreditClass.ValueType  # 0
+"""Not set; a new enterprise without one gets B."""
 CREDIT_CLASS_A: CreditClass.ValueType  # 1
+"""Lowest risk (sampled at 5 % by default in random draws)."""
 CREDIT_CLASS_B: CreditClass.ValueType  # 2
+"""Low risk (20 % by default)."""
 CREDIT_CLASS_C: CreditClass.ValueType  # 3
+"""Elevated risk (60 % by default)."""
 CREDIT_CLASS_D: CreditClass.ValueType  # 4
+"""High risk (every enterprise, by default)."""
 Global___CreditClass: _TypeAlias = CreditClass  # noqa: Y015
 
 class _InspectionKind:
@@ -47,6 +57,7 @@ class _InspectionKind:
 class _InspectionKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_InspectionKind.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     INSPECTION_KIND_UNSPECIFIED: _InspectionKind.ValueType  # 0
+    """Not set; refused where a kind is required."""
     INSPECTION_KIND_ROUTINE: _InspectionKind.ValueType  # 1
     """Planned; subject to the frequency cap and the white list."""
     INSPECTION_KIND_TRIGGERED: _InspectionKind.ValueType  # 2
@@ -56,9 +67,11 @@ class _InspectionKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Inspec
     INSPECTION_KIND_EMERGENCY: _InspectionKind.ValueType  # 4
     """Life and property safety; approved afterwards by filing."""
 
-class InspectionKind(_InspectionKind, metaclass=_InspectionKindEnumTypeWrapper): ...
+class InspectionKind(_InspectionKind, metaclass=_InspectionKindEnumTypeWrapper):
+    """Why an inspection happens; decides which rules apply to it."""
 
 INSPECTION_KIND_UNSPECIFIED: InspectionKind.ValueType  # 0
+"""Not set; refused where a kind is required."""
 INSPECTION_KIND_ROUTINE: InspectionKind.ValueType  # 1
 """Planned; subject to the frequency cap and the white list."""
 INSPECTION_KIND_TRIGGERED: InspectionKind.ValueType  # 2
@@ -76,14 +89,21 @@ class _Outcome:
 class _OutcomeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Outcome.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     OUTCOME_UNSPECIFIED: _Outcome.ValueType  # 0
+    """Not set; refused in a result."""
     OUTCOME_NO_ISSUES: _Outcome.ValueType  # 1
+    """Nothing was found; handling must be NONE."""
     OUTCOME_ISSUES_FOUND: _Outcome.ValueType  # 2
+    """Issues were found; findings are required."""
 
-class Outcome(_Outcome, metaclass=_OutcomeEnumTypeWrapper): ...
+class Outcome(_Outcome, metaclass=_OutcomeEnumTypeWrapper):
+    """What the inspectors found."""
 
 OUTCOME_UNSPECIFIED: Outcome.ValueType  # 0
+"""Not set; refused in a result."""
 OUTCOME_NO_ISSUES: Outcome.ValueType  # 1
+"""Nothing was found; handling must be NONE."""
 OUTCOME_ISSUES_FOUND: Outcome.ValueType  # 2
+"""Issues were found; findings are required."""
 Global___Outcome: _TypeAlias = Outcome  # noqa: Y015
 
 class _Handling:
@@ -93,7 +113,9 @@ class _Handling:
 class _HandlingEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Handling.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     HANDLING_UNSPECIFIED: _Handling.ValueType  # 0
+    """Not set; refused in a result."""
     HANDLING_NONE: _Handling.ValueType  # 1
+    """No handling decision."""
     HANDLING_RECTIFICATION: _Handling.ValueType  # 2
     """Rectification order (责令整改) with a deadline."""
     HANDLING_PENALTY: _Handling.ValueType  # 3
@@ -103,7 +125,9 @@ class Handling(_Handling, metaclass=_HandlingEnumTypeWrapper):
     """Handling decision (处理)."""
 
 HANDLING_UNSPECIFIED: Handling.ValueType  # 0
+"""Not set; refused in a result."""
 HANDLING_NONE: Handling.ValueType  # 1
+"""No handling decision."""
 HANDLING_RECTIFICATION: Handling.ValueType  # 2
 """Rectification order (责令整改) with a deadline."""
 HANDLING_PENALTY: Handling.ValueType  # 3
@@ -117,6 +141,7 @@ class _Office:
 class _OfficeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Office.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     OFFICE_UNSPECIFIED: _Office.ValueType  # 0
+    """Not set; never sent by the service."""
     OFFICE_LEGAL_OFFICE: _Office.ValueType  # 1
     """The district legal affairs office (法制办)."""
     OFFICE_SUPERVISION: _Office.ValueType  # 2
@@ -126,6 +151,7 @@ class Office(_Office, metaclass=_OfficeEnumTypeWrapper):
     """The two offices whose joint decision an inspection needs."""
 
 OFFICE_UNSPECIFIED: Office.ValueType  # 0
+"""Not set; never sent by the service."""
 OFFICE_LEGAL_OFFICE: Office.ValueType  # 1
 """The district legal affairs office (法制办)."""
 OFFICE_SUPERVISION: Office.ValueType  # 2
@@ -167,6 +193,8 @@ Global___CardHead: _TypeAlias = CardHead  # noqa: Y015
 
 @_typing.final
 class InspectionResult(_message.Message):
+    """The result of a visit: findings, outcome and handling (处理)."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     OUTCOME_FIELD_NUMBER: _builtins.int
@@ -176,11 +204,17 @@ class InspectionResult(_message.Message):
     PENALTY_FEN_FIELD_NUMBER: _builtins.int
     PENALTY_BASIS_FIELD_NUMBER: _builtins.int
     outcome: Global___Outcome.ValueType
+    """What was found; required."""
     findings: _builtins.str
+    """What the inspectors found, free text of at most 2000 characters; required when issues were
+    found.
+    """
     handling: Global___Handling.ValueType
+    """The handling decision; required, and NONE when no issues were found."""
     penalty_fen: _builtins.int
     """Integer fen, with a penalty decision."""
     penalty_basis: _builtins.str
+    """Legal basis of the penalty decision; required with a penalty, empty otherwise."""
     @_builtins.property
     def rectification_deadline(self) -> _date_pb2.Date:
         """Day by which the enterprise must have rectified, with a rectification order."""

@@ -29,16 +29,25 @@ class _InspectionOrigin:
 class _InspectionOriginEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_InspectionOrigin.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     INSPECTION_ORIGIN_UNSPECIFIED: _InspectionOrigin.ValueType  # 0
+    """Not set; never sent by the service."""
     INSPECTION_ORIGIN_REQUEST: _InspectionOrigin.ValueType  # 1
+    """A department requested it (or started an emergency)."""
     INSPECTION_ORIGIN_JOINT_CHECK: _InspectionOrigin.ValueType  # 2
+    """Part of a joint check by appointment (预约检查验收)."""
     INSPECTION_ORIGIN_DRAW: _InspectionOrigin.ValueType  # 3
+    """Drawn at random under an approved draw plan (双随机)."""
 
-class InspectionOrigin(_InspectionOrigin, metaclass=_InspectionOriginEnumTypeWrapper): ...
+class InspectionOrigin(_InspectionOrigin, metaclass=_InspectionOriginEnumTypeWrapper):
+    """How an inspection came about."""
 
 INSPECTION_ORIGIN_UNSPECIFIED: InspectionOrigin.ValueType  # 0
+"""Not set; never sent by the service."""
 INSPECTION_ORIGIN_REQUEST: InspectionOrigin.ValueType  # 1
+"""A department requested it (or started an emergency)."""
 INSPECTION_ORIGIN_JOINT_CHECK: InspectionOrigin.ValueType  # 2
+"""Part of a joint check by appointment (预约检查验收)."""
 INSPECTION_ORIGIN_DRAW: InspectionOrigin.ValueType  # 3
+"""Drawn at random under an approved draw plan (双随机)."""
 Global___InspectionOrigin: _TypeAlias = InspectionOrigin  # noqa: Y015
 
 class _InspectionState:
@@ -48,13 +57,21 @@ class _InspectionState:
 class _InspectionStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_InspectionState.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     INSPECTION_STATE_UNSPECIFIED: _InspectionState.ValueType  # 0
+    """Not set; as a list filter, any state."""
     INSPECTION_STATE_REQUESTED: _InspectionState.ValueType  # 1
+    """Waiting for both offices to approve."""
     INSPECTION_STATE_APPROVED: _InspectionState.ValueType  # 2
+    """Both offices approved; the code is issued and the visit may happen in the window."""
     INSPECTION_STATE_REJECTED: _InspectionState.ValueType  # 3
+    """An office rejected it; final."""
     INSPECTION_STATE_CANCELLED: _InspectionState.ValueType  # 4
+    """The requesting department cancelled it before check-in; final."""
     INSPECTION_STATE_IN_PROGRESS: _InspectionState.ValueType  # 5
+    """The inspectors checked in (or an emergency started) and no result is recorded yet."""
     INSPECTION_STATE_COMPLETED: _InspectionState.ValueType  # 6
+    """The result is recorded and waits for publication (an emergency: for filing)."""
     INSPECTION_STATE_PUBLISHED: _InspectionState.ValueType  # 7
+    """The result is on the public feed (一公开); final."""
     INSPECTION_STATE_FILED_PENDING: _InspectionState.ValueType  # 8
     """Emergency filed with both offices, awaiting their acknowledgement."""
     INSPECTION_STATE_FILED: _InspectionState.ValueType  # 9
@@ -62,16 +79,25 @@ class _InspectionStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Inspe
     INSPECTION_STATE_EXPIRED: _InspectionState.ValueType  # 10
     """The window ended before the visit (or before both offices decided)."""
 
-class InspectionState(_InspectionState, metaclass=_InspectionStateEnumTypeWrapper): ...
+class InspectionState(_InspectionState, metaclass=_InspectionStateEnumTypeWrapper):
+    """Where an inspection stands (docs/inspections.md has the transition table)."""
 
 INSPECTION_STATE_UNSPECIFIED: InspectionState.ValueType  # 0
+"""Not set; as a list filter, any state."""
 INSPECTION_STATE_REQUESTED: InspectionState.ValueType  # 1
+"""Waiting for both offices to approve."""
 INSPECTION_STATE_APPROVED: InspectionState.ValueType  # 2
+"""Both offices approved; the code is issued and the visit may happen in the window."""
 INSPECTION_STATE_REJECTED: InspectionState.ValueType  # 3
+"""An office rejected it; final."""
 INSPECTION_STATE_CANCELLED: InspectionState.ValueType  # 4
+"""The requesting department cancelled it before check-in; final."""
 INSPECTION_STATE_IN_PROGRESS: InspectionState.ValueType  # 5
+"""The inspectors checked in (or an emergency started) and no result is recorded yet."""
 INSPECTION_STATE_COMPLETED: InspectionState.ValueType  # 6
+"""The result is recorded and waits for publication (an emergency: for filing)."""
 INSPECTION_STATE_PUBLISHED: InspectionState.ValueType  # 7
+"""The result is on the public feed (一公开); final."""
 INSPECTION_STATE_FILED_PENDING: InspectionState.ValueType  # 8
 """Emergency filed with both offices, awaiting their acknowledgement."""
 INSPECTION_STATE_FILED: InspectionState.ValueType  # 9
@@ -87,6 +113,7 @@ class _Decision:
 class _DecisionEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Decision.ValueType], _builtins.type):
     DESCRIPTOR: _descriptor.EnumDescriptor
     DECISION_UNSPECIFIED: _Decision.ValueType  # 0
+    """Not set; refused."""
     DECISION_APPROVE: _Decision.ValueType  # 1
     """Approve: with the other office's approval, the inspection is APPROVED and gets its code."""
     DECISION_REJECT: _Decision.ValueType  # 2
@@ -96,6 +123,7 @@ class Decision(_Decision, metaclass=_DecisionEnumTypeWrapper):
     """What an office decides on a requested inspection."""
 
 DECISION_UNSPECIFIED: Decision.ValueType  # 0
+"""Not set; refused."""
 DECISION_APPROVE: Decision.ValueType  # 1
 """Approve: with the other office's approval, the inspection is APPROVED and gets its code."""
 DECISION_REJECT: Decision.ValueType  # 2
@@ -104,6 +132,8 @@ Global___Decision: _TypeAlias = Decision  # noqa: Y015
 
 @_typing.final
 class AssignedInspector(_message.Message):
+    """An inspector named on an inspection."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ID_FIELD_NUMBER: _builtins.int
@@ -111,9 +141,11 @@ class AssignedInspector(_message.Message):
     CERTIFICATE_NUMBER_FIELD_NUMBER: _builtins.int
     PRESENT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
+    """The inspector's id."""
     name: _builtins.str
     """Masked (e.g. 张*) for callers without a token."""
     certificate_number: _builtins.str
+    """Enforcement certificate number (执法证号)."""
     present: _builtins.bool
     """Checked in on site."""
     def __init__(
@@ -134,14 +166,19 @@ Global___AssignedInspector: _TypeAlias = AssignedInspector  # noqa: Y015
 
 @_typing.final
 class AssignedItem(_message.Message):
+    """A checklist item (检查事项) an inspection covers."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     CODE_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     LEGAL_BASIS_FIELD_NUMBER: _builtins.int
     code: _builtins.str
+    """The item's code."""
     name: _builtins.str
+    """What is checked."""
     legal_basis: _builtins.str
+    """The law and article the item rests on."""
     def __init__(
         self,
         *,
@@ -168,11 +205,17 @@ class Participant(_message.Message):
     ITEMS_FIELD_NUMBER: _builtins.int
     INSPECTORS_FIELD_NUMBER: _builtins.int
     department_code: _builtins.str
+    """The department (code)."""
     department_name: _builtins.str
+    """The department's name."""
     @_builtins.property
-    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___AssignedItem]: ...
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___AssignedItem]:
+        """The checklist items this department inspects."""
+
     @_builtins.property
-    def inspectors(self) -> _containers.RepeatedCompositeFieldContainer[Global___AssignedInspector]: ...
+    def inspectors(self) -> _containers.RepeatedCompositeFieldContainer[Global___AssignedInspector]:
+        """This department's inspectors on the inspection."""
+
     def __init__(
         self,
         *,
@@ -205,8 +248,11 @@ class OfficeDecision(_message.Message):
     office: _common_pb2.Office.ValueType
     """Which office decided."""
     principal: _builtins.str
+    """Who decided (the token's `sub`); masked for callers without a token."""
     decision: Global___Decision.ValueType
+    """Approve or reject."""
     comment: _builtins.str
+    """The office's comment; a rejection's reason."""
     late: _builtins.bool
     """Decided after it was due; still counts, and is an oversight alert."""
     @_builtins.property
@@ -214,7 +260,9 @@ class OfficeDecision(_message.Message):
         """When the decision was due (2 working days after the request or filing)."""
 
     @_builtins.property
-    def decide_time(self) -> _timestamp_pb2.Timestamp: ...
+    def decide_time(self) -> _timestamp_pb2.Timestamp:
+        """When the office decided."""
+
     def __init__(
         self,
         *,
@@ -282,15 +330,21 @@ Global___FilingAcknowledgement: _TypeAlias = FilingAcknowledgement  # noqa: Y015
 
 @_typing.final
 class Rating(_message.Message):
+    """The enterprise's rating of an inspection."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     SCORE_FIELD_NUMBER: _builtins.int
     COMMENT_FIELD_NUMBER: _builtins.int
     RATE_TIME_FIELD_NUMBER: _builtins.int
     score: _builtins.int
+    """1 (poor) to 5 (good)."""
     comment: _builtins.str
+    """The enterprise's comment."""
     @_builtins.property
-    def rate_time(self) -> _timestamp_pb2.Timestamp: ...
+    def rate_time(self) -> _timestamp_pb2.Timestamp:
+        """When the enterprise rated."""
+
     def __init__(
         self,
         *,
@@ -308,6 +362,8 @@ Global___Rating: _TypeAlias = Rating  # noqa: Y015
 
 @_typing.final
 class Inspection(_message.Message):
+    """An inspection of one enterprise: who, what, when, under whose approval, and how it ended."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ID_FIELD_NUMBER: _builtins.int
@@ -341,54 +397,99 @@ class Inspection(_message.Message):
     RATING_FIELD_NUMBER: _builtins.int
     CANCEL_REASON_FIELD_NUMBER: _builtins.int
     id: _builtins.str
+    """The inspection's id: `I`, the district's date of the request, then a sortable unique tail."""
     uscc: _builtins.str
+    """Unified social credit code of the inspected enterprise."""
     enterprise_name: _builtins.str
+    """The enterprise's registered name."""
     lead_department: _builtins.str
+    """The department that requested the inspection and leads it (code)."""
     kind: _common_pb2.InspectionKind.ValueType
+    """Why the inspection happens."""
     origin: Global___InspectionOrigin.ValueType
+    """How it came about."""
     state: Global___InspectionState.ValueType
+    """Where it stands."""
     legal_basis: _builtins.str
+    """Legal basis of the inspection."""
     reason: _builtins.str
+    """Why the department inspects (for an emergency: the threat)."""
     inspection_code: _builtins.str
     """The inspection code (检查码); shown to the requesting department and the offices only."""
     requested_by: _builtins.str
+    """Who requested it (the token's `sub`); masked for callers without a token."""
     filed_late: _builtins.bool
     """Filed after `emergency_filing_hours`."""
     cancel_reason: _builtins.str
+    """Why the department cancelled it."""
     @_builtins.property
-    def window_start(self) -> _date_pb2.Date: ...
+    def window_start(self) -> _date_pb2.Date:
+        """First day the visit may happen (district time)."""
+
     @_builtins.property
-    def window_end(self) -> _date_pb2.Date: ...
+    def window_end(self) -> _date_pb2.Date:
+        """Last day the visit may happen (district time); after it an unused inspection expires."""
+
     @_builtins.property
-    def participants(self) -> _containers.RepeatedCompositeFieldContainer[Global___Participant]: ...
+    def participants(self) -> _containers.RepeatedCompositeFieldContainer[Global___Participant]:
+        """The departments taking part, each with its items and inspectors."""
+
     @_builtins.property
-    def approvals(self) -> _containers.RepeatedCompositeFieldContainer[Global___OfficeDecision]: ...
+    def approvals(self) -> _containers.RepeatedCompositeFieldContainer[Global___OfficeDecision]:
+        """The offices' decisions on the approval, oldest first."""
+
     @_builtins.property
-    def filing_acknowledgements(self) -> _containers.RepeatedCompositeFieldContainer[Global___FilingAcknowledgement]: ...
+    def filing_acknowledgements(self) -> _containers.RepeatedCompositeFieldContainer[Global___FilingAcknowledgement]:
+        """The offices' acknowledgements of an emergency filing, oldest first."""
+
     @_builtins.property
-    def request_time(self) -> _timestamp_pb2.Timestamp: ...
+    def request_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was requested."""
+
     @_builtins.property
-    def decision_due_time(self) -> _timestamp_pb2.Timestamp: ...
+    def decision_due_time(self) -> _timestamp_pb2.Timestamp:
+        """When the offices' decisions are due (2 working days after the request)."""
+
     @_builtins.property
-    def approve_time(self) -> _timestamp_pb2.Timestamp: ...
+    def approve_time(self) -> _timestamp_pb2.Timestamp:
+        """When the second approval made it approved; unset otherwise."""
+
     @_builtins.property
-    def check_in_time(self) -> _timestamp_pb2.Timestamp: ...
+    def check_in_time(self) -> _timestamp_pb2.Timestamp:
+        """When the inspectors checked in."""
+
     @_builtins.property
-    def visit_date(self) -> _date_pb2.Date: ...
+    def visit_date(self) -> _date_pb2.Date:
+        """The day of the visit (district time)."""
+
     @_builtins.property
-    def result(self) -> _common_pb2.InspectionResult: ...
+    def result(self) -> _common_pb2.InspectionResult:
+        """The result, once recorded."""
+
     @_builtins.property
-    def complete_time(self) -> _timestamp_pb2.Timestamp: ...
+    def complete_time(self) -> _timestamp_pb2.Timestamp:
+        """When the result was recorded."""
+
     @_builtins.property
-    def publication_due_time(self) -> _timestamp_pb2.Timestamp: ...
+    def publication_due_time(self) -> _timestamp_pb2.Timestamp:
+        """When publication is due (20 working days after the result)."""
+
     @_builtins.property
-    def publish_time(self) -> _timestamp_pb2.Timestamp: ...
+    def publish_time(self) -> _timestamp_pb2.Timestamp:
+        """When the result was published."""
+
     @_builtins.property
-    def filing_due_time(self) -> _timestamp_pb2.Timestamp: ...
+    def filing_due_time(self) -> _timestamp_pb2.Timestamp:
+        """When an emergency must be filed with both offices (72 hours after it started)."""
+
     @_builtins.property
-    def file_time(self) -> _timestamp_pb2.Timestamp: ...
+    def file_time(self) -> _timestamp_pb2.Timestamp:
+        """When the emergency was filed."""
+
     @_builtins.property
-    def rating(self) -> Global___Rating: ...
+    def rating(self) -> Global___Rating:
+        """The enterprise's rating, if any."""
+
     def __init__(
         self,
         *,
@@ -440,9 +541,15 @@ class InspectionChange(_message.Message):
     INSPECTION_FIELD_NUMBER: _builtins.int
     CARD_HEAD_FIELD_NUMBER: _builtins.int
     @_builtins.property
-    def inspection(self) -> Global___Inspection: ...
+    def inspection(self) -> Global___Inspection:
+        """The inspection as it now stands."""
+
     @_builtins.property
-    def card_head(self) -> _common_pb2.CardHead: ...
+    def card_head(self) -> _common_pb2.CardHead:
+        """The enterprise's card head (一卡通) after this change: keep it to prove later that history was not
+        rewritten.
+        """
+
     def __init__(
         self,
         *,
@@ -459,6 +566,8 @@ Global___InspectionChange: _TypeAlias = InspectionChange  # noqa: Y015
 
 @_typing.final
 class RequestInspectionRequest(_message.Message):
+    """What a department asks both offices to approve."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
@@ -471,19 +580,35 @@ class RequestInspectionRequest(_message.Message):
     WINDOW_END_FIELD_NUMBER: _builtins.int
     INSPECTOR_IDS_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     uscc: _builtins.str
+    """Unified social credit code (统一社会信用代码) of the enterprise: 18 characters with the GB 32100-2015
+    check character. Malformed is INVALID_ARGUMENT; unregistered is NOT_FOUND.
+    """
     kind: _common_pb2.InspectionKind.ValueType
     """ROUTINE, TRIGGERED or SPECIAL; emergencies use StartEmergencyInspection."""
     legal_basis: _builtins.str
+    """Legal basis of the inspection (law and article), free text of at most 2000 characters;
+    required.
+    """
     reason: _builtins.str
+    """Why the department inspects, free text of at most 2000 characters; required."""
     @_builtins.property
     def item_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Published checklist items of the requesting department."""
 
     @_builtins.property
-    def window_start(self) -> _date_pb2.Date: ...
+    def window_start(self) -> _date_pb2.Date:
+        """First day of the visit window (district time); required, not before today, and for a routine
+        inspection at least `approval_lead_days` (7) days ahead.
+        """
+
     @_builtins.property
-    def window_end(self) -> _date_pb2.Date: ...
+    def window_end(self) -> _date_pb2.Date:
+        """Last day of the visit window; required, not before `window_start`, at most 31 days after it."""
+
     @_builtins.property
     def inspector_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """At least two certified, active inspectors of the requesting department, none recused."""
@@ -522,11 +647,17 @@ class OverlapNotice(_message.Message):
     WINDOW_START_FIELD_NUMBER: _builtins.int
     WINDOW_END_FIELD_NUMBER: _builtins.int
     inspection_id: _builtins.str
+    """The other inspection."""
     department_code: _builtins.str
+    """Its department (code)."""
     @_builtins.property
-    def window_start(self) -> _date_pb2.Date: ...
+    def window_start(self) -> _date_pb2.Date:
+        """Its window's first day."""
+
     @_builtins.property
-    def window_end(self) -> _date_pb2.Date: ...
+    def window_end(self) -> _date_pb2.Date:
+        """Its window's last day."""
+
     def __init__(
         self,
         *,
@@ -545,6 +676,8 @@ Global___OverlapNotice: _TypeAlias = OverlapNotice  # noqa: Y015
 
 @_typing.final
 class RequestInspectionResponse(_message.Message):
+    """The requested inspection, the new card head, and other departments' overlapping inspections."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     INSPECTION_FIELD_NUMBER: _builtins.int
@@ -552,12 +685,23 @@ class RequestInspectionResponse(_message.Message):
     OVERLAPS_FIELD_NUMBER: _builtins.int
     JOINT_CHECK_SUGGESTED_FIELD_NUMBER: _builtins.int
     joint_check_suggested: _builtins.bool
+    """True when there are overlaps: a joint check would spare the enterprise a visit."""
     @_builtins.property
-    def inspection(self) -> Global___Inspection: ...
+    def inspection(self) -> Global___Inspection:
+        """The inspection as requested."""
+
     @_builtins.property
-    def card_head(self) -> _common_pb2.CardHead: ...
+    def card_head(self) -> _common_pb2.CardHead:
+        """The enterprise's card head (一卡通) after this change: keep it to prove later that history was not
+        rewritten.
+        """
+
     @_builtins.property
-    def overlaps(self) -> _containers.RepeatedCompositeFieldContainer[Global___OverlapNotice]: ...
+    def overlaps(self) -> _containers.RepeatedCompositeFieldContainer[Global___OverlapNotice]:
+        """Other departments' pending or approved inspections of the same enterprise in an overlapping
+        window.
+        """
+
     def __init__(
         self,
         *,
@@ -576,6 +720,8 @@ Global___RequestInspectionResponse: _TypeAlias = RequestInspectionResponse  # no
 
 @_typing.final
 class DecideInspectionRequest(_message.Message):
+    """One office's decision on a requested inspection."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
@@ -583,10 +729,15 @@ class DecideInspectionRequest(_message.Message):
     DECISION_FIELD_NUMBER: _builtins.int
     COMMENT_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_id: _builtins.str
+    """The inspection (`I` + district date + …); unknown is NOT_FOUND."""
     decision: Global___Decision.ValueType
     """APPROVE or REJECT."""
     comment: _builtins.str
+    """The office's comment, at most 2000 characters; required to reject (the reason)."""
     def __init__(
         self,
         *,
@@ -605,14 +756,21 @@ Global___DecideInspectionRequest: _TypeAlias = DecideInspectionRequest  # noqa: 
 
 @_typing.final
 class CancelInspectionRequest(_message.Message):
+    """The requesting department withdraws an inspection not yet started."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_id: _builtins.str
+    """The inspection (`I` + district date + …); unknown is NOT_FOUND."""
     reason: _builtins.str
+    """Why, at most 2000 characters; required."""
     def __init__(
         self,
         *,
@@ -630,10 +788,15 @@ Global___CancelInspectionRequest: _TypeAlias = CancelInspectionRequest  # noqa: 
 
 @_typing.final
 class VerifyInspectionCodeRequest(_message.Message):
+    """A code shown at the door."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     INSPECTION_CODE_FIELD_NUMBER: _builtins.int
     inspection_code: _builtins.str
+    """The inspection code (检查码) as typed: any case, spaces and dashes ignored; at most 64 characters.
+    Unknown is NOT_FOUND; empty is INVALID_ARGUMENT.
+    """
     def __init__(
         self,
         *,
@@ -649,6 +812,8 @@ Global___VerifyInspectionCodeRequest: _TypeAlias = VerifyInspectionCodeRequest  
 
 @_typing.final
 class InspectionCodeVerification(_message.Message):
+    """What the enterprise learns at its door: may this visit happen today, and the approved inspection."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     VALID_FIELD_NUMBER: _builtins.int
@@ -662,7 +827,11 @@ class InspectionCodeVerification(_message.Message):
     explanation: _builtins.str
     """The same in words, for the person at the door."""
     @_builtins.property
-    def inspection(self) -> Global___Inspection: ...
+    def inspection(self) -> Global___Inspection:
+        """The approved inspection: departments, items with legal basis, inspectors, approvals, window
+        (names masked without a token).
+        """
+
     def __init__(
         self,
         *,
@@ -681,13 +850,19 @@ Global___InspectionCodeVerification: _TypeAlias = InspectionCodeVerification  # 
 
 @_typing.final
 class CheckInRequest(_message.Message):
+    """The inspectors arrive with the code."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     INSPECTION_CODE_FIELD_NUMBER: _builtins.int
     INSPECTOR_IDS_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_code: _builtins.str
+    """The inspection code (检查码), as typed; at most 64 characters."""
     @_builtins.property
     def inspector_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Inspectors on site; each must be on the approved list, and at least the minimum number."""
@@ -709,15 +884,23 @@ Global___CheckInRequest: _TypeAlias = CheckInRequest  # noqa: Y015
 
 @_typing.final
 class RecordResultRequest(_message.Message):
+    """The result of a visit."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
     RESULT_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_id: _builtins.str
+    """The inspection (`I` + district date + …); unknown is NOT_FOUND."""
     @_builtins.property
-    def result(self) -> _common_pb2.InspectionResult: ...
+    def result(self) -> _common_pb2.InspectionResult:
+        """Findings, outcome and handling."""
+
     def __init__(
         self,
         *,
@@ -735,12 +918,18 @@ Global___RecordResultRequest: _TypeAlias = RecordResultRequest  # noqa: Y015
 
 @_typing.final
 class PublishResultRequest(_message.Message):
+    """Publish a recorded result (一公开)."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_id: _builtins.str
+    """The inspection (`I` + district date + …); unknown is NOT_FOUND."""
     def __init__(
         self,
         *,
@@ -757,6 +946,8 @@ Global___PublishResultRequest: _TypeAlias = PublishResultRequest  # noqa: Y015
 
 @_typing.final
 class StartEmergencyInspectionRequest(_message.Message):
+    """An emergency inspection, started at once."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
@@ -766,14 +957,27 @@ class StartEmergencyInspectionRequest(_message.Message):
     REASON_FIELD_NUMBER: _builtins.int
     INSPECTOR_IDS_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     uscc: _builtins.str
+    """Unified social credit code (统一社会信用代码) of the enterprise: 18 characters with the GB 32100-2015
+    check character. Malformed is INVALID_ARGUMENT; unregistered is NOT_FOUND.
+    """
     legal_basis: _builtins.str
+    """Legal basis of the inspection (law and article), free text of at most 2000 characters;
+    required.
+    """
     reason: _builtins.str
     """Required: the threat to life or property safety, or the other major matter."""
     @_builtins.property
-    def item_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def item_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Published checklist items of the department (at most 100, no repeats)."""
+
     @_builtins.property
-    def inspector_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def inspector_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """At least two certified inspectors of the department, none recused (at most 100)."""
+
     def __init__(
         self,
         *,
@@ -794,14 +998,21 @@ Global___StartEmergencyInspectionRequest: _TypeAlias = StartEmergencyInspectionR
 
 @_typing.final
 class FileEmergencyInspectionRequest(_message.Message):
+    """File an emergency with both offices (事后登记备案)."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
     REPORT_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_id: _builtins.str
+    """The inspection (`I` + district date + …); unknown is NOT_FOUND."""
     report: _builtins.str
+    """What happened and what was done, at most 2000 characters; required."""
     def __init__(
         self,
         *,
@@ -819,14 +1030,21 @@ Global___FileEmergencyInspectionRequest: _TypeAlias = FileEmergencyInspectionReq
 
 @_typing.final
 class AcknowledgeFilingRequest(_message.Message):
+    """One office acknowledges an emergency filing."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
     COMMENT_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_id: _builtins.str
+    """The inspection (`I` + district date + …); unknown is NOT_FOUND."""
     comment: _builtins.str
+    """The office's comment, at most 2000 characters; optional."""
     def __init__(
         self,
         *,
@@ -844,6 +1062,8 @@ Global___AcknowledgeFilingRequest: _TypeAlias = AcknowledgeFilingRequest  # noqa
 
 @_typing.final
 class RateInspectionRequest(_message.Message):
+    """The inspected enterprise rates an inspection with a recorded result."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
@@ -851,10 +1071,15 @@ class RateInspectionRequest(_message.Message):
     SCORE_FIELD_NUMBER: _builtins.int
     COMMENT_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_id: _builtins.str
+    """The inspection (`I` + district date + …); unknown is NOT_FOUND."""
     score: _builtins.int
     """1 (poor) to 5 (good)."""
     comment: _builtins.str
+    """The enterprise's comment, at most 2000 characters; optional."""
     def __init__(
         self,
         *,
@@ -873,15 +1098,21 @@ Global___RateInspectionRequest: _TypeAlias = RateInspectionRequest  # noqa: Y015
 
 @_typing.final
 class FileComplaintRequest(_message.Message):
+    """An enterprise's complaint."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
     TEXT_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     inspection_id: _builtins.str
     """Optional: the inspection complained about."""
     text: _builtins.str
+    """The complaint, at most 2000 characters; required."""
     def __init__(
         self,
         *,
@@ -899,13 +1130,20 @@ Global___FileComplaintRequest: _TypeAlias = FileComplaintRequest  # noqa: Y015
 
 @_typing.final
 class FileComplaintResponse(_message.Message):
+    """The complaint's id and the new card head."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     COMPLAINT_ID_FIELD_NUMBER: _builtins.int
     CARD_HEAD_FIELD_NUMBER: _builtins.int
     complaint_id: _builtins.str
+    """Id of the complaint (`C` + district date + …)."""
     @_builtins.property
-    def card_head(self) -> _common_pb2.CardHead: ...
+    def card_head(self) -> _common_pb2.CardHead:
+        """The enterprise's card head (一卡通) after this change: keep it to prove later that history was not
+        rewritten.
+        """
+
     def __init__(
         self,
         *,
@@ -922,6 +1160,8 @@ Global___FileComplaintResponse: _TypeAlias = FileComplaintResponse  # noqa: Y015
 
 @_typing.final
 class GetInspectionRequest(_message.Message):
+    """Which inspection to read."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
@@ -942,6 +1182,8 @@ Global___GetInspectionRequest: _TypeAlias = GetInspectionRequest  # noqa: Y015
 
 @_typing.final
 class ListInspectionsRequest(_message.Message):
+    """A page of inspections the caller may see, newest request first, with optional filters."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
@@ -954,11 +1196,21 @@ class ListInspectionsRequest(_message.Message):
     WINDOW_END_FIELD_NUMBER: _builtins.int
     AWAITING_MY_DECISION_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
+    """At most this many results; 0 means the default, more than 1000 means 1000, negative is
+    INVALID_ARGUMENT.
+    """
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     uscc: _builtins.str
+    """Only this enterprise's (unified social credit code); empty for all."""
     department_code: _builtins.str
+    """Only inspections this department takes part in (code); empty for all."""
     state: Global___InspectionState.ValueType
+    """Only inspections in this state; unspecified for all."""
     kind: _common_pb2.InspectionKind.ValueType
+    """Only inspections of this kind; unspecified for all."""
     awaiting_my_decision: _builtins.bool
     """For an office: only inspections and filings waiting for its decision."""
     @_builtins.property
@@ -966,7 +1218,9 @@ class ListInspectionsRequest(_message.Message):
         """Only inspections whose window overlaps [window_start, window_end]; either may be unset."""
 
     @_builtins.property
-    def window_end(self) -> _date_pb2.Date: ...
+    def window_end(self) -> _date_pb2.Date:
+        """Last day of the overlap filter (see `window_start`); unset for no end."""
+
     def __init__(
         self,
         *,
@@ -990,13 +1244,18 @@ Global___ListInspectionsRequest: _TypeAlias = ListInspectionsRequest  # noqa: Y0
 
 @_typing.final
 class ListInspectionsResponse(_message.Message):
+    """One page of inspections, newest request first."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     INSPECTIONS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def inspections(self) -> _containers.RepeatedCompositeFieldContainer[Global___Inspection]: ...
+    def inspections(self) -> _containers.RepeatedCompositeFieldContainer[Global___Inspection]:
+        """The inspections of this page."""
+
     def __init__(
         self,
         *,

@@ -206,7 +206,9 @@ class InspectionServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetInspection(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """One inspection. The offices and the admin read every inspection, a department those it takes
+        part in, an enterprise its own (PERMISSION_DENIED, OUT_OF_SCOPE otherwise).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')

@@ -64,6 +64,9 @@ class InspectionServiceStub:
     FileComplaint: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.FileComplaintRequest, _inspection_service_pb2.FileComplaintResponse]
     """The enterprise: complain about an inspection or about inspections in general."""
     GetInspection: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.GetInspectionRequest, _inspection_service_pb2.Inspection]
+    """One inspection. The offices and the admin read every inspection, a department those it takes
+    part in, an enterprise its own (PERMISSION_DENIED, OUT_OF_SCOPE otherwise).
+    """
     ListInspections: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.ListInspectionsRequest, _inspection_service_pb2.ListInspectionsResponse]
     """Scoped by role: a department sees inspections it takes part in, an enterprise its own."""
 
@@ -103,6 +106,9 @@ class InspectionServiceAsyncStub(InspectionServiceStub):
     FileComplaint: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.FileComplaintRequest, _inspection_service_pb2.FileComplaintResponse]  # type: ignore[assignment]
     """The enterprise: complain about an inspection or about inspections in general."""
     GetInspection: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.GetInspectionRequest, _inspection_service_pb2.Inspection]  # type: ignore[assignment]
+    """One inspection. The offices and the admin read every inspection, a department those it takes
+    part in, an enterprise its own (PERMISSION_DENIED, OUT_OF_SCOPE otherwise).
+    """
     ListInspections: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.ListInspectionsRequest, _inspection_service_pb2.ListInspectionsResponse]  # type: ignore[assignment]
     """Scoped by role: a department sees inspections it takes part in, an enterprise its own."""
 
@@ -216,7 +222,10 @@ class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _inspection_service_pb2.GetInspectionRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_inspection_service_pb2.Inspection, _abc.Awaitable[_inspection_service_pb2.Inspection]]: ...
+    ) -> _typing.Union[_inspection_service_pb2.Inspection, _abc.Awaitable[_inspection_service_pb2.Inspection]]:
+        """One inspection. The offices and the admin read every inspection, a department those it takes
+        part in, an enterprise its own (PERMISSION_DENIED, OUT_OF_SCOPE otherwise).
+        """
 
     @_abc_1.abstractmethod
     def ListInspections(

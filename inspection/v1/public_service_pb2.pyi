@@ -23,6 +23,8 @@ DESCRIPTOR: _descriptor.FileDescriptor
 
 @_typing.final
 class PublishedResult(_message.Message):
+    """One published result (一公开): what the public sees of an inspection."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
@@ -36,25 +38,37 @@ class PublishedResult(_message.Message):
     INSPECTORS_FIELD_NUMBER: _builtins.int
     PUBLISH_TIME_FIELD_NUMBER: _builtins.int
     inspection_id: _builtins.str
+    """The inspection."""
     uscc: _builtins.str
+    """Unified social credit code of the inspected enterprise."""
     enterprise_name: _builtins.str
+    """The enterprise's registered name."""
     kind: _common_pb2.InspectionKind.ValueType
+    """Why the inspection happened."""
     @_builtins.property
-    def department_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def department_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The departments that inspected (codes)."""
+
     @_builtins.property
     def items(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Checklist items inspected, by name."""
 
     @_builtins.property
-    def visit_date(self) -> _date_pb2.Date: ...
+    def visit_date(self) -> _date_pb2.Date:
+        """The day of the visit (district time)."""
+
     @_builtins.property
-    def result(self) -> _common_pb2.InspectionResult: ...
+    def result(self) -> _common_pb2.InspectionResult:
+        """Findings, outcome and handling."""
+
     @_builtins.property
     def inspectors(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Inspectors with masked names (张*)."""
 
     @_builtins.property
-    def publish_time(self) -> _timestamp_pb2.Timestamp: ...
+    def publish_time(self) -> _timestamp_pb2.Timestamp:
+        """When the result was published."""
+
     def __init__(
         self,
         *,
@@ -79,6 +93,8 @@ Global___PublishedResult: _TypeAlias = PublishedResult  # noqa: Y015
 
 @_typing.final
 class ListPublishedResultsRequest(_message.Message):
+    """A page of the public feed, with optional filters."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
@@ -86,9 +102,17 @@ class ListPublishedResultsRequest(_message.Message):
     USCC_FIELD_NUMBER: _builtins.int
     DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
+    """At most this many results; 0 means the default, more than 1000 means 1000, negative is
+    INVALID_ARGUMENT.
+    """
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     uscc: _builtins.str
+    """Only this enterprise's (unified social credit code); empty for all."""
     department_code: _builtins.str
+    """Only results of inspections this department took part in (code); empty for all."""
     def __init__(
         self,
         *,
@@ -107,13 +131,18 @@ Global___ListPublishedResultsRequest: _TypeAlias = ListPublishedResultsRequest  
 
 @_typing.final
 class ListPublishedResultsResponse(_message.Message):
+    """One page of the public feed."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     RESULTS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def results(self) -> _containers.RepeatedCompositeFieldContainer[Global___PublishedResult]: ...
+    def results(self) -> _containers.RepeatedCompositeFieldContainer[Global___PublishedResult]:
+        """The published results of this page."""
+
     def __init__(
         self,
         *,

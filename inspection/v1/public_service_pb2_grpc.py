@@ -49,7 +49,9 @@ class PublicServiceServicer:
     """
 
     def ListPublishedResults(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Published results, newest request first, with names masked. Anyone may call, with or without a
+        token.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')

@@ -36,6 +36,9 @@ class PublicServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> PublicServiceAsyncStub: ...
     ListPublishedResults: _grpc.UnaryUnaryMultiCallable[_public_service_pb2.ListPublishedResultsRequest, _public_service_pb2.ListPublishedResultsResponse]
+    """Published results, newest request first, with names masked. Anyone may call, with or without a
+    token.
+    """
 
 @_typing.type_check_only
 class PublicServiceAsyncStub(PublicServiceStub):
@@ -45,6 +48,9 @@ class PublicServiceAsyncStub(PublicServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     ListPublishedResults: _aio.UnaryUnaryMultiCallable[_public_service_pb2.ListPublishedResultsRequest, _public_service_pb2.ListPublishedResultsResponse]  # type: ignore[assignment]
+    """Published results, newest request first, with names masked. Anyone may call, with or without a
+    token.
+    """
 
 class PublicServiceServicer(metaclass=_abc_1.ABCMeta):
     """The public feed (一公开): published inspection results, open to anyone without a token.
@@ -56,6 +62,9 @@ class PublicServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _public_service_pb2.ListPublishedResultsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_public_service_pb2.ListPublishedResultsResponse, _abc.Awaitable[_public_service_pb2.ListPublishedResultsResponse]]: ...
+    ) -> _typing.Union[_public_service_pb2.ListPublishedResultsResponse, _abc.Awaitable[_public_service_pb2.ListPublishedResultsResponse]]:
+        """Published results, newest request first, with names masked. Anyone may call, with or without a
+        token.
+        """
 
 def add_PublicServiceServicer_to_server(servicer: PublicServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

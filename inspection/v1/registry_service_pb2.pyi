@@ -44,14 +44,21 @@ class Enterprise(_message.Message):
     above_designated_size: _builtins.bool
     """Above designated size (规模以上)."""
     industry: _builtins.str
+    """Industry, free text of at most 200 characters."""
     district: _builtins.str
+    """District or region code, free text of at most 200 characters."""
     credit_class: _common_pb2.CreditClass.ValueType
+    """Credit-risk class; B when not set at registration."""
     white_listed: _builtins.bool
     """White-listed (无事不扰): no routine inspections."""
     @_builtins.property
-    def create_time(self) -> _timestamp_pb2.Timestamp: ...
+    def create_time(self) -> _timestamp_pb2.Timestamp:
+        """When the enterprise was registered."""
+
     @_builtins.property
-    def update_time(self) -> _timestamp_pb2.Timestamp: ...
+    def update_time(self) -> _timestamp_pb2.Timestamp:
+        """When its directory entry last changed."""
+
     def __init__(
         self,
         *,
@@ -75,6 +82,8 @@ Global___Enterprise: _TypeAlias = Enterprise  # noqa: Y015
 
 @_typing.final
 class CreateEnterpriseRequest(_message.Message):
+    """An enterprise to register; its card is issued with it."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
@@ -82,7 +91,9 @@ class CreateEnterpriseRequest(_message.Message):
     request_id: _builtins.str
     """Idempotency key: a retry with the same key returns the first response and writes nothing."""
     @_builtins.property
-    def enterprise(self) -> Global___Enterprise: ...
+    def enterprise(self) -> Global___Enterprise:
+        """The enterprise; `create_time` and `update_time` are set by the service."""
+
     def __init__(
         self,
         *,
@@ -99,14 +110,20 @@ Global___CreateEnterpriseRequest: _TypeAlias = CreateEnterpriseRequest  # noqa: 
 
 @_typing.final
 class CreateEnterpriseResponse(_message.Message):
+    """The registered enterprise and its new card's head."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ENTERPRISE_FIELD_NUMBER: _builtins.int
     CARD_HEAD_FIELD_NUMBER: _builtins.int
     @_builtins.property
-    def enterprise(self) -> Global___Enterprise: ...
+    def enterprise(self) -> Global___Enterprise:
+        """The enterprise as registered."""
+
     @_builtins.property
-    def card_head(self) -> _common_pb2.CardHead: ...
+    def card_head(self) -> _common_pb2.CardHead:
+        """The new card's head: entry 1, CARD_ISSUED."""
+
     def __init__(
         self,
         *,
@@ -123,10 +140,15 @@ Global___CreateEnterpriseResponse: _TypeAlias = CreateEnterpriseResponse  # noqa
 
 @_typing.final
 class GetEnterpriseRequest(_message.Message):
+    """Which enterprise."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     USCC_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
+    """Unified social credit code (统一社会信用代码) of the enterprise: 18 characters with the GB 32100-2015
+    check character. Malformed is INVALID_ARGUMENT; unregistered is NOT_FOUND.
+    """
     def __init__(
         self,
         *,
@@ -142,6 +164,8 @@ Global___GetEnterpriseRequest: _TypeAlias = GetEnterpriseRequest  # noqa: Y015
 
 @_typing.final
 class ListEnterprisesRequest(_message.Message):
+    """A page of enterprises, with optional filters."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
@@ -152,9 +176,15 @@ class ListEnterprisesRequest(_message.Message):
     page_size: _builtins.int
     """At most 1000; 0 means 100."""
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     district: _builtins.str
+    """Only this district; empty for all."""
     industry: _builtins.str
+    """Only this industry; empty for all."""
     credit_class: _common_pb2.CreditClass.ValueType
+    """Only this credit class; unspecified for all."""
     def __init__(
         self,
         *,
@@ -174,13 +204,18 @@ Global___ListEnterprisesRequest: _TypeAlias = ListEnterprisesRequest  # noqa: Y0
 
 @_typing.final
 class ListEnterprisesResponse(_message.Message):
+    """One page of enterprises by USCC."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ENTERPRISES_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def enterprises(self) -> _containers.RepeatedCompositeFieldContainer[Global___Enterprise]: ...
+    def enterprises(self) -> _containers.RepeatedCompositeFieldContainer[Global___Enterprise]:
+        """The enterprises of this page."""
+
     def __init__(
         self,
         *,
@@ -197,12 +232,17 @@ Global___ListEnterprisesResponse: _TypeAlias = ListEnterprisesResponse  # noqa: 
 
 @_typing.final
 class UpdateEnterpriseRequest(_message.Message):
+    """Changes to an enterprise's directory entry, named by the update mask."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     ENTERPRISE_FIELD_NUMBER: _builtins.int
     UPDATE_MASK_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     @_builtins.property
     def enterprise(self) -> Global___Enterprise:
         """`uscc` names the enterprise; the fields named in `update_mask` are changed."""
@@ -228,14 +268,22 @@ Global___UpdateEnterpriseRequest: _TypeAlias = UpdateEnterpriseRequest  # noqa: 
 
 @_typing.final
 class UpdateEnterpriseResponse(_message.Message):
+    """The enterprise as changed and the card head (unchanged when nothing changed)."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ENTERPRISE_FIELD_NUMBER: _builtins.int
     CARD_HEAD_FIELD_NUMBER: _builtins.int
     @_builtins.property
-    def enterprise(self) -> Global___Enterprise: ...
+    def enterprise(self) -> Global___Enterprise:
+        """The enterprise as it now stands."""
+
     @_builtins.property
-    def card_head(self) -> _common_pb2.CardHead: ...
+    def card_head(self) -> _common_pb2.CardHead:
+        """The enterprise's card head (一卡通) after this change: keep it to prove later that history was not
+        rewritten.
+        """
+
     def __init__(
         self,
         *,
@@ -252,11 +300,16 @@ Global___UpdateEnterpriseResponse: _TypeAlias = UpdateEnterpriseResponse  # noqa
 
 @_typing.final
 class ImportEnterprisesRequest(_message.Message):
+    """Enterprises to register from CSV, each with its card."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     CSV_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     csv: _builtins.bytes
     """UTF-8 CSV with a header row:
     uscc,name,above_designated_size,industry,district,credit_class,white_listed
@@ -277,11 +330,16 @@ Global___ImportEnterprisesRequest: _TypeAlias = ImportEnterprisesRequest  # noqa
 
 @_typing.final
 class ImportInspectorsRequest(_message.Message):
+    """Inspectors to register from CSV."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     CSV_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     csv: _builtins.bytes
     """UTF-8 CSV with a header row:
     id,department_code,name,certificate_number,certificate_expiry,active
@@ -312,7 +370,9 @@ class ImportRowError(_message.Message):
     row: _builtins.int
     """1-based data row number (the header is row 0)."""
     field: _builtins.str
+    """The column at fault (`csv` for the file as a whole)."""
     description: _builtins.str
+    """What is wrong with it."""
     def __init__(
         self,
         *,
@@ -330,15 +390,21 @@ Global___ImportRowError: _TypeAlias = ImportRowError  # noqa: Y015
 
 @_typing.final
 class ImportResponse(_message.Message):
+    """What an import did: rows read, rows imported, and every refused row's problems."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ROWS_READ_FIELD_NUMBER: _builtins.int
     ROWS_IMPORTED_FIELD_NUMBER: _builtins.int
     ERRORS_FIELD_NUMBER: _builtins.int
     rows_read: _builtins.int
+    """Data rows in the file."""
     rows_imported: _builtins.int
+    """Rows registered."""
     @_builtins.property
-    def errors(self) -> _containers.RepeatedCompositeFieldContainer[Global___ImportRowError]: ...
+    def errors(self) -> _containers.RepeatedCompositeFieldContainer[Global___ImportRowError]:
+        """One entry per problem of each refused row, by row number."""
+
     def __init__(
         self,
         *,
@@ -356,12 +422,16 @@ Global___ImportResponse: _TypeAlias = ImportResponse  # noqa: Y015
 
 @_typing.final
 class Department(_message.Message):
+    """A government department that inspects enterprises."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     CODE_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     code: _builtins.str
+    """Department code (e.g. `SCJG`): at most 32 letters, digits, '-', '_' or '.'; unique."""
     name: _builtins.str
+    """The department's name, at most 200 characters; required."""
     def __init__(
         self,
         *,
@@ -378,13 +448,20 @@ Global___Department: _TypeAlias = Department  # noqa: Y015
 
 @_typing.final
 class CreateDepartmentRequest(_message.Message):
+    """A department to register."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     DEPARTMENT_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     @_builtins.property
-    def department(self) -> Global___Department: ...
+    def department(self) -> Global___Department:
+        """The department."""
+
     def __init__(
         self,
         *,
@@ -401,10 +478,13 @@ Global___CreateDepartmentRequest: _TypeAlias = CreateDepartmentRequest  # noqa: 
 
 @_typing.final
 class GetDepartmentRequest(_message.Message):
+    """Which department."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     CODE_FIELD_NUMBER: _builtins.int
     code: _builtins.str
+    """Department code; unknown is NOT_FOUND."""
     def __init__(
         self,
         *,
@@ -420,12 +500,20 @@ Global___GetDepartmentRequest: _TypeAlias = GetDepartmentRequest  # noqa: Y015
 
 @_typing.final
 class ListDepartmentsRequest(_message.Message):
+    """A page of departments."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
+    """At most this many results; 0 means the default, more than 1000 means 1000, negative is
+    INVALID_ARGUMENT.
+    """
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     def __init__(
         self,
         *,
@@ -442,13 +530,18 @@ Global___ListDepartmentsRequest: _TypeAlias = ListDepartmentsRequest  # noqa: Y0
 
 @_typing.final
 class ListDepartmentsResponse(_message.Message):
+    """One page of departments by code."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     DEPARTMENTS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def departments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Department]: ...
+    def departments(self) -> _containers.RepeatedCompositeFieldContainer[Global___Department]:
+        """The departments of this page."""
+
     def __init__(
         self,
         *,
@@ -479,11 +572,15 @@ class Inspector(_message.Message):
     ACTIVE_FIELD_NUMBER: _builtins.int
     CERTIFIED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
+    """The inspector's id: at most 64 letters, digits, '-', '_' or '.'; unique."""
     department_code: _builtins.str
+    """The inspector's department (code); must exist."""
     name: _builtins.str
+    """The inspector's name, at most 200 characters; masked (张*) for the public."""
     certificate_number: _builtins.str
     """Enforcement certificate number (执法证号)."""
     active: _builtins.bool
+    """Still in service; an inactive inspector is never certified."""
     certified: _builtins.bool
     """Output only: active and holding a certificate valid today."""
     @_builtins.property
@@ -511,13 +608,20 @@ Global___Inspector: _TypeAlias = Inspector  # noqa: Y015
 
 @_typing.final
 class CreateInspectorRequest(_message.Message):
+    """An inspector to register."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     INSPECTOR_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     @_builtins.property
-    def inspector(self) -> Global___Inspector: ...
+    def inspector(self) -> Global___Inspector:
+        """The inspector; `certified` is computed by the service."""
+
     def __init__(
         self,
         *,
@@ -534,10 +638,13 @@ Global___CreateInspectorRequest: _TypeAlias = CreateInspectorRequest  # noqa: Y0
 
 @_typing.final
 class GetInspectorRequest(_message.Message):
+    """Which inspector."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ID_FIELD_NUMBER: _builtins.int
     id: _builtins.str
+    """The inspector's id; unknown is NOT_FOUND."""
     def __init__(
         self,
         *,
@@ -553,14 +660,23 @@ Global___GetInspectorRequest: _TypeAlias = GetInspectorRequest  # noqa: Y015
 
 @_typing.final
 class ListInspectorsRequest(_message.Message):
+    """A page of inspectors."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
+    """At most this many results; 0 means the default, more than 1000 means 1000, negative is
+    INVALID_ARGUMENT.
+    """
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     department_code: _builtins.str
+    """Only this department's (department code); empty for all."""
     def __init__(
         self,
         *,
@@ -578,13 +694,18 @@ Global___ListInspectorsRequest: _TypeAlias = ListInspectorsRequest  # noqa: Y015
 
 @_typing.final
 class ListInspectorsResponse(_message.Message):
+    """One page of inspectors by id."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     INSPECTORS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def inspectors(self) -> _containers.RepeatedCompositeFieldContainer[Global___Inspector]: ...
+    def inspectors(self) -> _containers.RepeatedCompositeFieldContainer[Global___Inspector]:
+        """The inspectors of this page."""
+
     def __init__(
         self,
         *,
@@ -611,10 +732,15 @@ class ChecklistItem(_message.Message):
     LEGAL_BASIS_FIELD_NUMBER: _builtins.int
     PUBLISHED_FIELD_NUMBER: _builtins.int
     code: _builtins.str
+    """The item's code: at most 64 letters, digits, '-', '_' or '.'; unique."""
     department_code: _builtins.str
+    """The department that inspects it (code); must exist."""
     name: _builtins.str
+    """What is checked, at most 200 characters; required."""
     legal_basis: _builtins.str
+    """The law and article it rests on, at most 200 characters; required."""
     published: _builtins.bool
+    """Published items may be inspected; unpublished ones are refused (ITEM_NOT_PUBLISHED)."""
     def __init__(
         self,
         *,
@@ -634,13 +760,20 @@ Global___ChecklistItem: _TypeAlias = ChecklistItem  # noqa: Y015
 
 @_typing.final
 class CreateChecklistItemRequest(_message.Message):
+    """A checklist item to register."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     ITEM_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     @_builtins.property
-    def item(self) -> Global___ChecklistItem: ...
+    def item(self) -> Global___ChecklistItem:
+        """The checklist item."""
+
     def __init__(
         self,
         *,
@@ -657,10 +790,13 @@ Global___CreateChecklistItemRequest: _TypeAlias = CreateChecklistItemRequest  # 
 
 @_typing.final
 class GetChecklistItemRequest(_message.Message):
+    """Which checklist item."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     CODE_FIELD_NUMBER: _builtins.int
     code: _builtins.str
+    """The item's code; unknown is NOT_FOUND."""
     def __init__(
         self,
         *,
@@ -676,14 +812,23 @@ Global___GetChecklistItemRequest: _TypeAlias = GetChecklistItemRequest  # noqa: 
 
 @_typing.final
 class ListChecklistItemsRequest(_message.Message):
+    """A page of checklist items."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
+    """At most this many results; 0 means the default, more than 1000 means 1000, negative is
+    INVALID_ARGUMENT.
+    """
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     department_code: _builtins.str
+    """Only this department's (department code); empty for all."""
     def __init__(
         self,
         *,
@@ -701,13 +846,18 @@ Global___ListChecklistItemsRequest: _TypeAlias = ListChecklistItemsRequest  # no
 
 @_typing.final
 class ListChecklistItemsResponse(_message.Message):
+    """One page of checklist items by code."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ITEMS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___ChecklistItem]: ...
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___ChecklistItem]:
+        """The checklist items of this page."""
+
     def __init__(
         self,
         *,
@@ -739,15 +889,21 @@ class FeeItem(_message.Message):
     VALID_FROM_FIELD_NUMBER: _builtins.int
     VALID_TO_FIELD_NUMBER: _builtins.int
     code: _builtins.str
+    """The item's code: at most 64 letters, digits, '-', '_' or '.'; unique."""
     department_code: _builtins.str
+    """The department that charges it (code); must exist."""
     name: _builtins.str
+    """What is charged for, at most 200 characters; required."""
     policy_basis: _builtins.str
+    """The policy document and article that allow the fee; required."""
     fee_nature: _builtins.str
     """Fee nature, e.g. 行政事业性收费 or 经营服务性收费."""
     amount_fen: _builtins.int
     """Standard amount per unit, integer fen."""
     unit: _builtins.str
+    """The unit the standard amount is per (台, 次, …); required."""
     collecting_unit: _builtins.str
+    """The unit that receives the fee; required."""
     @_builtins.property
     def valid_from(self) -> _date_pb2.Date:
         """First day the item may be charged."""
@@ -780,13 +936,20 @@ Global___FeeItem: _TypeAlias = FeeItem  # noqa: Y015
 
 @_typing.final
 class CreateFeeItemRequest(_message.Message):
+    """A fee catalogue item to register."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     ITEM_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     @_builtins.property
-    def item(self) -> Global___FeeItem: ...
+    def item(self) -> Global___FeeItem:
+        """The fee item."""
+
     def __init__(
         self,
         *,
@@ -803,10 +966,13 @@ Global___CreateFeeItemRequest: _TypeAlias = CreateFeeItemRequest  # noqa: Y015
 
 @_typing.final
 class GetFeeItemRequest(_message.Message):
+    """Which fee item."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     CODE_FIELD_NUMBER: _builtins.int
     code: _builtins.str
+    """The item's code; unknown is NOT_FOUND."""
     def __init__(
         self,
         *,
@@ -822,14 +988,23 @@ Global___GetFeeItemRequest: _TypeAlias = GetFeeItemRequest  # noqa: Y015
 
 @_typing.final
 class ListFeeItemsRequest(_message.Message):
+    """A page of the fee catalogue."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
+    """At most this many results; 0 means the default, more than 1000 means 1000, negative is
+    INVALID_ARGUMENT.
+    """
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     department_code: _builtins.str
+    """Only this department's (department code); empty for all."""
     def __init__(
         self,
         *,
@@ -847,13 +1022,18 @@ Global___ListFeeItemsRequest: _TypeAlias = ListFeeItemsRequest  # noqa: Y015
 
 @_typing.final
 class ListFeeItemsResponse(_message.Message):
+    """One page of fee items by code."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     ITEMS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___FeeItem]: ...
+    def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___FeeItem]:
+        """The fee items of this page."""
+
     def __init__(
         self,
         *,
@@ -879,10 +1059,15 @@ class Recusal(_message.Message):
     REASON_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     inspector_id: _builtins.str
+    """The inspector who must not inspect the enterprise; must exist."""
     uscc: _builtins.str
+    """Unified social credit code of the enterprise; must be registered."""
     reason: _builtins.str
+    """Why, at most 200 characters; optional."""
     @_builtins.property
-    def create_time(self) -> _timestamp_pb2.Timestamp: ...
+    def create_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was recorded."""
+
     def __init__(
         self,
         *,
@@ -901,13 +1086,20 @@ Global___Recusal: _TypeAlias = Recusal  # noqa: Y015
 
 @_typing.final
 class CreateRecusalRequest(_message.Message):
+    """A recusal to record."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     RECUSAL_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
+    """Client-chosen id of this attempt, at most 128 printable characters: a retry with the same id
+    returns the first response and writes nothing. Empty: the call is not idempotent.
+    """
     @_builtins.property
-    def recusal(self) -> Global___Recusal: ...
+    def recusal(self) -> Global___Recusal:
+        """The recusal; `create_time` is set by the service."""
+
     def __init__(
         self,
         *,
@@ -924,14 +1116,22 @@ Global___CreateRecusalRequest: _TypeAlias = CreateRecusalRequest  # noqa: Y015
 
 @_typing.final
 class CreateRecusalResponse(_message.Message):
+    """The recorded recusal and the enterprise's new card head."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     RECUSAL_FIELD_NUMBER: _builtins.int
     CARD_HEAD_FIELD_NUMBER: _builtins.int
     @_builtins.property
-    def recusal(self) -> Global___Recusal: ...
+    def recusal(self) -> Global___Recusal:
+        """The recusal as recorded."""
+
     @_builtins.property
-    def card_head(self) -> _common_pb2.CardHead: ...
+    def card_head(self) -> _common_pb2.CardHead:
+        """The enterprise's card head (一卡通) after this change: keep it to prove later that history was not
+        rewritten.
+        """
+
     def __init__(
         self,
         *,
@@ -948,6 +1148,8 @@ Global___CreateRecusalResponse: _TypeAlias = CreateRecusalResponse  # noqa: Y015
 
 @_typing.final
 class ListRecusalsRequest(_message.Message):
+    """A page of recusals, with optional filters."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
@@ -955,9 +1157,17 @@ class ListRecusalsRequest(_message.Message):
     USCC_FIELD_NUMBER: _builtins.int
     INSPECTOR_ID_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
+    """At most this many results; 0 means the default, more than 1000 means 1000, negative is
+    INVALID_ARGUMENT.
+    """
     page_token: _builtins.str
+    """The previous page's `next_page_token`, sent with the same filters; empty for the first page. A
+    token not issued for these filters is INVALID_ARGUMENT.
+    """
     uscc: _builtins.str
+    """Only this enterprise's (unified social credit code); empty for all."""
     inspector_id: _builtins.str
+    """Only this inspector's; empty for all."""
     def __init__(
         self,
         *,
@@ -976,13 +1186,18 @@ Global___ListRecusalsRequest: _TypeAlias = ListRecusalsRequest  # noqa: Y015
 
 @_typing.final
 class ListRecusalsResponse(_message.Message):
+    """One page of recusals in the order they were recorded."""
+
     DESCRIPTOR: _descriptor.Descriptor
 
     RECUSALS_FIELD_NUMBER: _builtins.int
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     next_page_token: _builtins.str
+    """Token of the next page; empty on the last page."""
     @_builtins.property
-    def recusals(self) -> _containers.RepeatedCompositeFieldContainer[Global___Recusal]: ...
+    def recusals(self) -> _containers.RepeatedCompositeFieldContainer[Global___Recusal]:
+        """The recusals of this page."""
+
     def __init__(
         self,
         *,

@@ -153,13 +153,15 @@ class RegistryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetEnterprise(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """One enterprise. Staff read every enterprise; an enterprise only itself.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListEnterprises(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Enterprises by USCC, with optional filters. Staff only.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -180,37 +182,43 @@ class RegistryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CreateDepartment(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Registers a department. Admin only; a taken code is ALREADY_EXISTS.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetDepartment(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """One department. Open to everyone.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListDepartments(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Departments by code. Open to everyone.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateInspector(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Registers an inspector. Admin only; the department must exist (INVALID_ARGUMENT otherwise).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetInspector(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """One inspector, with whether they are certified today. Staff only.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListInspectors(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Inspectors by id, optionally of one department. Staff only.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -223,37 +231,43 @@ class RegistryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CreateChecklistItem(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Registers a checklist item (检查事项) of a department. Admin only.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetChecklistItem(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """One checklist item. Open to everyone (公开).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListChecklistItems(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Checklist items by code, optionally of one department. Open to everyone.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def CreateFeeItem(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Registers a fee catalogue item (收费清单). Admin only.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetFeeItem(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """One fee catalogue item. Open to everyone.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListFeeItems(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Fee catalogue items by code, optionally of one department. Open to everyone.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -266,7 +280,8 @@ class RegistryServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListRecusals(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Recorded recusals, optionally of one enterprise or inspector. Staff only.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')

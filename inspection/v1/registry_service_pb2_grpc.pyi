@@ -39,7 +39,9 @@ class RegistryServiceStub:
     CreateEnterprise: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.CreateEnterpriseRequest, _registry_service_pb2.CreateEnterpriseResponse]
     """Registers an enterprise and issues its card. Admin only."""
     GetEnterprise: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.GetEnterpriseRequest, _registry_service_pb2.Enterprise]
+    """One enterprise. Staff read every enterprise; an enterprise only itself."""
     ListEnterprises: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListEnterprisesRequest, _registry_service_pb2.ListEnterprisesResponse]
+    """Enterprises by USCC, with optional filters. Staff only."""
     UpdateEnterprise: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.UpdateEnterpriseRequest, _registry_service_pb2.UpdateEnterpriseResponse]
     """Changes the credit class, white-list flag, size flag, name, industry or district; the change
     is written on the card with its old and new values.
@@ -47,22 +49,35 @@ class RegistryServiceStub:
     ImportEnterprises: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ImportEnterprisesRequest, _registry_service_pb2.ImportResponse]
     """Imports enterprises from CSV. Each row is imported whole or not at all; bad rows are reported."""
     CreateDepartment: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.CreateDepartmentRequest, _registry_service_pb2.Department]
+    """Registers a department. Admin only; a taken code is ALREADY_EXISTS."""
     GetDepartment: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.GetDepartmentRequest, _registry_service_pb2.Department]
+    """One department. Open to everyone."""
     ListDepartments: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListDepartmentsRequest, _registry_service_pb2.ListDepartmentsResponse]
+    """Departments by code. Open to everyone."""
     CreateInspector: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.CreateInspectorRequest, _registry_service_pb2.Inspector]
+    """Registers an inspector. Admin only; the department must exist (INVALID_ARGUMENT otherwise)."""
     GetInspector: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.GetInspectorRequest, _registry_service_pb2.Inspector]
+    """One inspector, with whether they are certified today. Staff only."""
     ListInspectors: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListInspectorsRequest, _registry_service_pb2.ListInspectorsResponse]
+    """Inspectors by id, optionally of one department. Staff only."""
     ImportInspectors: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ImportInspectorsRequest, _registry_service_pb2.ImportResponse]
     """Imports inspectors from CSV, row by row as for enterprises."""
     CreateChecklistItem: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.CreateChecklistItemRequest, _registry_service_pb2.ChecklistItem]
+    """Registers a checklist item (检查事项) of a department. Admin only."""
     GetChecklistItem: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.GetChecklistItemRequest, _registry_service_pb2.ChecklistItem]
+    """One checklist item. Open to everyone (公开)."""
     ListChecklistItems: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListChecklistItemsRequest, _registry_service_pb2.ListChecklistItemsResponse]
+    """Checklist items by code, optionally of one department. Open to everyone."""
     CreateFeeItem: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.CreateFeeItemRequest, _registry_service_pb2.FeeItem]
+    """Registers a fee catalogue item (收费清单). Admin only."""
     GetFeeItem: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.GetFeeItemRequest, _registry_service_pb2.FeeItem]
+    """One fee catalogue item. Open to everyone."""
     ListFeeItems: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListFeeItemsRequest, _registry_service_pb2.ListFeeItemsResponse]
+    """Fee catalogue items by code, optionally of one department. Open to everyone."""
     CreateRecusal: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.CreateRecusalRequest, _registry_service_pb2.CreateRecusalResponse]
     """Records that an inspector must never inspect an enterprise; written on the enterprise's card."""
     ListRecusals: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListRecusalsRequest, _registry_service_pb2.ListRecusalsResponse]
+    """Recorded recusals, optionally of one enterprise or inspector. Staff only."""
 
 @_typing.type_check_only
 class RegistryServiceAsyncStub(RegistryServiceStub):
@@ -75,7 +90,9 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     CreateEnterprise: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.CreateEnterpriseRequest, _registry_service_pb2.CreateEnterpriseResponse]  # type: ignore[assignment]
     """Registers an enterprise and issues its card. Admin only."""
     GetEnterprise: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.GetEnterpriseRequest, _registry_service_pb2.Enterprise]  # type: ignore[assignment]
+    """One enterprise. Staff read every enterprise; an enterprise only itself."""
     ListEnterprises: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListEnterprisesRequest, _registry_service_pb2.ListEnterprisesResponse]  # type: ignore[assignment]
+    """Enterprises by USCC, with optional filters. Staff only."""
     UpdateEnterprise: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.UpdateEnterpriseRequest, _registry_service_pb2.UpdateEnterpriseResponse]  # type: ignore[assignment]
     """Changes the credit class, white-list flag, size flag, name, industry or district; the change
     is written on the card with its old and new values.
@@ -83,22 +100,35 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     ImportEnterprises: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ImportEnterprisesRequest, _registry_service_pb2.ImportResponse]  # type: ignore[assignment]
     """Imports enterprises from CSV. Each row is imported whole or not at all; bad rows are reported."""
     CreateDepartment: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.CreateDepartmentRequest, _registry_service_pb2.Department]  # type: ignore[assignment]
+    """Registers a department. Admin only; a taken code is ALREADY_EXISTS."""
     GetDepartment: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.GetDepartmentRequest, _registry_service_pb2.Department]  # type: ignore[assignment]
+    """One department. Open to everyone."""
     ListDepartments: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListDepartmentsRequest, _registry_service_pb2.ListDepartmentsResponse]  # type: ignore[assignment]
+    """Departments by code. Open to everyone."""
     CreateInspector: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.CreateInspectorRequest, _registry_service_pb2.Inspector]  # type: ignore[assignment]
+    """Registers an inspector. Admin only; the department must exist (INVALID_ARGUMENT otherwise)."""
     GetInspector: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.GetInspectorRequest, _registry_service_pb2.Inspector]  # type: ignore[assignment]
+    """One inspector, with whether they are certified today. Staff only."""
     ListInspectors: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListInspectorsRequest, _registry_service_pb2.ListInspectorsResponse]  # type: ignore[assignment]
+    """Inspectors by id, optionally of one department. Staff only."""
     ImportInspectors: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ImportInspectorsRequest, _registry_service_pb2.ImportResponse]  # type: ignore[assignment]
     """Imports inspectors from CSV, row by row as for enterprises."""
     CreateChecklistItem: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.CreateChecklistItemRequest, _registry_service_pb2.ChecklistItem]  # type: ignore[assignment]
+    """Registers a checklist item (检查事项) of a department. Admin only."""
     GetChecklistItem: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.GetChecklistItemRequest, _registry_service_pb2.ChecklistItem]  # type: ignore[assignment]
+    """One checklist item. Open to everyone (公开)."""
     ListChecklistItems: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListChecklistItemsRequest, _registry_service_pb2.ListChecklistItemsResponse]  # type: ignore[assignment]
+    """Checklist items by code, optionally of one department. Open to everyone."""
     CreateFeeItem: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.CreateFeeItemRequest, _registry_service_pb2.FeeItem]  # type: ignore[assignment]
+    """Registers a fee catalogue item (收费清单). Admin only."""
     GetFeeItem: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.GetFeeItemRequest, _registry_service_pb2.FeeItem]  # type: ignore[assignment]
+    """One fee catalogue item. Open to everyone."""
     ListFeeItems: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListFeeItemsRequest, _registry_service_pb2.ListFeeItemsResponse]  # type: ignore[assignment]
+    """Fee catalogue items by code, optionally of one department. Open to everyone."""
     CreateRecusal: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.CreateRecusalRequest, _registry_service_pb2.CreateRecusalResponse]  # type: ignore[assignment]
     """Records that an inspector must never inspect an enterprise; written on the enterprise's card."""
     ListRecusals: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListRecusalsRequest, _registry_service_pb2.ListRecusalsResponse]  # type: ignore[assignment]
+    """Recorded recusals, optionally of one enterprise or inspector. Staff only."""
 
 class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
     """The directories of the registry: enterprises, departments, certified inspectors, checklist items
@@ -119,14 +149,16 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _registry_service_pb2.GetEnterpriseRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.Enterprise, _abc.Awaitable[_registry_service_pb2.Enterprise]]: ...
+    ) -> _typing.Union[_registry_service_pb2.Enterprise, _abc.Awaitable[_registry_service_pb2.Enterprise]]:
+        """One enterprise. Staff read every enterprise; an enterprise only itself."""
 
     @_abc_1.abstractmethod
     def ListEnterprises(
         self,
         request: _registry_service_pb2.ListEnterprisesRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.ListEnterprisesResponse, _abc.Awaitable[_registry_service_pb2.ListEnterprisesResponse]]: ...
+    ) -> _typing.Union[_registry_service_pb2.ListEnterprisesResponse, _abc.Awaitable[_registry_service_pb2.ListEnterprisesResponse]]:
+        """Enterprises by USCC, with optional filters. Staff only."""
 
     @_abc_1.abstractmethod
     def UpdateEnterprise(
@@ -151,42 +183,48 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _registry_service_pb2.CreateDepartmentRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.Department, _abc.Awaitable[_registry_service_pb2.Department]]: ...
+    ) -> _typing.Union[_registry_service_pb2.Department, _abc.Awaitable[_registry_service_pb2.Department]]:
+        """Registers a department. Admin only; a taken code is ALREADY_EXISTS."""
 
     @_abc_1.abstractmethod
     def GetDepartment(
         self,
         request: _registry_service_pb2.GetDepartmentRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.Department, _abc.Awaitable[_registry_service_pb2.Department]]: ...
+    ) -> _typing.Union[_registry_service_pb2.Department, _abc.Awaitable[_registry_service_pb2.Department]]:
+        """One department. Open to everyone."""
 
     @_abc_1.abstractmethod
     def ListDepartments(
         self,
         request: _registry_service_pb2.ListDepartmentsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.ListDepartmentsResponse, _abc.Awaitable[_registry_service_pb2.ListDepartmentsResponse]]: ...
+    ) -> _typing.Union[_registry_service_pb2.ListDepartmentsResponse, _abc.Awaitable[_registry_service_pb2.ListDepartmentsResponse]]:
+        """Departments by code. Open to everyone."""
 
     @_abc_1.abstractmethod
     def CreateInspector(
         self,
         request: _registry_service_pb2.CreateInspectorRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.Inspector, _abc.Awaitable[_registry_service_pb2.Inspector]]: ...
+    ) -> _typing.Union[_registry_service_pb2.Inspector, _abc.Awaitable[_registry_service_pb2.Inspector]]:
+        """Registers an inspector. Admin only; the department must exist (INVALID_ARGUMENT otherwise)."""
 
     @_abc_1.abstractmethod
     def GetInspector(
         self,
         request: _registry_service_pb2.GetInspectorRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.Inspector, _abc.Awaitable[_registry_service_pb2.Inspector]]: ...
+    ) -> _typing.Union[_registry_service_pb2.Inspector, _abc.Awaitable[_registry_service_pb2.Inspector]]:
+        """One inspector, with whether they are certified today. Staff only."""
 
     @_abc_1.abstractmethod
     def ListInspectors(
         self,
         request: _registry_service_pb2.ListInspectorsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.ListInspectorsResponse, _abc.Awaitable[_registry_service_pb2.ListInspectorsResponse]]: ...
+    ) -> _typing.Union[_registry_service_pb2.ListInspectorsResponse, _abc.Awaitable[_registry_service_pb2.ListInspectorsResponse]]:
+        """Inspectors by id, optionally of one department. Staff only."""
 
     @_abc_1.abstractmethod
     def ImportInspectors(
@@ -201,42 +239,48 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _registry_service_pb2.CreateChecklistItemRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.ChecklistItem, _abc.Awaitable[_registry_service_pb2.ChecklistItem]]: ...
+    ) -> _typing.Union[_registry_service_pb2.ChecklistItem, _abc.Awaitable[_registry_service_pb2.ChecklistItem]]:
+        """Registers a checklist item (检查事项) of a department. Admin only."""
 
     @_abc_1.abstractmethod
     def GetChecklistItem(
         self,
         request: _registry_service_pb2.GetChecklistItemRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.ChecklistItem, _abc.Awaitable[_registry_service_pb2.ChecklistItem]]: ...
+    ) -> _typing.Union[_registry_service_pb2.ChecklistItem, _abc.Awaitable[_registry_service_pb2.ChecklistItem]]:
+        """One checklist item. Open to everyone (公开)."""
 
     @_abc_1.abstractmethod
     def ListChecklistItems(
         self,
         request: _registry_service_pb2.ListChecklistItemsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.ListChecklistItemsResponse, _abc.Awaitable[_registry_service_pb2.ListChecklistItemsResponse]]: ...
+    ) -> _typing.Union[_registry_service_pb2.ListChecklistItemsResponse, _abc.Awaitable[_registry_service_pb2.ListChecklistItemsResponse]]:
+        """Checklist items by code, optionally of one department. Open to everyone."""
 
     @_abc_1.abstractmethod
     def CreateFeeItem(
         self,
         request: _registry_service_pb2.CreateFeeItemRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.FeeItem, _abc.Awaitable[_registry_service_pb2.FeeItem]]: ...
+    ) -> _typing.Union[_registry_service_pb2.FeeItem, _abc.Awaitable[_registry_service_pb2.FeeItem]]:
+        """Registers a fee catalogue item (收费清单). Admin only."""
 
     @_abc_1.abstractmethod
     def GetFeeItem(
         self,
         request: _registry_service_pb2.GetFeeItemRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.FeeItem, _abc.Awaitable[_registry_service_pb2.FeeItem]]: ...
+    ) -> _typing.Union[_registry_service_pb2.FeeItem, _abc.Awaitable[_registry_service_pb2.FeeItem]]:
+        """One fee catalogue item. Open to everyone."""
 
     @_abc_1.abstractmethod
     def ListFeeItems(
         self,
         request: _registry_service_pb2.ListFeeItemsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.ListFeeItemsResponse, _abc.Awaitable[_registry_service_pb2.ListFeeItemsResponse]]: ...
+    ) -> _typing.Union[_registry_service_pb2.ListFeeItemsResponse, _abc.Awaitable[_registry_service_pb2.ListFeeItemsResponse]]:
+        """Fee catalogue items by code, optionally of one department. Open to everyone."""
 
     @_abc_1.abstractmethod
     def CreateRecusal(
@@ -251,6 +295,7 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         self,
         request: _registry_service_pb2.ListRecusalsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_registry_service_pb2.ListRecusalsResponse, _abc.Awaitable[_registry_service_pb2.ListRecusalsResponse]]: ...
+    ) -> _typing.Union[_registry_service_pb2.ListRecusalsResponse, _abc.Awaitable[_registry_service_pb2.ListRecusalsResponse]]:
+        """Recorded recusals, optionally of one enterprise or inspector. Staff only."""
 
 def add_RegistryServiceServicer_to_server(servicer: RegistryServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
