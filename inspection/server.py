@@ -6,33 +6,20 @@ import signal
 import threading
 from concurrent import futures
 from types import FrameType
-from typing import Any
 
 import grpc
 import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from inspection.api.card import CardServicer
-from inspection.api.inspections import InspectionServicer, PublicServicer
 from inspection.api.interceptor import ServiceInterceptor
-from inspection.api.registry import RegistryServicer
+from inspection.api.services import SERVICES
 from inspection.clock import Clock, SystemClock
 from inspection.config import Settings
 from inspection.domain.inspections import Rules
 from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade
 from inspection.sweeper import Sweeper
-from inspection.v1 import (
-    card_service_pb2,
-    card_service_pb2_grpc,
-    inspection_service_pb2,
-    inspection_service_pb2_grpc,
-    public_service_pb2,
-    public_service_pb2_grpc,
-    registry_service_pb2,
-    registry_service_pb2_grpc,
-)
 
 log = structlog.get_logger("inspection.server")
 
@@ -43,12 +30,7 @@ SERVER_OPTIONS = [
     ("grpc.so_reuseport", 0),
 ]
 
-SERVICE_NAMES = (
-    registry_service_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name,
-    card_service_pb2.DESCRIPTOR.services_by_name["CardService"].full_name,
-    inspection_service_pb2.DESCRIPTOR.services_by_name["InspectionService"].full_name,
-    public_service_pb2.DESCRIPTOR.services_by_name["PublicService"].full_name,
-)
+SERVICE_NAMES = tuple(service.name for service in SERVICES)
 
 
 class Running:
@@ -89,11 +71,8 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
         interceptors=[ServiceInterceptor(signing_key=settings.signing_key.get_secret_value(), clock=clock)],
         options=SERVER_OPTIONS,
     )
-    shared: dict[str, Any] = {"db": db, "clock": clock, "settings": settings}
-    registry_service_pb2_grpc.add_RegistryServiceServicer_to_server(RegistryServicer(**shared), server)
-    card_service_pb2_grpc.add_CardServiceServicer_to_server(CardServicer(**shared), server)
-    inspection_service_pb2_grpc.add_InspectionServiceServicer_to_server(InspectionServicer(**shared), server)
-    public_service_pb2_grpc.add_PublicServiceServicer_to_server(PublicServicer(**shared), server)
+    for service in SERVICES:
+        service.add_to_server(service.servicer(db=db, clock=clock, settings=settings), server)
 
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
