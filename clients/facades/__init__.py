@@ -1,0 +1,62 @@
+"""The Python client library: one facade per role over the generated stubs (DESIGN §2), one module
+per role. Everything is re-exported here, so ``from clients.facades import DepartmentClient`` works."""
+
+from __future__ import annotations
+
+from clients.facades.admin import AdminClient
+from clients.facades.base import (
+    MAX_PAGES,
+    WATCH_RESUMES,
+    DateInput,
+    EnumInput,
+    Facade,
+    ImportProgress,
+    ImportRowError,
+    ImportSummary,
+    R,
+    date_message,
+    date_text,
+    enum_value,
+    import_csv,
+    paged,
+    short_name,
+    token_claims,
+)
+from clients.facades.department import DepartmentClient
+from clients.facades.enterprise import EnterpriseClient
+from clients.facades.office import LegalOfficeClient, OfficeClient, SupervisionClient
+from clients.facades.public import PublicClient
+from clients.facades.readers import CardReader, CodeVerifier, DirectoryReader, InspectionReader, StaffReader
+from clients.facades.service_hall import ServiceHallClient
+
+__all__ = [
+    "MAX_PAGES",
+    "WATCH_RESUMES",
+    "AdminClient",
+    "CardReader",
+    "CodeVerifier",
+    "DateInput",
+    "DepartmentClient",
+    "DirectoryReader",
+    "EnterpriseClient",
+    "EnumInput",
+    "Facade",
+    "ImportProgress",
+    "ImportRowError",
+    "ImportSummary",
+    "InspectionReader",
+    "LegalOfficeClient",
+    "OfficeClient",
+    "PublicClient",
+    "R",
+    "ServiceHallClient",
+    "StaffReader",
+    "SupervisionClient",
+    "date_message",
+    "date_text",
+    "enum_value",
+    "import_csv",
+    "paged",
+    "short_name",
+    "token_claims",
+]

@@ -1,0 +1,128 @@
+"""A department: requests, runs and records its own inspections."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from clients.facades.base import (
+    DateInput,
+    EnumInput,
+    date_message,
+    enum_value,
+)
+from clients.facades.readers import StaffReader
+from inspection.v1 import common_pb2 as common_pb
+from inspection.v1 import inspection_service_pb2 as insp_pb
+
+
+def _fen(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} is an integer number of fen, not {type(value).__name__}")
+    return value
+
+
+class DepartmentClient(StaffReader):
+    """A department (执法部门): requests, runs and records its own inspections (DESIGN §4)."""
+
+    def request_inspection(
+        self,
+        uscc: str,
+        *,
+        kind: EnumInput,
+        item_codes: Iterable[str],
+        inspector_ids: Iterable[str],
+        window_start: DateInput,
+        window_end: DateInput,
+        legal_basis: str,
+        reason: str,
+        request_id: str | None = None,
+    ) -> insp_pb.RequestInspectionResponse:
+        """→ ``REQUESTED``; the response says whether another department's visit overlaps."""
+        request = insp_pb.RequestInspectionRequest(
+            uscc=uscc,
+            kind=enum_value(common_pb.InspectionKind, "INSPECTION_KIND_", kind),
+            item_codes=list(item_codes),
+            inspector_ids=list(inspector_ids),
+            window_start=date_message(window_start),
+            window_end=date_message(window_end),
+            legal_basis=legal_basis,
+            reason=reason,
+        )
+        return self._call(
+            self._inspections.RequestInspection, request, insp_pb.RequestInspectionResponse, request_id
+        )
+
+    def cancel_inspection(
+        self, inspection_id: str, reason: str, *, request_id: str | None = None
+    ) -> insp_pb.InspectionChange:
+        request = insp_pb.CancelInspectionRequest(inspection_id=inspection_id, reason=reason)
+        return self._call(self._inspections.CancelInspection, request, insp_pb.InspectionChange, request_id)
+
+    def check_in(
+        self, inspection_code: str, inspector_ids: Iterable[str], *, request_id: str | None = None
+    ) -> insp_pb.InspectionChange:
+        """Presents the inspection code (检查码) and the inspectors on site → ``IN_PROGRESS``."""
+        request = insp_pb.CheckInRequest(inspection_code=inspection_code, inspector_ids=list(inspector_ids))
+        return self._call(self._inspections.CheckIn, request, insp_pb.InspectionChange, request_id)
+
+    def record_result(
+        self,
+        inspection_id: str,
+        *,
+        outcome: EnumInput,
+        handling: EnumInput = "none",
+        findings: str = "",
+        rectification_deadline: DateInput | None = None,
+        penalty_fen: int = 0,
+        penalty_basis: str = "",
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """Findings, outcome and handling (处理) → ``COMPLETED``; a penalty is integer fen."""
+        result = common_pb.InspectionResult(
+            outcome=enum_value(common_pb.Outcome, "OUTCOME_", outcome),
+            handling=enum_value(common_pb.Handling, "HANDLING_", handling),
+            findings=findings,
+            rectification_deadline=date_message(rectification_deadline),
+            penalty_fen=_fen(penalty_fen, "penalty_fen"),
+            penalty_basis=penalty_basis,
+        )
+        request = insp_pb.RecordResultRequest(inspection_id=inspection_id, result=result)
+        return self._call(self._inspections.RecordResult, request, insp_pb.InspectionChange, request_id)
+
+    def publish_result(
+        self, inspection_id: str, *, request_id: str | None = None
+    ) -> insp_pb.InspectionChange:
+        """Publishes a completed result on the public feed (一公开) → ``PUBLISHED``."""
+        request = insp_pb.PublishResultRequest(inspection_id=inspection_id)
+        return self._call(self._inspections.PublishResult, request, insp_pb.InspectionChange, request_id)
+
+    def start_emergency(
+        self,
+        uscc: str,
+        *,
+        reason: str,
+        item_codes: Iterable[str],
+        inspector_ids: Iterable[str],
+        legal_basis: str,
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """An emergency concerning life or property safety → ``IN_PROGRESS`` at once, to be filed
+        with both offices afterwards (事后登记备案)."""
+        request = insp_pb.StartEmergencyInspectionRequest(
+            uscc=uscc,
+            reason=reason,
+            item_codes=list(item_codes),
+            inspector_ids=list(inspector_ids),
+            legal_basis=legal_basis,
+        )
+        return self._call(
+            self._inspections.StartEmergencyInspection, request, insp_pb.InspectionChange, request_id
+        )
+
+    def file_emergency(
+        self, inspection_id: str, report: str, *, request_id: str | None = None
+    ) -> insp_pb.InspectionChange:
+        request = insp_pb.FileEmergencyInspectionRequest(inspection_id=inspection_id, report=report)
+        return self._call(
+            self._inspections.FileEmergencyInspection, request, insp_pb.InspectionChange, request_id
+        )

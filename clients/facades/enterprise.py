@@ -1,0 +1,55 @@
+"""An enterprise's compliance officer: its own card and inspections, codes at the door, ratings and
+complaints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from clients.connection import Connection
+from clients.facades.base import (
+    token_claims,
+)
+from clients.facades.readers import CardReader, CodeVerifier, DirectoryReader, InspectionReader
+from inspection.v1 import card_service_pb2 as card_pb
+from inspection.v1 import inspection_service_pb2 as insp_pb
+from inspection.v1 import registry_service_pb2 as reg_pb
+
+
+class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryReader):
+    """An enterprise's compliance officer: its own card and inspections, verifying a code on the
+    doorstep, rating an inspection, complaining."""
+
+    def __init__(self, connection: Connection, uscc: str | None = None) -> None:
+        super().__init__(connection)
+        self.uscc = uscc or str(token_claims(connection.token or "").get("org", ""))
+
+    def enterprise(self) -> reg_pb.Enterprise:
+        return self.get_enterprise(self.uscc)
+
+    def card(self) -> card_pb.Card:
+        return self.get_card(self.uscc)
+
+    def entries(self, **filters: Any) -> Iterator[card_pb.CardEntry]:
+        return self.card_entries(self.uscc, **filters)
+
+    def verify(self) -> card_pb.VerifyCardResponse:
+        return self.verify_card(self.uscc)
+
+    def watch(self, *, after_seq: int = 0) -> Iterator[card_pb.CardEntry]:
+        return self.watch_card(self.uscc, after_seq=after_seq)
+
+    def my_inspections(self, **filters: Any) -> Iterator[insp_pb.Inspection]:
+        return self.inspections(uscc=self.uscc, **filters)
+
+    def rate(
+        self, inspection_id: str, score: int, comment: str = "", *, request_id: str | None = None
+    ) -> insp_pb.InspectionChange:
+        request = insp_pb.RateInspectionRequest(inspection_id=inspection_id, score=score, comment=comment)
+        return self._call(self._inspections.RateInspection, request, insp_pb.InspectionChange, request_id)
+
+    def complain(
+        self, text: str, *, inspection_id: str = "", request_id: str | None = None
+    ) -> insp_pb.FileComplaintResponse:
+        request = insp_pb.FileComplaintRequest(inspection_id=inspection_id, text=text)
+        return self._call(self._inspections.FileComplaint, request, insp_pb.FileComplaintResponse, request_id)
