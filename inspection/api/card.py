@@ -33,7 +33,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         super().__init__(**kwargs)
         self._watch_slots = threading.BoundedSemaphore(self.settings.max_watch_streams)
 
-    def GetCard(self, request: pb.GetCardRequest, context: grpc.ServicerContext) -> Any:
+    def GetCard(self, request: pb.GetCardRequest, context: grpc.ServicerContext) -> pb.Card:
         _require_uscc(request.uscc)
         year = self.calendar.year(self.clock.now())
 
@@ -54,7 +54,9 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
 
         return self.read_rows(work)
 
-    def ListCardEntries(self, request: pb.ListCardEntriesRequest, context: grpc.ServicerContext) -> Any:
+    def ListCardEntries(
+        self, request: pb.ListCardEntriesRequest, context: grpc.ServicerContext
+    ) -> pb.ListCardEntriesResponse:
         _require_uscc(request.uscc)
         violations = Violations()
         kinds = [
@@ -90,7 +92,9 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
 
         return self.read_rows(work)
 
-    def VerifyCard(self, request: pb.VerifyCardRequest, context: grpc.ServicerContext) -> Any:
+    def VerifyCard(
+        self, request: pb.VerifyCardRequest, context: grpc.ServicerContext
+    ) -> pb.VerifyCardResponse:
         _require_uscc(request.uscc)
         result = self.read(lambda s: cards.verify_card(s, request.uscc))
         return pb.VerifyCardResponse(

@@ -49,7 +49,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         view, head = result
         return pb.InspectionChange(inspection=self._view(view), card_head=convert.card_head(head))
 
-    def RequestInspection(self, request: pb.RequestInspectionRequest, context: grpc.ServicerContext) -> Any:
+    def RequestInspection(
+        self, request: pb.RequestInspectionRequest, context: grpc.ServicerContext
+    ) -> pb.RequestInspectionResponse:
         violations = Violations()
         ask = domain.InspectionRequest(
             uscc=request.uscc,
@@ -91,7 +93,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 
         return self.write(request, pb.RequestInspectionResponse, work)
 
-    def DecideInspection(self, request: pb.DecideInspectionRequest, context: grpc.ServicerContext) -> Any:
+    def DecideInspection(
+        self, request: pb.DecideInspectionRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
         violations = Violations()
         decision = _value(DECISIONS.from_proto(request.decision, violations, "decision"))
         return self.write(
@@ -111,7 +115,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             ),
         )
 
-    def CancelInspection(self, request: pb.CancelInspectionRequest, context: grpc.ServicerContext) -> Any:
+    def CancelInspection(
+        self, request: pb.CancelInspectionRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
         return self.write(
             request,
             pb.InspectionChange,
@@ -129,7 +135,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 
     def VerifyInspectionCode(
         self, request: pb.VerifyInspectionCodeRequest, context: grpc.ServicerContext
-    ) -> Any:
+    ) -> pb.InspectionCodeVerification:
         def work(session: Session) -> pb.InspectionCodeVerification:
             result = domain.verify_code(
                 session, self.rules, request.inspection_code, viewer=self.call.principal, now=self.clock.now()
@@ -145,7 +151,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 
         return self.read(work)
 
-    def CheckIn(self, request: pb.CheckInRequest, context: grpc.ServicerContext) -> Any:
+    def CheckIn(self, request: pb.CheckInRequest, context: grpc.ServicerContext) -> pb.InspectionChange:
         return self.write(
             request,
             pb.InspectionChange,
@@ -162,7 +168,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             ),
         )
 
-    def RecordResult(self, request: pb.RecordResultRequest, context: grpc.ServicerContext) -> Any:
+    def RecordResult(
+        self, request: pb.RecordResultRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
         violations = Violations()
         message = request.result
         result = domain.Result(
@@ -194,7 +202,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             ),
         )
 
-    def PublishResult(self, request: pb.PublishResultRequest, context: grpc.ServicerContext) -> Any:
+    def PublishResult(
+        self, request: pb.PublishResultRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
         return self.write(
             request,
             pb.InspectionChange,
@@ -207,7 +217,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 
     def StartEmergencyInspection(
         self, request: pb.StartEmergencyInspectionRequest, context: grpc.ServicerContext
-    ) -> Any:
+    ) -> pb.InspectionChange:
         return self.write(
             request,
             pb.InspectionChange,
@@ -229,7 +239,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 
     def FileEmergencyInspection(
         self, request: pb.FileEmergencyInspectionRequest, context: grpc.ServicerContext
-    ) -> Any:
+    ) -> pb.InspectionChange:
         return self.write(
             request,
             pb.InspectionChange,
@@ -246,7 +256,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             ),
         )
 
-    def AcknowledgeFiling(self, request: pb.AcknowledgeFilingRequest, context: grpc.ServicerContext) -> Any:
+    def AcknowledgeFiling(
+        self, request: pb.AcknowledgeFilingRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
         return self.write(
             request,
             pb.InspectionChange,
@@ -263,7 +275,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             ),
         )
 
-    def RateInspection(self, request: pb.RateInspectionRequest, context: grpc.ServicerContext) -> Any:
+    def RateInspection(
+        self, request: pb.RateInspectionRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
         return self.write(
             request,
             pb.InspectionChange,
@@ -280,7 +294,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             ),
         )
 
-    def FileComplaint(self, request: pb.FileComplaintRequest, context: grpc.ServicerContext) -> Any:
+    def FileComplaint(
+        self, request: pb.FileComplaintRequest, context: grpc.ServicerContext
+    ) -> pb.FileComplaintResponse:
         def work(session: Session) -> pb.FileComplaintResponse:
             complaint_id, head = domain.file_complaint(
                 session,
@@ -295,12 +311,14 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 
         return self.write(request, pb.FileComplaintResponse, work)
 
-    def GetInspection(self, request: pb.GetInspectionRequest, context: grpc.ServicerContext) -> Any:
+    def GetInspection(self, request: pb.GetInspectionRequest, context: grpc.ServicerContext) -> pb.Inspection:
         return self.read(
             lambda s: self._view(domain.get_inspection(s, request.inspection_id, viewer=self.call.principal))
         )
 
-    def ListInspections(self, request: pb.ListInspectionsRequest, context: grpc.ServicerContext) -> Any:
+    def ListInspections(
+        self, request: pb.ListInspectionsRequest, context: grpc.ServicerContext
+    ) -> pb.ListInspectionsResponse:
         violations = Violations()
         query = domain.InspectionQuery(
             uscc=request.uscc,
@@ -331,7 +349,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 class PublicServicer(ServicerBase, public_grpc.PublicServiceServicer):
     def ListPublishedResults(
         self, request: public_pb.ListPublishedResultsRequest, context: grpc.ServicerContext
-    ) -> Any:
+    ) -> public_pb.ListPublishedResultsResponse:
         def work(session: Session) -> public_pb.ListPublishedResultsResponse:
             views, token = domain.list_published(
                 session,

@@ -49,7 +49,9 @@ def _enterprise_fields(message: pb.Enterprise) -> EnterpriseFields:
 class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
     # --- enterprises ---
 
-    def CreateEnterprise(self, request: pb.CreateEnterpriseRequest, context: grpc.ServicerContext) -> Any:
+    def CreateEnterprise(
+        self, request: pb.CreateEnterpriseRequest, context: grpc.ServicerContext
+    ) -> pb.CreateEnterpriseResponse:
         fields = _enterprise_fields(request.enterprise)
 
         def work(session: Session) -> pb.CreateEnterpriseResponse:
@@ -62,11 +64,13 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
         return self.write(request, pb.CreateEnterpriseResponse, work)
 
-    def GetEnterprise(self, request: pb.GetEnterpriseRequest, context: grpc.ServicerContext) -> Any:
+    def GetEnterprise(self, request: pb.GetEnterpriseRequest, context: grpc.ServicerContext) -> pb.Enterprise:
         _required(request.uscc, "uscc")
         return self.read(lambda s: convert.enterprise(registry.get_enterprise(s, request.uscc)))
 
-    def ListEnterprises(self, request: pb.ListEnterprisesRequest, context: grpc.ServicerContext) -> Any:
+    def ListEnterprises(
+        self, request: pb.ListEnterprisesRequest, context: grpc.ServicerContext
+    ) -> pb.ListEnterprisesResponse:
         credit_class = convert.credit_from_proto(request.credit_class)
         if request.credit_class and not credit_class:
             raise InvalidArgument([FieldViolation("credit_class", "must be A, B, C, D or unspecified")])
@@ -86,7 +90,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
         return self.read(work)
 
-    def UpdateEnterprise(self, request: pb.UpdateEnterpriseRequest, context: grpc.ServicerContext) -> Any:
+    def UpdateEnterprise(
+        self, request: pb.UpdateEnterpriseRequest, context: grpc.ServicerContext
+    ) -> pb.UpdateEnterpriseResponse:
         message = request.enterprise
         changes: dict[str, Any] = {}
         for path in request.update_mask.paths:
@@ -107,7 +113,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
         return self.write(request, pb.UpdateEnterpriseResponse, work)
 
-    def ImportEnterprises(self, request: pb.ImportEnterprisesRequest, context: grpc.ServicerContext) -> Any:
+    def ImportEnterprises(
+        self, request: pb.ImportEnterprisesRequest, context: grpc.ServicerContext
+    ) -> pb.ImportResponse:
         def work(session: Session) -> pb.ImportResponse:
             report = registry.import_enterprises(
                 session, request.csv, actor=self.call.principal, now=self.clock.now()
@@ -118,17 +126,21 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     # --- departments ---
 
-    def CreateDepartment(self, request: pb.CreateDepartmentRequest, context: grpc.ServicerContext) -> Any:
+    def CreateDepartment(
+        self, request: pb.CreateDepartmentRequest, context: grpc.ServicerContext
+    ) -> pb.Department:
         department = registry.Department(code=request.department.code, name=request.department.name)
         return self.write(
             request, pb.Department, lambda s: convert.department(registry.create_department(s, department))
         )
 
-    def GetDepartment(self, request: pb.GetDepartmentRequest, context: grpc.ServicerContext) -> Any:
+    def GetDepartment(self, request: pb.GetDepartmentRequest, context: grpc.ServicerContext) -> pb.Department:
         _required(request.code, "code")
         return self.read(lambda s: convert.department(registry.get_department(s, request.code)))
 
-    def ListDepartments(self, request: pb.ListDepartmentsRequest, context: grpc.ServicerContext) -> Any:
+    def ListDepartments(
+        self, request: pb.ListDepartmentsRequest, context: grpc.ServicerContext
+    ) -> pb.ListDepartmentsResponse:
         def work(session: Session) -> pb.ListDepartmentsResponse:
             rows, token = registry.list_departments(
                 session,
@@ -147,7 +159,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
         today = self.calendar.today(self.clock.now())
         return convert.inspector(row, certified=registry.is_certified(row, today))
 
-    def CreateInspector(self, request: pb.CreateInspectorRequest, context: grpc.ServicerContext) -> Any:
+    def CreateInspector(
+        self, request: pb.CreateInspectorRequest, context: grpc.ServicerContext
+    ) -> pb.Inspector:
         message = request.inspector
         violations = Violations()
         inspector = registry.Inspector(
@@ -169,11 +183,13 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
             lambda s: self._inspector(registry.create_inspector(s, inspector, violations)),
         )
 
-    def GetInspector(self, request: pb.GetInspectorRequest, context: grpc.ServicerContext) -> Any:
+    def GetInspector(self, request: pb.GetInspectorRequest, context: grpc.ServicerContext) -> pb.Inspector:
         _required(request.id, "id")
         return self.read(lambda s: self._inspector(registry.get_inspector(s, request.id)))
 
-    def ListInspectors(self, request: pb.ListInspectorsRequest, context: grpc.ServicerContext) -> Any:
+    def ListInspectors(
+        self, request: pb.ListInspectorsRequest, context: grpc.ServicerContext
+    ) -> pb.ListInspectorsResponse:
         def work(session: Session) -> pb.ListInspectorsResponse:
             rows, token = registry.list_inspectors(
                 session,
@@ -187,7 +203,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
         return self.read(work)
 
-    def ImportInspectors(self, request: pb.ImportInspectorsRequest, context: grpc.ServicerContext) -> Any:
+    def ImportInspectors(
+        self, request: pb.ImportInspectorsRequest, context: grpc.ServicerContext
+    ) -> pb.ImportResponse:
         return self.write(
             request, pb.ImportResponse, lambda s: _import_response(registry.import_inspectors(s, request.csv))
         )
@@ -196,7 +214,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     def CreateChecklistItem(
         self, request: pb.CreateChecklistItemRequest, context: grpc.ServicerContext
-    ) -> Any:
+    ) -> pb.ChecklistItem:
         m = request.item
         item = registry.ChecklistItem(
             code=m.code,
@@ -211,11 +229,15 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
             lambda s: convert.checklist_item(registry.create_checklist_item(s, item)),
         )
 
-    def GetChecklistItem(self, request: pb.GetChecklistItemRequest, context: grpc.ServicerContext) -> Any:
+    def GetChecklistItem(
+        self, request: pb.GetChecklistItemRequest, context: grpc.ServicerContext
+    ) -> pb.ChecklistItem:
         _required(request.code, "code")
         return self.read(lambda s: convert.checklist_item(registry.get_checklist_item(s, request.code)))
 
-    def ListChecklistItems(self, request: pb.ListChecklistItemsRequest, context: grpc.ServicerContext) -> Any:
+    def ListChecklistItems(
+        self, request: pb.ListChecklistItemsRequest, context: grpc.ServicerContext
+    ) -> pb.ListChecklistItemsResponse:
         def work(session: Session) -> pb.ListChecklistItemsResponse:
             rows, token = registry.list_checklist_items(
                 session,
@@ -231,7 +253,7 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     # --- fee catalogue ---
 
-    def CreateFeeItem(self, request: pb.CreateFeeItemRequest, context: grpc.ServicerContext) -> Any:
+    def CreateFeeItem(self, request: pb.CreateFeeItemRequest, context: grpc.ServicerContext) -> pb.FeeItem:
         m = request.item
         violations = Violations()
         valid_from = convert.day(
@@ -254,11 +276,13 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
             request, pb.FeeItem, lambda s: convert.fee_item(registry.create_fee_item(s, item, violations))
         )
 
-    def GetFeeItem(self, request: pb.GetFeeItemRequest, context: grpc.ServicerContext) -> Any:
+    def GetFeeItem(self, request: pb.GetFeeItemRequest, context: grpc.ServicerContext) -> pb.FeeItem:
         _required(request.code, "code")
         return self.read(lambda s: convert.fee_item(registry.get_fee_item(s, request.code)))
 
-    def ListFeeItems(self, request: pb.ListFeeItemsRequest, context: grpc.ServicerContext) -> Any:
+    def ListFeeItems(
+        self, request: pb.ListFeeItemsRequest, context: grpc.ServicerContext
+    ) -> pb.ListFeeItemsResponse:
         def work(session: Session) -> pb.ListFeeItemsResponse:
             rows, token = registry.list_fee_items(
                 session,
@@ -272,7 +296,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
     # --- recusals ---
 
-    def CreateRecusal(self, request: pb.CreateRecusalRequest, context: grpc.ServicerContext) -> Any:
+    def CreateRecusal(
+        self, request: pb.CreateRecusalRequest, context: grpc.ServicerContext
+    ) -> pb.CreateRecusalResponse:
         m = request.recusal
 
         def work(session: Session) -> pb.CreateRecusalResponse:
@@ -290,7 +316,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
         return self.write(request, pb.CreateRecusalResponse, work)
 
-    def ListRecusals(self, request: pb.ListRecusalsRequest, context: grpc.ServicerContext) -> Any:
+    def ListRecusals(
+        self, request: pb.ListRecusalsRequest, context: grpc.ServicerContext
+    ) -> pb.ListRecusalsResponse:
         def work(session: Session) -> pb.ListRecusalsResponse:
             rows, token = registry.list_recusals(
                 session,
