@@ -21,7 +21,13 @@ from inspection.config import Settings
 from inspection.server import Running, build
 from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade
-from inspection.v1 import card_service_pb2_grpc, registry_service_pb2_grpc
+from inspection.v1 import (
+    card_service_pb2_grpc,
+    inspection_service_pb2_grpc,
+    public_service_pb2_grpc,
+    registry_service_pb2_grpc,
+)
+from tests.inspection_support import Department, make_department
 from tests.support import TEST_SIGNING_KEY, auth
 
 POSTGRES_URL = os.environ.get("INSPECTION_TEST_POSTGRES_URL", "")
@@ -125,3 +131,25 @@ def cards(grpc_channel: grpc.Channel) -> card_service_pb2_grpc.CardServiceStub:
 @pytest.fixture(scope="module")
 def admin(clock: SettableClock) -> list[tuple[str, str]]:
     return auth(Role.ADMIN, sub="admin-1", now=clock.now())
+
+
+@pytest.fixture(scope="module")
+def inspections(grpc_channel: grpc.Channel) -> inspection_service_pb2_grpc.InspectionServiceStub:
+    return inspection_service_pb2_grpc.InspectionServiceStub(grpc_channel)
+
+
+@pytest.fixture(scope="module")
+def public(grpc_channel: grpc.Channel) -> public_service_pb2_grpc.PublicServiceStub:
+    return public_service_pb2_grpc.PublicServiceStub(grpc_channel)
+
+
+@pytest.fixture(scope="module")
+def scjg(registry: registry_service_pb2_grpc.RegistryServiceStub, admin: list[tuple[str, str]]) -> Department:
+    """The market regulation department, with certified, auxiliary and expired inspectors and items."""
+    return make_department(registry, admin, "SCJG")
+
+
+@pytest.fixture(scope="module")
+def yjgl(registry: registry_service_pb2_grpc.RegistryServiceStub, admin: list[tuple[str, str]]) -> Department:
+    """The emergency management department, likewise."""
+    return make_department(registry, admin, "YJGL")

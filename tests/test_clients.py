@@ -35,6 +35,7 @@ from inspection.storage.db import Database
 from inspection.storage.models import CardEntry
 from inspection.v1 import inspection_service_pb2 as insp_pb
 from inspection.v1 import registry_service_pb2 as reg_pb
+from inspection.v1 import registry_service_pb2_grpc as reg_grpc
 from tests.support import TEST_SIGNING_KEY, bad_check_character, make_uscc
 
 DEPARTMENT = "CLIT"
@@ -155,7 +156,7 @@ def test_a_mutating_call_gets_a_request_id_and_a_retry_writes_once(district: Dis
         again = admin.update_enterprise(uscc, {"credit_class": "C"}, request_id="same-id")
         request = reg_pb.UpdateEnterpriseRequest(enterprise=reg_pb.Enterprise(uscc=uscc, credit_class=4))
         request.update_mask.paths.append("credit_class")
-        connection.call(admin._registry.UpdateEnterprise, request)
+        connection.call(reg_grpc.RegistryServiceStub(connection.channel).UpdateEnterprise, request)
         head = admin.get_card(uscc).head
     assert first == again
     assert len(request.request_id) == 36  # a uuid4 was written into the request

@@ -157,19 +157,25 @@ def test_remembered_token_still_expires_by_the_given_instant() -> None:
     assert verifier.verify(token, now=NOW - dt.timedelta(minutes=5)).role is Role.ADMIN
 
 
-def test_verifier_refuses_as_verify_token_does_every_time() -> None:
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [("forged", "TOKEN_INVALID"), ("expired", "TOKEN_EXPIRED"), ("garbage", "TOKEN_INVALID")],
+)
+def test_verifier_refuses_as_verify_token_does_every_time(kind: str, reason: str) -> None:
     verifier = TokenVerifier(KEY)
-    forged = issue_token(
-        "another-key-" + "y" * 40, sub="x", role=Role.ADMIN, ttl=dt.timedelta(hours=1), now=NOW
-    )
-    expired = issue_token(
-        KEY, sub="x", role=Role.ADMIN, ttl=dt.timedelta(hours=1), now=NOW - dt.timedelta(hours=2)
-    )
-    for token, reason in ((forged, "TOKEN_INVALID"), (expired, "TOKEN_EXPIRED"), ("a.b.c", "TOKEN_INVALID")):
-        for _ in range(2):
-            with pytest.raises(Unauthenticated) as caught:
-                verifier.verify(token, now=NOW)
-            assert caught.value.reason == reason
+    tokens = {
+        "forged": issue_token(
+            "another-key-" + "y" * 40, sub="x", role=Role.ADMIN, ttl=dt.timedelta(hours=1), now=NOW
+        ),
+        "expired": issue_token(
+            KEY, sub="x", role=Role.ADMIN, ttl=dt.timedelta(hours=1), now=NOW - dt.timedelta(hours=2)
+        ),
+        "garbage": "a.b.c",
+    }
+    for _attempt in range(2):  # a refusal is not remembered as an acceptance
+        with pytest.raises(Unauthenticated) as caught:
+            verifier.verify(tokens[kind], now=NOW)
+        assert caught.value.reason == reason
 
 
 def test_verifier_remembers_a_bounded_number_of_tokens() -> None:

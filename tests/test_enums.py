@@ -15,9 +15,8 @@ from inspection.domain.registry import CREDIT_CLASSES
 from inspection.errors import Violations
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
-from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
 from inspection.v1 import registry_service_pb2 as reg
-from tests.inspection_support import LEGAL, Department, make_department, make_enterprise, request_for
+from tests.inspection_support import LEGAL, Department, make_enterprise, request_for
 from tests.support import field_violations, footprint
 
 NAMES = [f"{m.domain.__name__}↔{m.proto.DESCRIPTOR.name}" for m in ALL]
@@ -44,16 +43,6 @@ def test_the_credit_classes_are_the_directorys() -> None:
 
 
 # --- through the server ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def inspections(grpc_channel: grpc.Channel) -> pb_grpc.InspectionServiceStub:
-    return pb_grpc.InspectionServiceStub(grpc_channel)
-
-
-@pytest.fixture(scope="module")
-def scjg(registry: Any, admin: Any) -> Department:
-    return make_department(registry, admin, "SCJG")
 
 
 def _violations(call: Any) -> dict[str, str]:

@@ -15,9 +15,7 @@ from inspection.clock import SettableClock
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
-from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
 from inspection.v1 import public_service_pb2 as public_pb
-from inspection.v1 import public_service_pb2_grpc as public_grpc
 from inspection.v1 import registry_service_pb2 as reg
 from tests.inspection_support import (
     LEGAL,
@@ -28,7 +26,6 @@ from tests.inspection_support import (
     head,
     kinds,
     local,
-    make_department,
     make_enterprise,
     rejected,
     request_for,
@@ -40,29 +37,9 @@ FP = grpc.StatusCode.FAILED_PRECONDITION
 
 
 @pytest.fixture(scope="module")
-def inspections(grpc_channel: grpc.Channel) -> pb_grpc.InspectionServiceStub:
-    return pb_grpc.InspectionServiceStub(grpc_channel)
-
-
-@pytest.fixture(scope="module")
-def public(grpc_channel: grpc.Channel) -> public_grpc.PublicServiceStub:
-    return public_grpc.PublicServiceStub(grpc_channel)
-
-
-@pytest.fixture(scope="module")
 def admin() -> list[tuple[str, str]]:
     """An admin token that outlives the clock jumps these tests make."""
     return token(Role.ADMIN, sub="admin-1")
-
-
-@pytest.fixture(scope="module")
-def scjg(registry: Any, admin: Any) -> Department:
-    return make_department(registry, admin, "SCJG")
-
-
-@pytest.fixture(scope="module")
-def yjgl(registry: Any, admin: Any) -> Department:
-    return make_department(registry, admin, "YJGL")
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,6 @@ from tests.inspection_support import (
     head,
     kinds,
     local,
-    make_department,
     make_enterprise,
     rejected,
     request_for,
@@ -116,19 +115,9 @@ def test_the_table_is_what_the_design_draws() -> None:
 
 
 @pytest.fixture(scope="module")
-def inspections(grpc_channel: grpc.Channel) -> pb_grpc.InspectionServiceStub:
-    return pb_grpc.InspectionServiceStub(grpc_channel)
-
-
-@pytest.fixture(scope="module")
 def admin() -> list[tuple[str, str]]:
     """An admin token that outlives the clock's jumps in these tests."""
     return token(Role.ADMIN, sub="admin-1")
-
-
-@pytest.fixture(scope="module")
-def scjg(registry: Any, admin: Any) -> Department:
-    return make_department(registry, admin, "SCJG")
 
 
 @pytest.fixture(autouse=True)

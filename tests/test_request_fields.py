@@ -12,20 +12,9 @@ import pytest
 
 from inspection.v1 import card_service_pb2 as card
 from inspection.v1 import common_pb2 as common_pb
-from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
 from inspection.v1 import registry_service_pb2 as reg
-from tests.inspection_support import Department, make_department, make_enterprise, request_for
+from tests.inspection_support import Department, make_enterprise, request_for
 from tests.support import field_violations, footprint
-
-
-@pytest.fixture(scope="module")
-def inspections(grpc_channel: grpc.Channel) -> pb_grpc.InspectionServiceStub:
-    return pb_grpc.InspectionServiceStub(grpc_channel)
-
-
-@pytest.fixture(scope="module")
-def scjg(registry: Any, admin: Any) -> Department:
-    return make_department(registry, admin, "SCJG")
 
 
 def _refused(call: Callable[[], Any]) -> grpc.RpcError:
