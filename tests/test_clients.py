@@ -336,11 +336,24 @@ def test_an_inspection_from_request_to_publication_with_the_cli(
 
     pending = onecard(district, district.legal, "inspection", "pending")
     assert inspection_id in pending.stdout
-    for office in (district.legal, district.supervision):
-        decided = onecard(
-            district, office, "inspection", "decide", inspection_id, "--approve", "--comment", "同意"
-        )
-        assert decided.exit_code == 0, decided.output
+    first = onecard(
+        district, district.legal, "inspection", "decide", inspection_id, "--approve", "--comment", "同意"
+    )
+    assert first.exit_code == 0, first.output
+    # One office's approval leaves the inspection waiting for the other, and says so.
+    assert "waiting for the supervision (监察局)'s decision" in " ".join(first.stdout.split())
+    second = onecard(
+        district,
+        district.supervision,
+        "inspection",
+        "decide",
+        inspection_id,
+        "--approve",
+        "--comment",
+        "同意",
+    )
+    assert second.exit_code == 0, second.output
+    assert "is now approved" in " ".join(second.stdout.split())
     code = onecard(district, district.department, "inspection", "code", inspection_id).stdout.strip()
     assert code
 
