@@ -34,3 +34,13 @@ def test_downgrade_to_nothing_and_back(database_url: str) -> None:
         assert {"card", "card_entry", "inspection"} <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+
+
+def test_the_inspection_record_has_exactly_the_tables_columns() -> None:
+    """The plain record the domain works on and the table it is stored in name the same columns."""
+    from dataclasses import fields
+
+    from inspection.storage.inspection_models import Inspection
+    from inspection.storage.inspections import InspectionRecord
+
+    assert {f.name for f in fields(InspectionRecord)} == {c.name for c in Inspection.__table__.columns}  # type: ignore[attr-defined]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, insert, or_, select
+from sqlalchemy import ColumnElement, bindparam, func, insert, or_, select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col
 
@@ -30,6 +31,45 @@ from inspection.storage.models import ChecklistItem, Department, Enterprise, Ins
 # --- one inspection ------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class InspectionRecord:
+    """One inspection row as plain values: the domain reads and changes these, and storage writes
+    the changed columns back. (A SQLModel table object costs about a millisecond to build, several
+    times an inspection's whole share of a write; docs/performance.md.) A test keeps its fields
+    equal to the ``inspection`` table's columns."""
+
+    id: str
+    uscc: str
+    lead_department: str
+    kind: str
+    state: str
+    window_start: dt.date
+    window_end: dt.date
+    requested_by: str
+    request_time: dt.datetime
+    origin: str = "REQUEST"
+    legal_basis: str = ""
+    reason: str = ""
+    decision_due_time: dt.datetime | None = None
+    decide_time: dt.datetime | None = None
+    code: str | None = None
+    cancel_reason: str = ""
+    visit_date: dt.date | None = None
+    check_in_time: dt.datetime | None = None
+    complete_time: dt.datetime | None = None
+    publication_due_time: dt.datetime | None = None
+    publish_time: dt.datetime | None = None
+    outcome: str = ""
+    findings: str = ""
+    handling: str = ""
+    rectification_deadline: dt.date | None = None
+    penalty_fen: int = 0
+    penalty_basis: str = ""
+    filing_due_time: dt.datetime | None = None
+    file_time: dt.datetime | None = None
+    draw_plan_id: str | None = None
+
+
 # The workflow's writes run on every call, so the inspection row is read and written with Core
 # statements built once, and handed to the domain as a plain ``Inspection`` outside the ORM's
 # unit of work: an ORM load, change tracking and flush cost several times the database's own work
@@ -44,11 +84,11 @@ _INSERT_ITEM = insert(InspectionItem)
 _INSERT_INSPECTOR = insert(InspectionInspector)
 
 
-def _row(found: Any) -> Inspection | None:
-    return None if found is None else Inspection(**found._mapping)
+def _row(found: Any) -> InspectionRecord | None:
+    return None if found is None else InspectionRecord(**found._mapping)
 
 
-def get(session: Session, inspection_id: str) -> Inspection | None:
+def get(session: Session, inspection_id: str) -> InspectionRecord | None:
     return _row(session.connection().execute(_BY_ID, {"id": inspection_id}).first())
 
 
@@ -58,7 +98,7 @@ def uscc_of(session: Session, inspection_id: str) -> str | None:
     return uscc
 
 
-def get_fresh(session: Session, inspection_id: str) -> Inspection:
+def get_fresh(session: Session, inspection_id: str) -> InspectionRecord:
     """The inspection as committed now (read after the card lock, so no other writer is mid-change)."""
     found = get(session, inspection_id)
     if found is None:  # the caller found it before taking the lock, and nothing deletes inspections
@@ -66,13 +106,13 @@ def get_fresh(session: Session, inspection_id: str) -> Inspection:
     return found
 
 
-def by_code(session: Session, code: str) -> Inspection | None:
+def by_code(session: Session, code: str) -> InspectionRecord | None:
     return _row(session.connection().execute(_BY_CODE, {"code": code}).first())
 
 
 def add(
     session: Session,
-    inspection: Inspection,
+    inspection: InspectionRecord,
     *,
     department_code: str,
     item_codes: Sequence[str],
@@ -163,7 +203,6 @@ def _table_columns(model: Any) -> tuple[Any, ...]:
     return tuple(model.__table__.columns)
 
 
-_ENTERPRISE = select(*_table_columns(Enterprise)).where(col(Enterprise.uscc) == bindparam("uscc"))
 _ITEM_COLUMNS = tuple(col(getattr(ChecklistItem, name)) for name in ItemRow._fields)
 _INSPECTOR_COLUMNS = tuple(col(getattr(Inspector, name)) for name in InspectorRow._fields)
 _ITEMS = select(*_ITEM_COLUMNS).where(col(ChecklistItem.code).in_(bindparam("codes", expanding=True)))
@@ -209,9 +248,22 @@ _OVERLAPPING = (
 )
 
 
-def enterprise(session: Session, uscc: str) -> Enterprise | None:
+class EnterpriseFacts(NamedTuple):
+    """What the inspection rules read of an enterprise."""
+
+    uscc: str
+    name: str
+    white_listed: bool
+
+
+_ENTERPRISE = select(col(Enterprise.uscc), col(Enterprise.name), col(Enterprise.white_listed)).where(
+    col(Enterprise.uscc) == bindparam("uscc")
+)
+
+
+def enterprise(session: Session, uscc: str) -> EnterpriseFacts | None:
     found = session.connection().execute(_ENTERPRISE, {"uscc": uscc}).first()
-    return None if found is None else Enterprise(**found._mapping)
+    return None if found is None else EnterpriseFacts._make(found)
 
 
 def checklist_items(session: Session, codes: Sequence[str]) -> dict[str, ItemRow]:
@@ -363,7 +415,7 @@ class ViewParts(NamedTuple):
     ratings: dict[str, InspectionRating]
 
 
-def view_parts(session: Session, inspections: Sequence[Inspection]) -> ViewParts:
+def view_parts(session: Session, inspections: Sequence[InspectionRecord]) -> ViewParts:
     """Enterprise names, participants with department names, items, inspectors and ratings of many
     inspections in a fixed number of prebuilt statements."""
     connection = session.connection()
@@ -457,9 +509,10 @@ def inspection_filter(
 
 def page_newest_first(
     session: Session, where: Sequence[ColumnElement[bool]], *, before_id: str | None, limit: int
-) -> list[Inspection]:
+) -> list[InspectionRecord]:
     """Up to ``limit`` inspections matching ``where``, newest request first, after ``before_id``."""
-    statement: Select[Inspection] = select(Inspection).where(*where)
+    statement = select(*_COLUMNS).where(*where)
     if before_id is not None:
         statement = statement.where(col(Inspection.id) < before_id)
-    return list(session.execute(statement.order_by(col(Inspection.id).desc()).limit(limit)).scalars())
+    rows = session.connection().execute(statement.order_by(col(Inspection.id).desc()).limit(limit))
+    return [InspectionRecord(**row._mapping) for row in rows]

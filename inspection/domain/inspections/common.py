@@ -23,6 +23,7 @@ from inspection.domain.calendar import Calendar
 from inspection.domain.card import CardHead, LockedCard
 from inspection.domain.inspections.lifecycle import Event, Transition, step
 from inspection.domain.inspections.model import (
+    Inspection,
     InspectionView,
     ParticipantView,
     Rules,
@@ -32,7 +33,6 @@ from inspection.domain.registry import is_certified
 from inspection.errors import FailedPrecondition, NotFound, PermissionDenied
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
-from inspection.storage.inspection_models import Inspection
 from inspection.storage.inspections import InspectorRow, ItemRow
 
 

@@ -26,12 +26,11 @@ from inspection.domain.inspections.common import (
     require_lead,
 )
 from inspection.domain.inspections.lifecycle import Event, step
-from inspection.domain.inspections.model import InspectionView, Kind, Origin, Rules
+from inspection.domain.inspections.model import Inspection, InspectionView, Kind, Origin, Rules
 from inspection.domain.registry import uscc_problem
 from inspection.domain.text import check_identifier, check_identifiers, check_text
 from inspection.errors import NotFound, Violations
 from inspection.storage import inspections as stored
-from inspection.storage.inspection_models import Inspection
 
 
 def start_emergency(

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from inspection.config import Settings
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.calendar import Calendar
+from inspection.storage.inspection_models import InspectionRating as InspectionRating
 
 # The inspection record is the storage row; the api names it from here, never from storage.
-from inspection.storage.inspection_models import Inspection as Inspection
-from inspection.storage.inspection_models import InspectionRating as InspectionRating
-from inspection.storage.inspections import InspectorRow, ItemRow
+from inspection.storage.inspections import InspectionRecord, InspectorRow, ItemRow
+
+#: An inspection as the domain reads and changes it (the inspection row, as plain values).
+Inspection = InspectionRecord
 
 
 class Kind(enum.StrEnum):

@@ -10,13 +10,12 @@ from sqlmodel import Session
 
 from inspection.auth import Principal, Role
 from inspection.domain.inspections.common import load_view, load_views
-from inspection.domain.inspections.model import InspectionView, State
+from inspection.domain.inspections.model import Inspection, InspectionView, State
 from inspection.domain.paging import keyset_page
 from inspection.domain.text import check_identifier
 from inspection.errors import NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
-from inspection.storage.inspection_models import Inspection
 
 _READ_ALL = (Role.LEGAL_OFFICE, Role.SUPERVISION, Role.ADMIN)
 

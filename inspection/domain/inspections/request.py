@@ -21,6 +21,7 @@ from inspection.domain.inspections.lifecycle import Event
 from inspection.domain.inspections.model import (
     NOT_COUNTED,
     PENDING_OR_APPROVED,
+    Inspection,
     InspectionView,
     Kind,
     Origin,
@@ -32,8 +33,7 @@ from inspection.domain.text import check_identifiers, check_text
 from inspection.errors import FailedPrecondition, NotFound, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
-from inspection.storage.inspection_models import Inspection
-from inspection.storage.models import Enterprise
+from inspection.storage.inspections import EnterpriseFacts
 
 #: Kinds a request may name; emergencies start with ``start_emergency``.
 REQUESTABLE = (Kind.ROUTINE, Kind.TRIGGERED, Kind.SPECIAL)
@@ -193,7 +193,7 @@ def request_inspection(
 def check_routine(
     session: Session,
     rules: Rules,
-    enterprise: Enterprise,
+    enterprise: EnterpriseFacts,
     department: str,
     window_start: dt.date,
     today: dt.date,

@@ -22,12 +22,11 @@ from inspection.domain.inspections.common import (
 )
 from inspection.domain.inspections.decision import MAX_CODE_TEXT, normalize_code
 from inspection.domain.inspections.lifecycle import Event, step
-from inspection.domain.inspections.model import InspectionView, Rules
+from inspection.domain.inspections.model import Inspection, InspectionView, Rules
 from inspection.domain.text import check_identifiers
 from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
-from inspection.storage.inspection_models import Inspection
 
 
 def _by_code(session: Session, code: str, violations: Violations) -> Inspection:

@@ -11,12 +11,12 @@ from inspection.domain import card as cards
 from inspection.domain.card import CardHead, EntryKind, LockedCard
 from inspection.domain.inspections.common import apply, load_view, locked, new_id
 from inspection.domain.inspections.lifecycle import Event, step
-from inspection.domain.inspections.model import InspectionView, Rules
+from inspection.domain.inspections.model import Inspection, InspectionView, Rules
 from inspection.domain.text import check_identifier, check_text
 from inspection.errors import FailedPrecondition, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
-from inspection.storage.inspection_models import Complaint, Inspection, InspectionRating
+from inspection.storage.inspection_models import Complaint, InspectionRating
 
 
 def _own_inspection(session: Session, inspection_id: str, actor: Principal) -> tuple[Inspection, LockedCard]:
