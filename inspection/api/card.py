@@ -14,7 +14,6 @@ from inspection.api import convert
 from inspection.api.base import ServicerBase
 from inspection.api.enums import ENTRY_KINDS
 from inspection.domain import card as cards
-from inspection.domain.paging import decode_token, encode_token, page_size
 from inspection.domain.summary import summarize
 from inspection.errors import FieldViolation, InvalidArgument, ResourceExhausted, Violations
 from inspection.v1 import card_service_pb2 as pb
@@ -72,18 +71,11 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
             ),
             end_time=convert.instant(request.end_time, request.HasField("end_time"), field="end_time"),
         )
-        query = where.as_query(request.uscc)
-        limit = page_size(request.page_size, default=50)
-        after = decode_token(request.page_token, query, key_type=int) or 0
 
         def work(connection: Connection) -> pb.ListCardEntriesResponse:
-            rows = cards.list_entries(
-                connection, request.uscc, after_seq=int(after), limit=limit + 1, where=where
+            rows, token = cards.entries_page(
+                connection, request.uscc, where=where, size=request.page_size, token=request.page_token
             )
-            token = ""
-            if len(rows) > limit:
-                rows = rows[:limit]
-                token = encode_token(rows[-1].seq, query)
             response = pb.ListCardEntriesResponse(next_page_token=token)
             add = response.entries.add
             for row in rows:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from sqlmodel import Session
 
 from inspection.auth import Principal
+from inspection.domain.paging import keyset_page
 from inspection.storage import cards as stored
 
 # The row shape a caller reads; storage owns it, the domain and api name it from here.
@@ -323,4 +324,18 @@ def list_entries(
         department_code=where.department_code,
         start_time=where.start_time,
         end_time=where.end_time,
+    )
+
+
+def entries_page(
+    connection: Connection, uscc: str, *, where: EntryFilter, size: int, token: str
+) -> tuple[list[EntryRow], str]:
+    """One page of entries in ``seq`` order (keyset by ``seq``, AIP-158), and the next page's token."""
+    return keyset_page(
+        lambda after, limit: list_entries(connection, uscc, after_seq=after or 0, limit=limit, where=where),
+        lambda row: row.seq,
+        query=where.as_query(uscc),
+        size=size,
+        token=token,
+        key_type=int,
     )
