@@ -42,8 +42,15 @@ def _refused(call: Callable[[], Any]) -> grpc.RpcError:
             ),
             "department.name",
         ),
+        (
+            lambda r, c, a: c.ListCardEntries(
+                card.ListCardEntriesRequest(uscc="x", kinds=[card.CARD_ENTRY_KIND_CARD_ISSUED] * 70_000),
+                metadata=a,
+            ),
+            "kinds",
+        ),
     ],
-    ids=["nul-in-code-anonymous", "megabyte-uscc", "bell-in-filter", "long-nested-name"],
+    ids=["nul-in-code-anonymous", "megabyte-uscc", "bell-in-filter", "long-nested-name", "70000-kinds"],
 )
 def test_hostile_text_is_refused_naming_the_field(
     make: Any, field: str, registry: Any, cards: Any, admin: Any, db: Any

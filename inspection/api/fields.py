@@ -42,6 +42,8 @@ def _plan(descriptor: Descriptor) -> tuple[tuple[str, bool, bool, Descriptor | N
             plan.append((field.name, repeated, _is_identifier(field.name), None))
         elif nested is not None and nested.full_name.startswith("inspection."):
             plan.append((field.name, repeated, False, nested))
+        elif repeated:  # a list of numbers or enums (a filter): bounded like any list
+            plan.append((field.name, repeated, False, None))
     return tuple(plan)
 
 
@@ -63,7 +65,8 @@ def check_request(message: Message, violations: Violations, *, prefix: str = "",
                 violations.add(path, f"names at most {MAX_IDS}")
                 continue
             for index, item in enumerate(value):
-                _check(violations, f"{path}[{index}]", item, identifier)
+                if isinstance(item, str):
+                    _check(violations, f"{path}[{index}]", item, identifier)
         else:
             _check(violations, path, value, identifier)
 
