@@ -507,7 +507,7 @@ def published_results(rows: Iterable[public_pb.PublishedResult], zone: ZoneInfo)
             handling += f" by {date_text(r.result.rectification_deadline)}"
         _row(
             table,
-            r.visit_date,
+            date_text(r.visit_date),
             r.uscc,
             r.enterprise_name,
             ", ".join(r.department_codes),

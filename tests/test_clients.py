@@ -386,6 +386,17 @@ def test_an_inspection_from_request_to_publication_with_the_cli(
     mine = json.loads(onecard(district, district.enterprise, "inspection", "list", "--json").stdout)
     assert [i["state"] for i in mine] == ["INSPECTION_STATE_PUBLISHED"]
 
+    # The same in tables for people: every day shown as YYYY-MM-DD.
+    visit_day = today.isoformat()
+    for role, args in (
+        (None, ("public", "results", "--uscc", district.uscc)),
+        (district.enterprise, ("inspection", "list")),
+        (district.department, ("inspection", "get", inspection_id)),
+    ):
+        shown = onecard(district, role, *args)
+        assert shown.exit_code == 0, shown.output
+        assert visit_day in shown.stdout, shown.stdout
+
     kinds = [
         e["kind"]
         for e in json.loads(
