@@ -199,16 +199,10 @@ class InspectorRow(NamedTuple):
 
 # The reads every request runs, built once with their parameters bound per call (statement
 # construction cost more than SQLite's work for these small reads; docs/performance.md).
-def _table_columns(model: Any) -> tuple[Any, ...]:
-    return tuple(model.__table__.columns)
-
-
 _ITEM_COLUMNS = tuple(col(getattr(ChecklistItem, name)) for name in ItemRow._fields)
 _INSPECTOR_COLUMNS = tuple(col(getattr(Inspector, name)) for name in InspectorRow._fields)
 _ITEMS = select(*_ITEM_COLUMNS).where(col(ChecklistItem.code).in_(bindparam("codes", expanding=True)))
-_INSPECTORS = select(*_table_columns(Inspector)).where(
-    col(Inspector.id).in_(bindparam("ids", expanding=True))
-)
+_INSPECTORS = select(*_INSPECTOR_COLUMNS).where(col(Inspector.id).in_(bindparam("ids", expanding=True)))
 _RECUSED = (
     select(col(Recusal.inspector_id))
     .where(

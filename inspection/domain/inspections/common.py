@@ -84,17 +84,7 @@ def apply(
         setattr(inspection, name, value)
     if values:  # a first approval, a rating or a result after filing leave the row as it is
         stored.update(session, inspection.id, values)
-    head = cards.append_entry(
-        session,
-        card,
-        kind=transition.entry,
-        actor=actor,
-        at=now,
-        payload=payload,
-        department_code=inspection.lead_department,
-        inspection_id=inspection.id,
-    )
-    return transition, head
+    return transition, _append(session, card, inspection, transition, actor=actor, now=now, payload=payload)
 
 
 def create(
@@ -113,7 +103,7 @@ def create(
     """Stores a new ``inspection`` (its lead as the one participant) in the state ``event`` leads to
     from nothing, and appends that transition's card entry."""
     transition = step(inspection.kind, None, event)
-    inspection.state = transition.target
+    inspection.state = transition.target.value
     stored.add(
         session,
         inspection,
@@ -122,6 +112,20 @@ def create(
         inspector_ids=inspector_ids,
         present=present,
     )
+    return _append(session, card, inspection, transition, actor=actor, now=now, payload=payload)
+
+
+def _append(
+    session: Session,
+    card: LockedCard,
+    inspection: Inspection,
+    transition: Transition,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+    payload: dict[str, Any],
+) -> CardHead:
+    """The transition's card entry, in this transaction (一卡通)."""
     return cards.append_entry(
         session,
         card,
