@@ -189,6 +189,12 @@ def lock_card(session: Session, uscc: str) -> LockedCard:
     return LockedCard(uscc=uscc, head_seq=seq, head_hash=digest)
 
 
+def lock_card_of_inspection(session: Session, inspection_id: str) -> LockedCard | None:
+    """The card lock of the enterprise an inspection concerns (None for an unknown inspection)."""
+    found = stored.lock_card_of_inspection(session, inspection_id)
+    return None if found is None else LockedCard(uscc=found[0], head_seq=found[1], head_hash=found[2])
+
+
 def issue_card(session: Session, uscc: str, *, at: dt.datetime) -> LockedCard:
     """The card of an enterprise registered in this transaction, with no entry yet."""
     stored.issue_card(session, uscc, head_hash=GENESIS_HASH, at=at)

@@ -54,6 +54,17 @@ _MOVE_HEAD = (
     .where(col(Card.uscc) == bindparam("card"))
     .values(head_seq=bindparam("seq"), head_hash=bindparam("digest"))
 )
+#: The append lock of the card of the enterprise an inspection concerns, found in one statement.
+_LOCK_OF_INSPECTION = (
+    select(col(Card.uscc), col(Card.head_seq), col(Card.head_hash))
+    .where(
+        col(Card.uscc)
+        == select(col(Inspection.uscc))
+        .where(col(Inspection.id) == bindparam("inspection_id"))
+        .scalar_subquery()
+    )
+    .with_for_update()
+)
 _HEAD = select(col(Card.head_seq), col(Card.head_hash)).where(col(Card.uscc) == bindparam("uscc"))
 
 
@@ -64,6 +75,13 @@ def lock_card(session: Session, uscc: str) -> tuple[int, str]:
     if row is None:
         raise NotFound("enterprise", uscc)
     return row[0], row[1]
+
+
+def lock_card_of_inspection(session: Session, inspection_id: str) -> tuple[str, int, str] | None:
+    """The append lock of the card of the enterprise ``inspection_id`` concerns: ``(uscc, seq,
+    hash)`` of its head, or None for an unknown inspection."""
+    row = session.connection().execute(_LOCK_OF_INSPECTION, {"inspection_id": inspection_id}).first()
+    return None if row is None else (row[0], row[1], row[2])
 
 
 def card_head(session: Session, uscc: str) -> tuple[int, str]:

@@ -77,7 +77,6 @@ class InspectionRecord:
 _COLUMNS = tuple(Inspection.__table__.columns)  # type: ignore[attr-defined]
 _BY_ID = select(*_COLUMNS).where(col(Inspection.id) == bindparam("id"))
 _BY_CODE = select(*_COLUMNS).where(col(Inspection.code) == bindparam("code"))
-_USCC_OF = select(col(Inspection.uscc)).where(col(Inspection.id) == bindparam("id"))
 _INSERT = insert(Inspection)
 _INSERT_PARTICIPANT = insert(InspectionParticipant)
 _INSERT_ITEM = insert(InspectionItem)
@@ -90,12 +89,6 @@ def _row(found: Any) -> InspectionRecord | None:
 
 def get(session: Session, inspection_id: str) -> InspectionRecord | None:
     return _row(session.connection().execute(_BY_ID, {"id": inspection_id}).first())
-
-
-def uscc_of(session: Session, inspection_id: str) -> str | None:
-    """The inspected enterprise, read before its card lock is taken."""
-    uscc: str | None = session.connection().execute(_USCC_OF, {"id": inspection_id}).scalar()
-    return uscc
 
 
 def get_fresh(session: Session, inspection_id: str) -> InspectionRecord:
@@ -184,6 +177,8 @@ class ItemRow(NamedTuple):
     name: str
     legal_basis: str
     published: bool
+    #: The name of the item's department (read with the item, so a view needs no other statement).
+    department_name: str
 
 
 class InspectorRow(NamedTuple):
@@ -199,18 +194,23 @@ class InspectorRow(NamedTuple):
 
 # The reads every request runs, built once with their parameters bound per call (statement
 # construction cost more than SQLite's work for these small reads; docs/performance.md).
-_ITEM_COLUMNS = tuple(col(getattr(ChecklistItem, name)) for name in ItemRow._fields)
+_ITEM_COLUMNS = tuple(
+    col(getattr(ChecklistItem, name)) for name in ItemRow._fields[:-1]
+)  # and the department name
 _INSPECTOR_COLUMNS = tuple(col(getattr(Inspector, name)) for name in InspectorRow._fields)
-_ITEMS = select(*_ITEM_COLUMNS).where(col(ChecklistItem.code).in_(bindparam("codes", expanding=True)))
-_INSPECTORS = select(*_INSPECTOR_COLUMNS).where(col(Inspector.id).in_(bindparam("ids", expanding=True)))
-_RECUSED = (
-    select(col(Recusal.inspector_id))
-    .where(
-        col(Recusal.uscc) == bindparam("uscc"),
-        col(Recusal.inspector_id).in_(bindparam("ids", expanding=True)),
+_ITEMS = (
+    select(*_ITEM_COLUMNS, col(Department.name))
+    .join(Department, col(Department.code) == col(ChecklistItem.department_code))
+    .where(col(ChecklistItem.code).in_(bindparam("codes", expanding=True)))
+)
+#: The named inspectors, each with whether a recusal (回避) keeps them from the enterprise.
+_INSPECTORS = (
+    select(*_INSPECTOR_COLUMNS, col(Recusal.inspector_id).is_not(None))
+    .outerjoin(
+        Recusal,
+        (col(Recusal.inspector_id) == col(Inspector.id)) & (col(Recusal.uscc) == bindparam("uscc")),
     )
-    .order_by(col(Recusal.inspector_id))
-    .limit(1)
+    .where(col(Inspector.id).in_(bindparam("ids", expanding=True)))
 )
 _ROUTINE_COUNT = (
     select(func.count())
@@ -266,18 +266,11 @@ def checklist_items(session: Session, codes: Sequence[str]) -> dict[str, ItemRow
     return {row[0]: ItemRow._make(row) for row in rows}
 
 
-def inspectors(session: Session, ids: Sequence[str]) -> dict[str, InspectorRow]:
-    """The named inspectors that exist, by id (one statement)."""
-    rows = session.connection().execute(_INSPECTORS, {"ids": list(ids)})
-    return {row[0]: InspectorRow._make(row) for row in rows}
-
-
-def first_recused(session: Session, uscc: str, inspector_ids: Sequence[str]) -> str | None:
-    """One of ``inspector_ids`` recused for ``uscc`` (回避), if any."""
-    found: str | None = (
-        session.connection().execute(_RECUSED, {"uscc": uscc, "ids": list(inspector_ids)}).scalar()
-    )
-    return found
+def inspectors(session: Session, ids: Sequence[str], *, uscc: str) -> dict[str, tuple[InspectorRow, bool]]:
+    """The named inspectors that exist, by id, each with whether they are recused for ``uscc``
+    (one statement)."""
+    rows = session.connection().execute(_INSPECTORS, {"ids": list(ids), "uscc": uscc})
+    return {row[0]: (InspectorRow._make(row[:-1]), bool(row[-1])) for row in rows}
 
 
 def count_routine(
@@ -368,18 +361,30 @@ def add_complaint(session: Session, complaint: Complaint) -> None:
 # --- views ---------------------------------------------------------------------------------------
 
 
-_NAMES = select(col(Enterprise.uscc), col(Enterprise.name)).where(
-    col(Enterprise.uscc).in_(bindparam("usccs", expanding=True))
-)
+#: Participants with their departments' names, and the inspected enterprise's name beside each.
 _PARTICIPANTS = (
-    select(col(InspectionParticipant.inspection_id), col(Department.code), col(Department.name))
+    select(
+        col(InspectionParticipant.inspection_id),
+        col(Department.code),
+        col(Department.name),
+        col(Enterprise.uscc),
+        col(Enterprise.name),
+    )
     .join(Department, col(Department.code) == col(InspectionParticipant.department_code))
+    .join(Inspection, col(Inspection.id) == col(InspectionParticipant.inspection_id))
+    .join(Enterprise, col(Enterprise.uscc) == col(Inspection.uscc))
     .where(col(InspectionParticipant.inspection_id).in_(bindparam("ids", expanding=True)))
     .order_by(col(InspectionParticipant.department_code))
 )
 _VIEW_ITEMS = (
-    select(col(InspectionItem.inspection_id), col(InspectionItem.department_code), *_ITEM_COLUMNS)
+    select(
+        col(InspectionItem.inspection_id),
+        col(InspectionItem.department_code),
+        *_ITEM_COLUMNS,
+        col(Department.name),
+    )
     .join(ChecklistItem, col(ChecklistItem.code) == col(InspectionItem.item_code))
+    .join(Department, col(Department.code) == col(ChecklistItem.department_code))
     .where(col(InspectionItem.inspection_id).in_(bindparam("ids", expanding=True)))
     .order_by(col(InspectionItem.item_code))
 )
@@ -414,10 +419,11 @@ def view_parts(session: Session, inspections: Sequence[InspectionRecord]) -> Vie
     inspections in a fixed number of prebuilt statements."""
     connection = session.connection()
     ids = [i.id for i in inspections]
-    names = {
-        row[0]: row[1] for row in connection.execute(_NAMES, {"usccs": list({i.uscc for i in inspections})})
-    }
-    participants = [(row[0], row[1], row[2]) for row in connection.execute(_PARTICIPANTS, {"ids": ids})]
+    names: dict[str, str] = {}
+    participants = []
+    for row in connection.execute(_PARTICIPANTS, {"ids": ids}):
+        participants.append((row[0], row[1], row[2]))
+        names[row[3]] = row[4]
     items = [
         (row[0], row[1], ItemRow._make(row[2:])) for row in connection.execute(_VIEW_ITEMS, {"ids": ids})
     ]
@@ -438,14 +444,6 @@ def view_parts(session: Session, inspections: Sequence[InspectionRecord]) -> Vie
         else {}
     )
     return ViewParts(names, participants, items, people, ratings)
-
-
-_DEPARTMENT_NAME = select(col(Department.name)).where(col(Department.code) == bindparam("code"))
-
-
-def department_name(session: Session, code: str) -> str:
-    name: str | None = session.connection().execute(_DEPARTMENT_NAME, {"code": code}).scalar()
-    return name or code
 
 
 # --- lists ---------------------------------------------------------------------------------------

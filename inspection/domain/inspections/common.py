@@ -49,10 +49,9 @@ def require_lead(inspection: Inspection, actor: Principal) -> None:
 
 def locked(session: Session, inspection_id: str) -> tuple[Inspection, LockedCard]:
     """The inspection, read after taking its enterprise's card lock, and the locked card."""
-    uscc = stored.uscc_of(session, inspection_id)
-    if uscc is None:
+    card = cards.lock_card_of_inspection(session, inspection_id)
+    if card is None:
         raise NotFound("inspection", inspection_id)
-    card = cards.lock_card(session, uscc)
     return stored.get_fresh(session, inspection_id), card
 
 
@@ -181,12 +180,12 @@ def check_inspectors(
             f"{len(inspector_ids)} named",
             {"minimum": str(rules.min_inspectors)},
         )
-    found = stored.inspectors(session, inspector_ids)
+    found = stored.inspectors(session, inspector_ids, uscc=uscc)
     people = []
     for inspector_id in inspector_ids:
-        person = found.get(inspector_id)
-        if person is None:
+        if inspector_id not in found:
             raise NotFound("inspector", inspector_id)
+        person = found[inspector_id][0]
         if person.department_code != department:
             raise FailedPrecondition(
                 Reason.INSPECTOR_NOT_OF_DEPARTMENT,
@@ -200,7 +199,7 @@ def check_inspectors(
                 {"inspector_id": inspector_id},
             )
         people.append(person)
-    recused = stored.first_recused(session, uscc, inspector_ids)
+    recused = min((i for i, (_, is_recused) in found.items() if is_recused), default=None)
     if recused is not None:
         raise FailedPrecondition(
             Reason.INSPECTOR_RECUSED,

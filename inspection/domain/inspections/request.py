@@ -178,7 +178,7 @@ def request_inspection(
         participants=[
             ParticipantView(
                 department,
-                stored.department_name(session, department),
+                items[0].department_name,  # a request names at least one item, all of this department
                 items=list(items),
                 inspectors=[(person, False) for person in people],
             )
