@@ -114,16 +114,20 @@ def serve(settings: Settings) -> None:
     running.start()
     log.info("serving", listen=settings.listen, port=running.port, database=_redacted(settings.database_url))
     stopping = threading.Event()
+    received: list[int] = []
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info(
-            "stopping", signal=signal.Signals(signum).name, grace_seconds=settings.shutdown_grace_seconds
-        )
+        # Only note the signal: a handler that logs can run while the interrupted thread holds the
+        # logger's lock, and a second signal in quick succession would then deadlock the process.
+        received.append(signum)
         stopping.set()
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     stopping.wait()
+    log.info(
+        "stopping", signal=signal.Signals(received[0]).name, grace_seconds=settings.shutdown_grace_seconds
+    )
     running.stop(settings.shutdown_grace_seconds)
     log.info("stopped")
 

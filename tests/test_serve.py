@@ -109,3 +109,47 @@ def test_serve_migrates_logs_each_call_and_stops_on_sigterm(tmp_path: Path) -> N
         "stopping",
         "stopped",
     ]
+
+
+@pytest.mark.timeout(90)
+def test_a_burst_of_signals_stops_the_server_within_its_grace(tmp_path: Path) -> None:
+    """SIGTERM and SIGINT in quick succession (as make forwards them) stop the server, never hang it."""
+    port = _free_port()
+    env = _env(
+        tmp_path,
+        INSPECTION_LISTEN=f"127.0.0.1:{port}",
+        INSPECTION_SIGNING_KEY=TEST_SIGNING_KEY,
+        INSPECTION_SHUTDOWN_GRACE_SECONDS="2",
+    )
+    process = subprocess.Popen(
+        [str(INSPECTION), "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if health.Check(health_pb2.HealthCheckRequest(), timeout=1).status == 1:
+                        break
+                except grpc.RpcError:
+                    pass
+                assert time.monotonic() < deadline, "the server did not come up"
+                time.sleep(0.2)
+        for signum in (signal.SIGTERM, signal.SIGTERM, signal.SIGINT, signal.SIGTERM) * 5:
+            if process.poll() is not None:
+                break
+            process.send_signal(signum)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
+            pytest.fail("the server hung after a burst of signals")
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
