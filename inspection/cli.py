@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from inspection.auth import Role, issue_token
 from inspection.clock import SystemClock
@@ -24,19 +25,29 @@ app.add_typer(demo_app, name="demo")
 def _settings() -> Settings:
     try:
         return Settings()
-    except ValueError as exc:
-        typer.echo(f"configuration refused: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    except ValidationError as exc:
+        # Each problem by the setting it concerns, never with the value given (it may be a secret).
+        for error in exc.errors(include_input=False, include_url=False):
+            setting = "_".join(str(part) for part in error["loc"]).upper()
+            message = str(error["msg"]).removeprefix("Value error, ")
+            named = f"INSPECTION_{setting}: " if setting else ""
+            typer.echo(f"configuration refused: {named}{message}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
 def serve() -> None:
     """Migrate the database and serve until SIGTERM."""
+    from inspection.server import ServeError
     from inspection.server import serve as run
 
     settings = _settings()
     configure_logging(json=settings.log_json, level=settings.log_level)
-    run(settings)
+    try:
+        run(settings)
+    except ServeError as exc:
+        typer.echo(f"cannot serve: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

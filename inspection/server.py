@@ -33,6 +33,10 @@ SERVER_OPTIONS = [
 SERVICE_NAMES = tuple(service.name for service in SERVICES)
 
 
+class ServeError(Exception):
+    """The server cannot start as configured; the message names the setting, never a secret."""
+
+
 class Running:
     """A built server with what it owns, so it can be stopped cleanly."""
 
@@ -82,15 +86,22 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
         (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
     )
 
-    if settings.tls_cert_file and settings.tls_key_file:
-        credentials = grpc.ssl_server_credentials(
-            [(settings.tls_key_file.read_bytes(), settings.tls_cert_file.read_bytes())]
-        )
-        port = server.add_secure_port(settings.listen, credentials)
-    else:
-        port = server.add_insecure_port(settings.listen)
+    try:
+        if settings.tls_cert_file and settings.tls_key_file:
+            credentials = grpc.ssl_server_credentials(
+                [(settings.tls_key_file.read_bytes(), settings.tls_cert_file.read_bytes())]
+            )
+            port = server.add_secure_port(settings.listen, credentials)
+        else:
+            port = server.add_insecure_port(settings.listen)
+    except (OSError, RuntimeError) as exc:
+        tls = " with INSPECTION_TLS_CERT_FILE and INSPECTION_TLS_KEY_FILE" if settings.tls_cert_file else ""
+        raise ServeError(
+            f"could not listen on {settings.listen}{tls}: the address is in use or not this machine's"
+            + (", or the certificate and key are not a PEM certificate and its private key" if tls else "")
+        ) from exc
     if port == 0:
-        raise RuntimeError(f"could not listen on {settings.listen}")
+        raise ServeError(f"could not listen on {settings.listen}")
     sweeper = None
     if settings.expiry_sweep_seconds > 0:
         rules = Rules.from_settings(settings)

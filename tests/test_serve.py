@@ -153,3 +153,50 @@ def test_a_burst_of_signals_stops_the_server_within_its_grace(tmp_path: Path) ->
             pytest.fail("the server hung after a burst of signals")
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("settings", "names"),
+    [
+        ({"INSPECTION_SIGNING_KEY": "short-secret-abcdef"}, "signing key must be at least 32 characters"),
+        ({"INSPECTION_SIGNING_KEY_FILE": "/nonexistent/signing.key"}, "cannot read the signing key file"),
+        (
+            {"INSPECTION_SIGNING_KEY": "k" * 40 + "-secret", "INSPECTION_MAX_WORKERS": "many"},
+            "INSPECTION_MAX_WORKERS",
+        ),
+    ],
+    ids=["short-key", "missing-key-file", "bad-number"],
+)
+def test_a_refused_setting_is_named_without_its_value_or_a_traceback(
+    settings: dict[str, str], names: str, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [str(INSPECTION), "serve"],
+        env=_env(tmp_path, **settings),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert names in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "secret" not in done.stderr  # the value given is never echoed
+
+
+def test_a_certificate_that_is_not_one_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate\n")
+    env = _env(
+        tmp_path,
+        INSPECTION_SIGNING_KEY=TEST_SIGNING_KEY,
+        INSPECTION_LISTEN="127.0.0.1:0",
+        INSPECTION_TLS_CERT_FILE=str(junk),
+        INSPECTION_TLS_KEY_FILE=str(junk),
+    )
+    done = subprocess.run(
+        [str(INSPECTION), "serve"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "cannot serve" in done.stderr and "INSPECTION_TLS_CERT_FILE" in done.stderr
+    assert "Traceback" not in done.stderr
