@@ -212,14 +212,21 @@ def test_bad_request_id(registry: Registry, admin: Metadata, db: Database, reque
     assert count_rows(db, Enterprise) == enterprises
 
 
-def test_request_id_from_metadata(registry: Registry, admin: Metadata, db: Database) -> None:
+def test_a_tracing_header_is_logged_and_never_replays_a_call(
+    registry: Registry, admin: Metadata, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """x-request-id (set by proxies for tracing) is not an idempotency key: two different calls under
+    one tracing id both take effect, and the id is in their log lines."""
     uscc = register(registry, admin).enterprise.uscc
-    metadata = [*admin, ("x-request-id", "header-id-1")]
-    request = _update_request("", uscc, common.CREDIT_CLASS_A)
-    first = registry.UpdateEnterprise(request, metadata=metadata)
-    before = _snapshot(db, uscc)
-    assert registry.UpdateEnterprise(request, metadata=metadata) == first
-    assert _snapshot(db, uscc) == before
+    metadata = [*admin, ("x-request-id", "trace-7f3a")]
+    capsys.readouterr()
+    first = registry.UpdateEnterprise(_update_request("", uscc, common.CREDIT_CLASS_A), metadata=metadata)
+    second = registry.UpdateEnterprise(_update_request("", uscc, common.CREDIT_CLASS_C), metadata=metadata)
+    assert first.enterprise.credit_class == common.CREDIT_CLASS_A
+    assert second.enterprise.credit_class == common.CREDIT_CLASS_C
+    assert second.card_head.seq == first.card_head.seq + 1
+    logged = capsys.readouterr().out
+    assert logged.count("trace_id=trace-7f3a") == 2, logged
 
 
 @pytest.mark.parametrize("round_", range(4))

@@ -95,8 +95,11 @@ class ServiceInterceptor(_Interceptor):
             )
         if rule.scope is not None and not rule.scope(principal, request):
             raise PermissionDenied("outside the caller's scope", reason="OUT_OF_SCOPE")
-        request_id = getattr(request, "request_id", "") or str(metadata.get("x-request-id", ""))
-        return Call(method=method, principal=principal, request_id=request_id, rule=rule)
+        # Only the request's own field makes a call idempotent: a tracing header reused by a proxy
+        # must never replay another call's answer.
+        return Call(
+            method=method, principal=principal, request_id=getattr(request, "request_id", ""), rule=rule
+        )
 
     def _principal(self, metadata: dict[str, Any]) -> Principal:
         header = metadata.get("authorization")
@@ -115,7 +118,11 @@ class ServiceInterceptor(_Interceptor):
         # Bound before the policy check so that refused calls are logged with who attempted them.
         structlog.contextvars.bind_contextvars(principal=principal.sub or "-", role=principal.role.value)
         call = self._authorize(method, principal, metadata, request)
-        structlog.contextvars.bind_contextvars(request_id=call.request_id[:MAX_LOGGED])
+        structlog.contextvars.bind_contextvars(
+            request_id=call.request_id[:MAX_LOGGED],
+            # A caller's tracing id (x-request-id), logged to follow a call across services.
+            trace_id=str(metadata.get("x-request-id", ""))[:MAX_LOGGED],
+        )
         violations = Violations()
         check_request(request, violations)
         violations.raise_if_any()
