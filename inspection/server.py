@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-import threading
+import time
 from concurrent import futures
 from types import FrameType
 
@@ -119,23 +119,25 @@ def create_server(
 
 def serve(settings: Settings) -> None:
     """Migrates, serves, and shuts down gracefully on SIGTERM or SIGINT."""
+    received: list[int] = []
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        # Only note the signal. A handler that logs, or sets a threading.Event, can run while the
+        # main thread holds the very lock it needs (the logger's, the Event's), and a second signal
+        # in quick succession would then deadlock the process. Appending to a list takes no lock.
+        received.append(signum)
+
+    # Installed before anything starts, so an early signal is never Python's default (a
+    # KeyboardInterrupt in the middle of start-up, with the server's threads left running).
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     if settings.migrate_on_start:
         upgrade(settings.database_url)
     running = build(settings)
     running.start()
     log.info("serving", listen=settings.listen, port=running.port, database=_redacted(settings.database_url))
-    stopping = threading.Event()
-    received: list[int] = []
-
-    def _on_signal(signum: int, _frame: FrameType | None) -> None:
-        # Only note the signal: a handler that logs can run while the interrupted thread holds the
-        # logger's lock, and a second signal in quick succession would then deadlock the process.
-        received.append(signum)
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-    stopping.wait()
+    while not received:
+        time.sleep(0.2)  # interrupted by a signal at once; its handler runs before the check
     log.info(
         "stopping", signal=signal.Signals(received[0]).name, grace_seconds=settings.shutdown_grace_seconds
     )
