@@ -62,11 +62,12 @@ def migrate() -> None:
 
 @app.command()
 def sweep() -> None:
-    """Expire inspections whose window ended unused (what each server does on its timer)."""
+    """Expire inspections whose window ended unused and prune request-id records past their
+    retention (what each server does on its timer)."""
     from inspection.clock import SystemClock
     from inspection.domain.inspections import Rules
     from inspection.storage.db import Database
-    from inspection.sweeper import BATCH, expire_lapsed
+    from inspection.sweeper import BATCH, expire_lapsed, prune_idempotency_records
 
     settings = _settings()
     db = Database(settings.database_url, pool_size=2)
@@ -77,7 +78,10 @@ def sweep() -> None:
             total += expired
             if expired < BATCH:
                 break
-        typer.echo(f"{total} inspections expired")
+        pruned = prune_idempotency_records(
+            db, SystemClock(), retention_days=settings.idempotency_retention_days
+        )
+        typer.echo(f"{total} inspections expired, {pruned} request-id records past retention pruned")
     finally:
         db.dispose()
 

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # `inspection sweep` runs one pass).
     expiry_sweep_seconds: float = Field(default=300.0, ge=0)
 
+    # How long a mutating call's first response is kept for retries with its request id; older
+    # records are pruned by the same sweep (a retry after that runs as a new call).
+    idempotency_retention_days: int = Field(default=30, ge=1)
+
     # How often a WatchCard stream looks for entries written by other replicas.
     watch_poll_seconds: float = Field(default=0.5, gt=0)
     # An idle WatchCard stream sends a heartbeat this often, so clients and proxies see it is alive.

@@ -105,7 +105,13 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
     sweeper = None
     if settings.expiry_sweep_seconds > 0:
         rules = Rules.from_settings(settings)
-        sweeper = Sweeper(db, rules, clock, interval=settings.expiry_sweep_seconds)
+        sweeper = Sweeper(
+            db,
+            rules,
+            clock,
+            interval=settings.expiry_sweep_seconds,
+            retention_days=settings.idempotency_retention_days,
+        )
     return Running(server, port, db, health_servicer, sweeper)
 
 

@@ -3,6 +3,7 @@ writes nothing twice; the same id with another request is refused."""
 
 from __future__ import annotations
 
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
@@ -11,8 +12,10 @@ from google.protobuf.field_mask_pb2 import FieldMask
 
 from inspection.auth import Role
 from inspection.clock import SettableClock
+from inspection.server import Running
 from inspection.storage.db import Database
 from inspection.storage.models import CardEntry, Enterprise, IdempotencyRecord, Recusal
+from inspection.sweeper import prune_idempotency_records
 from inspection.v1 import common_pb2 as common
 from inspection.v1 import registry_service_pb2 as reg
 from inspection.v1 import registry_service_pb2_grpc
@@ -250,3 +253,34 @@ def test_concurrent_retries_write_once(
         )
     assert len({u.SerializeToString(deterministic=True) for u in updated}) == 1
     assert stored_head(db, uscc) == (2, updated[0].card_head.entry_hash)
+
+
+def test_records_past_their_retention_are_pruned_and_the_id_is_free_again(
+    registry: Registry, admin: Metadata, db: Database, running: Running, clock: SettableClock
+) -> None:
+    """A request id is remembered for `idempotency_retention_days` (30 by default); the sweep then
+    prunes its record, and the id may name a new call."""
+    uscc = register(registry, admin).enterprise.uscc
+    registry.UpdateEnterprise(
+        _update_request("kept-for-a-month", uscc, common.CREDIT_CLASS_D), metadata=admin
+    )
+    other = _update_request("kept-for-a-month", uscc, common.CREDIT_CLASS_A)
+    expect_error(
+        lambda: registry.UpdateEnterprise(other, metadata=admin),
+        grpc.StatusCode.FAILED_PRECONDITION,
+        "REQUEST_ID_REUSED",
+    )
+    start = clock.now()
+    try:
+        clock.set(start + dt.timedelta(days=29))
+        assert prune_idempotency_records(running.db, clock, retention_days=30) == 0
+        clock.set(start + dt.timedelta(days=31))
+        records = count_rows(db, IdempotencyRecord)
+        assert prune_idempotency_records(running.db, clock, retention_days=30) >= 1
+        assert count_rows(db, IdempotencyRecord) < records
+        token = auth(Role.ADMIN, sub="admin-1", now=clock.now())
+        assert (
+            registry.UpdateEnterprise(other, metadata=token).enterprise.credit_class == common.CREDIT_CLASS_A
+        )
+    finally:
+        clock.set(start)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -62,3 +62,27 @@ def find(session: Session, key: RecordKey) -> StoredResponse | None:
 
 def record_response(session: Session, key: RecordKey, body: bytes) -> None:
     session.connection().execute(_RECORD, {**_bound(key), "body": body})
+
+
+def prune(session: Session, *, older_than: dt.datetime, limit: int) -> int:
+    """Deletes up to ``limit`` records made before ``older_than``; returns how many went."""
+    oldest = (
+        select(
+            col(IdempotencyRecord.principal), col(IdempotencyRecord.method), col(IdempotencyRecord.request_id)
+        )
+        .where(col(IdempotencyRecord.create_time) < older_than)
+        .order_by(col(IdempotencyRecord.create_time))
+        .limit(limit)
+    )
+    keys = list(session.connection().execute(oldest))
+    if not keys:
+        return 0
+    for principal, method, request_id in keys:
+        session.connection().execute(
+            delete(IdempotencyRecord).where(
+                col(IdempotencyRecord.principal) == principal,
+                col(IdempotencyRecord.method) == method,
+                col(IdempotencyRecord.request_id) == request_id,
+            )
+        )
+    return len(keys)
