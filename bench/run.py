@@ -35,6 +35,7 @@ from bench.serve import ServerProcess
 from bench.sizes import SIZES, Sizes
 from inspection.auth import Role, issue_token
 from inspection.domain.card import EntryFilter
+from inspection.api.page_tokens import PageTokenSeal
 from inspection.domain.paging import encode_token
 from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade
@@ -358,8 +359,10 @@ def check_writes(
     return "checked: all on card, VerifyCard ok"
 
 
-def _page(uscc: str, after: int) -> Any:
+def _page(bench: Bench, uscc: str, after: int) -> Any:
+    # A token as the service would have sent it for the page ending at ``after``.
     token = encode_token(after, EntryFilter().as_query(uscc)) if after else ""
+    token = PageTokenSeal(bench.signing_key).seal(CARD + "ListCardEntries", token)
     return card_pb.ListCardEntriesRequest(uscc=uscc, page_size=50, page_token=token)
 
 
@@ -371,22 +374,22 @@ def measure_scale(bench: Bench, backend: str, target: str) -> None:
         (
             "scale.first_small",
             f"ListCardEntries first page, {sizes.small_card:,}-entry card",
-            _page(small, 0),
+            _page(bench, small, 0),
         ),
         (
             "scale.deep_small",
             f"ListCardEntries deep page, {sizes.small_card:,}-entry card",
-            _page(small, sizes.small_card - 60),
+            _page(bench, small, sizes.small_card - 60),
         ),
         (
             "scale.first_large",
             f"ListCardEntries first page, {sizes.large_card:,}-entry card",
-            _page(large, 0),
+            _page(bench, large, 0),
         ),
         (
             "scale.deep_large",
             f"ListCardEntries deep page, {sizes.large_card:,}-entry card",
-            _page(large, sizes.large_card - 60),
+            _page(bench, large, sizes.large_card - 60),
         ),
     ):
         result = bench.load.run(bench.job(key, target, CARD + "ListCardEntries", [request]))

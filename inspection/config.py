@@ -67,6 +67,18 @@ class Settings(BaseSettings):
     # Each WatchCard stream holds one RPC thread; at most this many at once, so unary calls always
     # have threads left.
     max_watch_streams: int = Field(default=8, ge=1)
+    # Calls whose cost grows with the data (VerifyCard, ImportEnterprises) running at once; one
+    # more is refused (SERVER_BUSY) rather than starving the cheap calls.
+    max_expensive_calls: int = Field(default=2, ge=1)
+    # Calls running or queued for a thread; past it gRPC refuses at once (RESOURCE_EXHAUSTED).
+    max_concurrent_calls: int = Field(default=256, ge=1)
+    # How often the database is asked whether it answers; the health status follows.
+    health_probe_seconds: float = Field(default=2.0, gt=0)
+    # A second port serving only the health service, from threads of its own (for a load
+    # balancer's checks); empty: health is served on the main port only.
+    health_listen: str = ""
+    # Where Prometheus metrics are served over HTTP (e.g. 127.0.0.1:9464); empty: not served.
+    metrics_listen: str = ""
 
     @field_validator("timezone")
     @classmethod
@@ -95,8 +107,11 @@ class Settings(BaseSettings):
             raise ValueError("the signing key must be at least 32 characters long")
         if (self.tls_cert_file is None) != (self.tls_key_file is None):
             raise ValueError("INSPECTION_TLS_CERT_FILE and INSPECTION_TLS_KEY_FILE go together")
-        if self.max_watch_streams >= self.max_workers:
-            raise ValueError("max_watch_streams must be below max_workers, to leave threads for other calls")
+        if self.max_watch_streams + self.max_expensive_calls > self.max_workers - 2:
+            raise ValueError(
+                "max_watch_streams + max_expensive_calls must leave at least two of max_workers "
+                "for cheap calls and the health check"
+            )
         if self.quiet_days_last < self.quiet_days_first:
             raise ValueError("quiet_days_last must not be before quiet_days_first")
         return self

@@ -35,10 +35,12 @@ class InvalidArgument(DomainError):
 
     reason = "INVALID_ARGUMENT"
 
-    def __init__(self, violations: list[FieldViolation], message: str | None = None):
+    def __init__(
+        self, violations: list[FieldViolation], message: str | None = None, *, reason: str | None = None
+    ):
         self.violations = list(violations)
         summary = "; ".join(f"{v.field}: {v.description}" for v in self.violations)
-        super().__init__(message or f"invalid request: {summary}")
+        super().__init__(message or f"invalid request: {summary}", reason=reason)
 
 
 class NotFound(DomainError):
@@ -78,6 +80,18 @@ class ResourceExhausted(DomainError):
     """A bounded resource of this server is in full use; the caller may retry later."""
 
     reason = "RESOURCE_EXHAUSTED"
+
+
+class Unavailable(DomainError):
+    """A service this one depends on (the database) cannot be reached now; the caller may retry."""
+
+    reason = "UNAVAILABLE"
+
+
+class DeadlineExceeded(DomainError):
+    """The caller's deadline passed before the service could start the call."""
+
+    reason = "DEADLINE_EXCEEDED"
 
 
 class Conflict(DomainError):

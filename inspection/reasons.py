@@ -27,6 +27,10 @@ class Reason(enum.StrEnum):
     # --- the server's capacity ---------------------------------------------------------------
     DATABASE_BUSY = "DATABASE_BUSY"
     TOO_MANY_WATCHES = "TOO_MANY_WATCHES"
+    SERVER_BUSY = "SERVER_BUSY"
+    DEADLINE_PASSED = "DEADLINE_PASSED"
+    DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+    UNDECODABLE_REQUEST = "UNDECODABLE_REQUEST"
     CONCURRENT_MODIFICATION = "CONCURRENT_MODIFICATION"
     INTERNAL = "INTERNAL"
     # --- who inspects what -------------------------------------------------------------------
@@ -107,6 +111,21 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
     ),
     Reason.DATABASE_BUSY: ("RESOURCE_EXHAUSTED", "no database connection within its wait; retry later"),
     Reason.TOO_MANY_WATCHES: ("RESOURCE_EXHAUSTED", "this server already streams `max_watch_streams` cards"),
+    Reason.SERVER_BUSY: (
+        "RESOURCE_EXHAUSTED",
+        "this server already runs `max_expensive_calls` expensive calls (VerifyCard, ImportEnterprises); "
+        "retry later",
+    ),
+    Reason.DEADLINE_PASSED: (
+        "DEADLINE_EXCEEDED",
+        "the call's deadline passed while it waited for a thread; it was not started",
+    ),
+    Reason.DATABASE_UNAVAILABLE: (
+        "UNAVAILABLE",
+        "the database cannot be reached; nothing was written unless a retry with the same "
+        "`request_id` finds it",
+    ),
+    Reason.UNDECODABLE_REQUEST: ("INVALID_ARGUMENT", "the request body is not a valid message of its type"),
     Reason.CONCURRENT_MODIFICATION: (
         "ABORTED",
         "a concurrent change won a race; retry with the same `request_id`",

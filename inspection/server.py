@@ -6,17 +6,21 @@ import signal
 import time
 from concurrent import futures
 from types import FrameType
+from typing import Any
 
 import grpc
 import structlog
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_health.v1 import health, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from inspection.api.capacity import Capacity
 from inspection.api.interceptor import ServiceInterceptor
 from inspection.api.services import SERVICES
 from inspection.clock import Clock, SystemClock
 from inspection.config import Settings
 from inspection.domain.inspections import Rules
+from inspection.metrics import Metrics
+from inspection.readiness import Readiness
 from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade
 from inspection.sweeper import Sweeper
@@ -47,41 +51,76 @@ class Running:
         db: Database,
         health: health.HealthServicer,
         sweeper: Sweeper | None = None,
+        *,
+        readiness: Readiness,
+        metrics: Metrics,
+        settings: Settings,
+        health_server: grpc.Server | None = None,
+        health_port: int = 0,
     ) -> None:
         self.server = server
         self.port = port
         self.db = db
         self.health = health
         self.sweeper = sweeper
+        self.readiness = readiness
+        self.metrics = metrics
+        self.settings = settings
+        self.health_server = health_server
+        self.health_port = health_port
+        self.metrics_port = 0
 
     def start(self) -> None:
+        """Starts serving, with the database probe, the sweep and the metrics port if configured."""
         self.server.start()
+        if self.health_server is not None:
+            self.health_server.start()
+        self.readiness.start()
         if self.sweeper is not None:
             self.sweeper.start()
+        if self.settings.metrics_listen:
+            try:
+                self.metrics_port = self.metrics.serve(self.settings.metrics_listen)
+            except (OSError, ValueError) as exc:
+                self.stop(grace=None)
+                raise ServeError(f"could not serve metrics on INSPECTION_METRICS_LISTEN: {exc}") from exc
 
     def stop(self, grace: float | None) -> None:
+        self.readiness.stop()
         self.health.enter_graceful_shutdown()
         if self.sweeper is not None:
             self.sweeper.stop()
+        self.metrics.stop()
         self.server.stop(grace).wait()
+        if self.health_server is not None:
+            self.health_server.stop(None).wait()
         self.db.dispose()
 
 
 def build(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Running:
     clock = clock or SystemClock()
     db = db or Database(settings.database_url, pool_size=settings.max_workers)
+    health_servicer = health.HealthServicer()
+    readiness = Readiness(db, health_servicer, SERVICE_NAMES, interval=settings.health_probe_seconds)
+    metrics = Metrics()
+    interceptor = ServiceInterceptor(
+        signing_key=settings.signing_key.get_secret_value(),
+        clock=clock,
+        capacity=Capacity(settings.max_expensive_calls),
+        metrics=metrics,
+        on_unavailable=readiness.trip,
+    )
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.max_workers, thread_name_prefix="rpc"),
-        interceptors=[ServiceInterceptor(signing_key=settings.signing_key.get_secret_value(), clock=clock)],
+        interceptors=[interceptor],
         options=SERVER_OPTIONS,
+        maximum_concurrent_rpcs=settings.max_concurrent_calls,
     )
     for service in SERVICES:
         service.add_to_server(service.servicer(db=db, clock=clock, settings=settings), server)
+    _database_gauges(metrics, db)
 
-    health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    for name in (*SERVICE_NAMES, ""):
-        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     reflection.enable_server_reflection(
         (*SERVICE_NAMES, health.SERVICE_NAME, reflection.SERVICE_NAME), server
     )
@@ -102,6 +141,19 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
         ) from exc
     if port == 0:
         raise ServeError(f"could not listen on {settings.listen}")
+    health_server, health_port = None, 0
+    if settings.health_listen:
+        # Health answered from threads of its own, whatever the main pool is doing.
+        health_server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="health"), options=SERVER_OPTIONS
+        )
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, health_server)
+        try:
+            health_port = health_server.add_insecure_port(settings.health_listen)
+        except RuntimeError as exc:
+            raise ServeError(
+                f"could not listen on {settings.health_listen} (INSPECTION_HEALTH_LISTEN)"
+            ) from exc
     sweeper = None
     if settings.expiry_sweep_seconds > 0:
         rules = Rules.from_settings(settings)
@@ -112,7 +164,31 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
             interval=settings.expiry_sweep_seconds,
             retention_days=settings.idempotency_retention_days,
         )
-    return Running(server, port, db, health_servicer, sweeper)
+    return Running(
+        server,
+        port,
+        db,
+        health_servicer,
+        sweeper,
+        readiness=readiness,
+        metrics=metrics,
+        settings=settings,
+        health_server=health_server,
+        health_port=health_port,
+    )
+
+
+def _database_gauges(metrics: Metrics, db: Database) -> None:
+    """Connections in use and idle in the database pools, read when scraped."""
+    engines = {"writer": db.writer} if db.reader is db.writer else {"writer": db.writer, "reader": db.reader}
+    for role, engine in engines.items():
+        pool: Any = engine.pool
+        metrics.gauge(
+            f"inspection_db_{role}_connections_in_use",
+            f"{role.capitalize()} connections checked out of the pool.",
+            pool.checkedout,
+        )
+        metrics.gauge(f"inspection_db_{role}_pool_size", f"The {role} pool's size.", pool.size)
 
 
 def create_server(

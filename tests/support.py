@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 from stdnum.cn import uscc as uscc_code
 
+from inspection.api.page_tokens import PageTokenSeal
 from inspection.auth import Role, issue_token
 from inspection.storage import all_models as _all_models  # noqa: F401 - registers every table
 from inspection.storage.db import Database
@@ -170,13 +171,19 @@ def violation_list(error: grpc.RpcError) -> list[tuple[str, str]]:
     raise AssertionError("no BadRequest detail")
 
 
-def with_page_key(token: str, key: object) -> str:
-    """A page token like ``token`` (same query) whose last key is replaced: what a forger can make."""
-    padded = token + "=" * (-len(token) % 4)
+def with_page_key(token: str, key: object, *, reseal_for: str = "", signing_key: str = TEST_SIGNING_KEY) -> str:
+    """A page token like ``token`` (same query) whose last key is replaced. Kept with its seal, it
+    is what a forger can make; ``reseal_for`` a method seals it as a service with ``signing_key``
+    would, to reach the checks behind the seal."""
+    inner, _, seal = token.rpartition(".")
+    padded = inner + "=" * (-len(inner) % 4)
     data = json.loads(base64.urlsafe_b64decode(padded.encode()))
     data["k"] = key
     raw = json.dumps(data, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    forged = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    if reseal_for:
+        return PageTokenSeal(signing_key).seal(reseal_for, forged)
+    return f"{forged}.{seal}"
 
 
 def footprint(db: Database) -> dict[str, int]:

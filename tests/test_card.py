@@ -259,31 +259,71 @@ def test_timestamps_out_of_range_are_refused(
     assert set(field_violations(error)) == {field}
 
 
-@pytest.mark.parametrize("key", ["abc", 1.5, {"seq": 3}, True])
-def test_page_token_with_a_forged_key_type(
-    cards: Cards, admin: Metadata, long_card: LongCard, key: object
-) -> None:
+LIST_ENTRIES = "/inspection.v1.CardService/ListCardEntries"
+
+
+def _first_token(cards: Cards, admin: Metadata, long_card: LongCard) -> str:
     token = cards.ListCardEntries(
         card.ListCardEntriesRequest(uscc=long_card.uscc, page_size=3), metadata=admin
     ).next_page_token
-    assert [
-        e.seq
-        for e in cards.ListCardEntries(
-            card.ListCardEntriesRequest(
-                uscc=long_card.uscc, page_size=3, page_token=with_page_key(token, 100)
-            ),
-            metadata=admin,
-        ).entries
-    ] == [101, 102, 103]
+    assert token
+    return token
+
+
+def _refused_token(cards: Cards, admin: Metadata, long_card: LongCard, token: str) -> str:
     error = expect_error(
         lambda: cards.ListCardEntries(
-            card.ListCardEntriesRequest(uscc=long_card.uscc, page_token=with_page_key(token, key)),
-            metadata=admin,
+            card.ListCardEntriesRequest(uscc=long_card.uscc, page_token=token), metadata=admin
         ),
         grpc.StatusCode.INVALID_ARGUMENT,
         "INVALID_ARGUMENT",
     )
-    assert set(field_violations(error)) == {"page_token"}
+    violations = field_violations(error)
+    assert set(violations) == {"page_token"}
+    return violations["page_token"]
+
+
+def test_a_page_token_the_caller_edited_is_refused(cards: Cards, admin: Metadata, long_card: LongCard) -> None:
+    token = _first_token(cards, admin, long_card)
+    # The same edit sealed with the service's key lands on the page it names ...
+    resealed = with_page_key(token, 100, reseal_for=LIST_ENTRIES)
+    page = cards.ListCardEntries(
+        card.ListCardEntriesRequest(uscc=long_card.uscc, page_size=3, page_token=resealed), metadata=admin
+    )
+    assert [e.seq for e in page.entries] == [101, 102, 103]
+    # ... but a caller cannot seal it: its old seal does not cover the new key.
+    assert "not a token this service issued" in _refused_token(
+        cards, admin, long_card, with_page_key(token, 100)
+    )
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["other signing key", "other method", "seal cut off", "seal only", "not base64 seal", "too long"],
+)
+def test_a_page_token_not_sealed_by_this_service_for_this_method_is_refused(
+    cards: Cards, admin: Metadata, long_card: LongCard, how: str
+) -> None:
+    token = _first_token(cards, admin, long_card)
+    inner, _, seal = token.rpartition(".")
+    forged = {
+        "other signing key": with_page_key(token, 3, reseal_for=LIST_ENTRIES, signing_key="another-key-" * 4),
+        "other method": with_page_key(token, 3, reseal_for="/inspection.v1.RegistryService/ListEnterprises"),
+        "seal cut off": inner,
+        "seal only": "." + seal,
+        "not base64 seal": inner + ".§§§§",
+        "too long": inner + "A" * 600 + "." + seal,
+    }[how]
+    _refused_token(cards, admin, long_card, forged)
+
+
+@pytest.mark.parametrize("key", ["abc", 1.5, {"seq": 3}, True, 2**63, -(2**63) - 1, [[[[[[[[]]]]]]]]])
+def test_a_sealed_page_token_with_a_key_the_service_never_issues_is_refused(
+    cards: Cards, admin: Metadata, long_card: LongCard, key: object
+) -> None:
+    """Behind the seal the token is still checked, should the key ever leak."""
+    token = _first_token(cards, admin, long_card)
+    _refused_token(cards, admin, long_card, with_page_key(token, key, reseal_for=LIST_ENTRIES))
 
 
 @pytest.mark.parametrize("method", ["GetCard", "ListCardEntries", "VerifyCard"])

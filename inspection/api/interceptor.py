@@ -12,12 +12,24 @@ from typing import TYPE_CHECKING, Any
 import grpc
 import structlog
 
+from inspection.api.capacity import Capacity
 from inspection.api.fields import check_request
+from inspection.api.page_tokens import PageTokenSeal
 from inspection.api.policy import PKG, Rule, rule_for
 from inspection.api.status import internal_status, status_code_of, to_status
 from inspection.auth import ANONYMOUS, Principal, Role, TokenVerifier
 from inspection.clock import Clock
-from inspection.errors import DomainError, PermissionDenied, Unauthenticated, Violations
+from inspection.errors import (
+    DeadlineExceeded,
+    DomainError,
+    FieldViolation,
+    InvalidArgument,
+    PermissionDenied,
+    Unauthenticated,
+    Violations,
+)
+from inspection.metrics import Metrics
+from inspection.reasons import Reason
 
 log = structlog.get_logger("inspection.call")
 #: How much of a caller-chosen id goes into a log line.
@@ -47,10 +59,44 @@ else:  # generic only in the type stubs
     _Interceptor = grpc.ServerInterceptor
 
 
+@dataclass(frozen=True)
+class Undecodable:
+    """What a request body that is not a message of its type deserializes to, so that the call is
+    answered ``INVALID_ARGUMENT`` by the interceptor instead of gRPC's own ``INTERNAL``."""
+
+    type_name: str
+
+
+def _tolerant(deserializer: Callable[[bytes], Any] | None, type_name: str) -> Callable[[bytes], Any] | None:
+    if deserializer is None:
+        return None
+
+    def deserialize(data: bytes) -> Any:
+        try:
+            return deserializer(data)
+        except Exception:  # protobuf's DecodeError, or anything a hostile body provokes
+            return Undecodable(type_name)
+
+    return deserialize
+
+
 class ServiceInterceptor(_Interceptor):
-    def __init__(self, *, signing_key: str, clock: Clock) -> None:
-        self._tokens = TokenVerifier(signing_key)
+    def __init__(
+        self,
+        *,
+        signing_key: str,
+        clock: Clock,
+        capacity: Capacity | None = None,
+        metrics: Metrics | None = None,
+        on_unavailable: Callable[[], None] | None = None,
+        tokens: TokenVerifier | None = None,
+    ) -> None:
+        self._tokens = tokens or TokenVerifier(signing_key)
+        self._pages = PageTokenSeal(signing_key)
         self._clock = clock
+        self._capacity = capacity or Capacity(max_expensive_calls=2)
+        self._metrics = metrics or Metrics()
+        self._on_unavailable = on_unavailable
         # grpc asks for the handler of every call; each method's wrapped handler is built once.
         self._handlers: dict[str, Any] = {}
 
@@ -68,16 +114,17 @@ class ServiceInterceptor(_Interceptor):
     def _wrap(self, handler: Any, method: str) -> Any:
         if handler is None or not method.startswith(PKG):
             return handler  # health checking and reflection are open by design
+        deserializer = _tolerant(handler.request_deserializer, method.rsplit("/", 1)[-1] + "Request")
         if handler.unary_unary is not None:
             return grpc.unary_unary_rpc_method_handler(
                 self._unary(handler.unary_unary, method),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=deserializer,
                 response_serializer=handler.response_serializer,
             )
         if handler.unary_stream is not None:
             return grpc.unary_stream_rpc_method_handler(
                 self._stream(handler.unary_stream, method),
-                request_deserializer=handler.request_deserializer,
+                request_deserializer=deserializer,
                 response_serializer=handler.response_serializer,
             )
         return handler
@@ -113,6 +160,19 @@ class ServiceInterceptor(_Interceptor):
     def _begin(self, method: str, request: Any, context: grpc.ServicerContext) -> Call:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(method=method)
+        remaining = context.time_remaining()
+        if (remaining is not None and remaining <= 0) or not context.is_active():
+            # It waited for a thread past its deadline: the caller has stopped listening.
+            self._metrics.refused.labels(method, "deadline").inc()
+            raise DeadlineExceeded(
+                "the call's deadline passed before it could start; it was not started",
+                reason=Reason.DEADLINE_PASSED,
+            )
+        if isinstance(request, Undecodable):
+            raise InvalidArgument(
+                [FieldViolation("request", f"the body is not a valid {request.type_name} message")],
+                reason=Reason.UNDECODABLE_REQUEST,
+            )
         metadata = {k.lower(): v for k, v in (context.invocation_metadata() or ())}
         principal = self._principal(metadata)
         # Bound before the policy check so that refused calls are logged with who attempted them.
@@ -126,29 +186,46 @@ class ServiceInterceptor(_Interceptor):
         violations = Violations()
         check_request(request, violations)
         violations.raise_if_any()
+        if getattr(request, "page_token", ""):
+            request.page_token = self._pages.open(method, request.page_token)
         return call
+
+    def _failed(self, error: DomainError, method: str) -> grpc.StatusCode:
+        code = status_code_of(error)
+        structlog.contextvars.bind_contextvars(reason=error.reason)
+        if code is grpc.StatusCode.UNAVAILABLE and self._on_unavailable is not None:
+            self._on_unavailable()
+        elif error.reason == Reason.SERVER_BUSY:
+            self._metrics.refused.labels(method, "expensive").inc()
+        elif error.reason == Reason.TOO_MANY_WATCHES:
+            self._metrics.refused.labels(method, "watch").inc()
+        return code
 
     def _unary(self, behavior: Callable[[Any, Any], Any], method: str) -> Any:
         def handle(request: Any, context: grpc.ServicerContext) -> Any:
             started = time.perf_counter()
             code = grpc.StatusCode.OK
+            self._metrics.in_flight.labels(method).inc()
             try:
                 call = self._begin(method, request, context)
                 token = _CALL.set(call)
                 try:
-                    return behavior(request, context)
+                    with self._capacity.admit(method):
+                        response = behavior(request, context)
                 finally:
                     _CALL.reset(token)
+                if getattr(response, "next_page_token", ""):
+                    response.next_page_token = self._pages.seal(method, response.next_page_token)
+                return response
             except DomainError as error:
-                code = status_code_of(error)
-                structlog.contextvars.bind_contextvars(reason=error.reason)
+                code = self._failed(error, method)
                 context.abort_with_status(to_status(error))
             except Exception:
                 code = grpc.StatusCode.INTERNAL
                 log.exception("unexpected error")
                 context.abort_with_status(internal_status())
             finally:
-                _log_call(code, started)
+                self._finished(method, code, started)
 
         return handle
 
@@ -156,6 +233,7 @@ class ServiceInterceptor(_Interceptor):
         def handle(request: Any, context: grpc.ServicerContext) -> Iterator[Any]:
             started = time.perf_counter()
             code = grpc.StatusCode.OK
+            self._metrics.in_flight.labels(method).inc()
             try:
                 call = self._begin(method, request, context)
                 token = _CALL.set(call)
@@ -166,8 +244,7 @@ class ServiceInterceptor(_Interceptor):
                 if not context.is_active():  # the caller went away; the stream ended for that
                     code = grpc.StatusCode.CANCELLED
             except DomainError as error:
-                code = status_code_of(error)
-                structlog.contextvars.bind_contextvars(reason=error.reason)
+                code = self._failed(error, method)
                 context.abort_with_status(to_status(error))
             except GeneratorExit:
                 code = grpc.StatusCode.CANCELLED
@@ -177,13 +254,17 @@ class ServiceInterceptor(_Interceptor):
                 log.exception("unexpected error")
                 context.abort_with_status(internal_status())
             finally:
-                _log_call(code, started)
+                self._finished(method, code, started)
 
         return handle
 
-
-def _log_call(code: grpc.StatusCode, started: float) -> None:
-    log.info("call", code=code.name, latency_ms=round((time.perf_counter() - started) * 1000, 3))
+    def _finished(self, method: str, code: grpc.StatusCode, started: float) -> None:
+        seconds = time.perf_counter() - started
+        metrics = self._metrics
+        metrics.in_flight.labels(method).dec()
+        metrics.calls.labels(method, code.name).inc()
+        metrics.latency.labels(method).observe(seconds)
+        log.info("call", code=code.name, latency_ms=round(seconds * 1000, 3))
 
 
 __all__ = ["Call", "Role", "ServiceInterceptor", "current_call"]

@@ -1,7 +1,9 @@
 """Opaque page tokens for keyset pagination.
 
 A token carries the last key of the previous page and a digest of the query's filters, so a token
-cannot be replayed against a different query (AIP-158).
+cannot be replayed against a different query (AIP-158). The API seals each token with a keyed MAC
+(``inspection.api.page_tokens``), so the tokens decoded here are the service's own; they are
+still checked, as any input is.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any, TypeVar
 from inspection.errors import FieldViolation, InvalidArgument
 
 MAX_PAGE_SIZE = 1000
+#: The longest text key a page ends on (identifiers are at most 64 characters).
+MAX_KEY = 128
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -49,11 +53,13 @@ def decode_token(token: str, query: dict[str, Any], *, key_type: type | None = N
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         key, digest = data["k"], data["q"]
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError, binascii.Error) as exc:
         raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")]) from exc
     if digest != _digest(query):
         raise InvalidArgument([FieldViolation("page_token", "was issued for a different query")])
     if key_type is not None and (not isinstance(key, key_type) or isinstance(key, bool)):
+        raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
+    if isinstance(key, int) and not -(2**63) <= key < 2**63 or isinstance(key, str) and len(key) > MAX_KEY:
         raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
     return key
 

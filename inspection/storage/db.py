@@ -31,11 +31,12 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
-from inspection.errors import Conflict, ResourceExhausted
+from inspection.errors import Conflict, ResourceExhausted, Unavailable
+from inspection.reasons import Reason
 
 T = TypeVar("T")
 
@@ -48,6 +49,8 @@ WRITE_WAIT_SECONDS = 30.0
 SQLITE_READERS = 4
 #: How long a read waits for a reader connection before it is refused as busy.
 READ_WAIT_SECONDS = 30.0
+#: How long a new PostgreSQL connection may take before the database counts as unreachable.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 class _SQLiteDialect(SQLiteDialect_pysqlite):
@@ -127,13 +130,20 @@ class Database:
             )
         else:
             self.dialect = "postgresql"
-            self.writer = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            self.writer = create_engine(
+                url,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+                # An unreachable server is an answer (UNAVAILABLE) within seconds, not a hung call.
+                connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            )
             self.reader = self.writer
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only session in one transaction (a consistent snapshot)."""
-        with _busy_refused(), Session(self.reader, expire_on_commit=False) as session, session.begin():
+        with _honest(), Session(self.reader, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -143,13 +153,13 @@ class Database:
         The same snapshot as ``read`` without the ORM session's set-up and tear-down, which cost
         more than the whole statement of the most frequent reads (GetCard, ListCardEntries).
         """
-        with _busy_refused(), self.reader.connect() as connection, connection.begin():
+        with _honest(), self.reader.connect() as connection, connection.begin():
             yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: commits when the block ends, rolls back on any exception."""
-        with _busy_refused(), Session(self.writer, expire_on_commit=False) as session, session.begin():
+        with _honest(), Session(self.writer, expire_on_commit=False) as session, session.begin():
             yield session
 
     def run_write(self, work: Callable[[Session], T]) -> T:
@@ -161,15 +171,16 @@ class Database:
         """
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
-                with self.write() as session:
+                with (
+                    _busy_refused(),
+                    Session(self.writer, expire_on_commit=False) as session,
+                    session.begin(),
+                ):
                     return work(session)
-            except (IntegrityError, OperationalError) as exc:
+            except DBAPIError as exc:
                 if not _is_retryable(exc) or attempt == WRITE_ATTEMPTS:
-                    if isinstance(exc, IntegrityError) and _is_retryable(exc):
-                        raise Conflict(
-                            "a concurrent change conflicted with this one; retry with the same request_id"
-                        ) from exc
-                    raise
+                    with _honest():
+                        raise
                 time.sleep(0.005 * attempt)
         raise AssertionError("unreachable")
 
@@ -186,10 +197,48 @@ def _busy_refused() -> Iterator[None]:
     try:
         yield
     except PoolTimeout as exc:
-        raise ResourceExhausted("the database is busy; retry later", reason="DATABASE_BUSY") from exc
+        raise ResourceExhausted("the database is busy; retry later", reason=Reason.DATABASE_BUSY) from exc
 
 
-def _is_retryable(exc: IntegrityError | OperationalError) -> bool:
+@contextmanager
+def _honest() -> Iterator[None]:
+    """The database's failures as the caller should see them: a lost race is ``ABORTED``
+    (retry), a lock or pool wait that ran out is ``RESOURCE_EXHAUSTED`` (retry later), and a
+    database that cannot be reached — refused, dropped, shut down, terminated — is ``UNAVAILABLE``
+    (retry, here or on another replica). A write that fails this way was rolled back, or, if the
+    connection was lost during its commit, may have been committed: a retry with the same
+    ``request_id`` tells which, since the response is committed with the write."""
+    try:
+        with _busy_refused():
+            yield
+    except (IntegrityError, OperationalError, InterfaceError) as exc:
+        if isinstance(exc, IntegrityError):
+            if _is_retryable(exc):
+                raise Conflict(
+                    "a concurrent change conflicted with this one; retry with the same request_id"
+                ) from exc
+            raise
+        text = str(exc.orig).lower()
+        if any(s in text for s in ("database is locked", "lock timeout")):
+            raise ResourceExhausted("the database is busy; retry later", reason=Reason.DATABASE_BUSY) from exc
+        if any(s in text for s in ("deadlock", "could not serialize")):
+            raise Conflict(
+                "a concurrent change conflicted with this one; retry with the same request_id"
+            ) from exc
+        raise _unavailable() from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise _unavailable() from exc
+        raise
+
+
+def _unavailable() -> Unavailable:
+    return Unavailable("the database cannot be reached; retry later", reason=Reason.DATABASE_UNAVAILABLE)
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    if not isinstance(exc, (IntegrityError, OperationalError)):
+        return False
     text = str(exc.orig).lower()
     if isinstance(exc, IntegrityError):
         # Only a duplicate key means another transaction got there first.
