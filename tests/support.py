@@ -171,7 +171,9 @@ def violation_list(error: grpc.RpcError) -> list[tuple[str, str]]:
     raise AssertionError("no BadRequest detail")
 
 
-def with_page_key(token: str, key: object, *, reseal_for: str = "", signing_key: str = TEST_SIGNING_KEY) -> str:
+def with_page_key(
+    token: str, key: object, *, reseal_for: str = "", signing_key: str = TEST_SIGNING_KEY
+) -> str:
     """A page token like ``token`` (same query) whose last key is replaced. Kept with its seal, it
     is what a forger can make; ``reseal_for`` a method seals it as a service with ``signing_key``
     would, to reach the checks behind the seal."""

@@ -283,7 +283,9 @@ def _refused_token(cards: Cards, admin: Metadata, long_card: LongCard, token: st
     return violations["page_token"]
 
 
-def test_a_page_token_the_caller_edited_is_refused(cards: Cards, admin: Metadata, long_card: LongCard) -> None:
+def test_a_page_token_the_caller_edited_is_refused(
+    cards: Cards, admin: Metadata, long_card: LongCard
+) -> None:
     token = _first_token(cards, admin, long_card)
     # The same edit sealed with the service's key lands on the page it names ...
     resealed = with_page_key(token, 100, reseal_for=LIST_ENTRIES)
