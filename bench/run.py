@@ -33,9 +33,9 @@ from bench.load import CHANNEL_OPTIONS, Job, LoadGenerator
 from bench.report import Figure, Goal, Report
 from bench.serve import ServerProcess
 from bench.sizes import SIZES, Sizes
+from inspection.api.page_tokens import PageTokenSeal
 from inspection.auth import Role, issue_token
 from inspection.domain.card import EntryFilter
-from inspection.api.page_tokens import PageTokenSeal
 from inspection.domain.paging import encode_token
 from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade

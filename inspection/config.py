@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     # records are pruned by the same sweep (a retry after that runs as a new call).
     idempotency_retention_days: int = Field(default=30, ge=1)
 
+    # Bearer tokens: how often each server reads new revocations (a revocation holds on every
+    # replica within this time), and the longest lifetime a refreshed token gets.
+    revocation_refresh_seconds: float = Field(default=2.0, gt=0)
+    token_max_lifetime_hours: int = Field(default=24, ge=1)
+
     # How often a WatchCard stream looks for entries written by other replicas.
     watch_poll_seconds: float = Field(default=0.5, gt=0)
     # An idle WatchCard stream sends a heartbeat this often, so clients and proxies see it is alive.

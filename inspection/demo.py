@@ -29,7 +29,8 @@ DISTRICT = "示范区"
 #: The administrative division code inside the demo USCCs (GB/T 2260 form, six digits).
 DIVISION = "330106"
 ENTERPRISES = 200
-TOKEN_TTL = dt.timedelta(days=30)
+#: Demo tokens last a working day; `make demo` writes new ones, `onecard token refresh` extends one.
+TOKEN_TTL = dt.timedelta(hours=12)
 
 #: The enterprise the README walks through: a food manufacturer, credit class B, not white-listed.
 DEMO_USCC_BODY = "91330106MA2H0C1T5"

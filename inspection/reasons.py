@@ -20,6 +20,8 @@ class Reason(enum.StrEnum):
     TOKEN_MISSING = "TOKEN_MISSING"
     TOKEN_INVALID = "TOKEN_INVALID"
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
+    TOKEN_REVOKED = "TOKEN_REVOKED"
+    TOKEN_UNKNOWN_DEPARTMENT = "TOKEN_UNKNOWN_DEPARTMENT"
     NO_POLICY = "NO_POLICY"
     ROLE_NOT_ALLOWED = "ROLE_NOT_ALLOWED"
     OUT_OF_SCOPE = "OUT_OF_SCOPE"
@@ -92,9 +94,18 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
     Reason.TOKEN_MISSING: ("UNAUTHENTICATED", "no bearer token on a method that needs one"),
     Reason.TOKEN_INVALID: (
         "UNAUTHENTICATED",
-        "a token that is malformed, not signed by this service, or names no valid role",
+        "a token that is malformed, not signed by this service, without an id (`jti`), issued in the "
+        "future, or naming no valid role",
     ),
     Reason.TOKEN_EXPIRED: ("UNAUTHENTICATED", "a token past its `exp`"),
+    Reason.TOKEN_REVOKED: (
+        "UNAUTHENTICATED",
+        "a token revoked by its id, or issued to a principal before that principal's tokens were revoked",
+    ),
+    Reason.TOKEN_UNKNOWN_DEPARTMENT: (
+        "UNAUTHENTICATED",
+        "a department token naming a department code that is not in the directory",
+    ),
     Reason.NO_POLICY: (
         "PERMISSION_DENIED",
         "a method with no row in the policy table (never open by default)",

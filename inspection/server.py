@@ -16,11 +16,13 @@ from grpc_reflection.v1alpha import reflection
 from inspection.api.capacity import Capacity
 from inspection.api.interceptor import ServiceInterceptor
 from inspection.api.services import SERVICES
+from inspection.auth import AccessGate, TokenVerifier
 from inspection.clock import Clock, SystemClock
 from inspection.config import Settings
 from inspection.domain.inspections import Rules
 from inspection.metrics import Metrics
 from inspection.readiness import Readiness
+from inspection.storage import access
 from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade
 from inspection.sweeper import Sweeper
@@ -106,6 +108,7 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
     interceptor = ServiceInterceptor(
         signing_key=settings.signing_key.get_secret_value(),
         clock=clock,
+        tokens=_token_verifier(settings, db),
         capacity=Capacity(settings.max_expensive_calls),
         metrics=metrics,
         on_unavailable=readiness.trip,
@@ -176,6 +179,21 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
         health_server=health_server,
         health_port=health_port,
     )
+
+
+def _token_verifier(settings: Settings, db: Database) -> TokenVerifier:
+    """Tokens checked for revocation and for naming a known department, from the database."""
+
+    def revocations(after_id: int) -> list[access.RevocationRow]:
+        with db.read_rows() as connection:
+            return access.revocations_after(connection, after_id)
+
+    def department_exists(code: str) -> bool:
+        with db.read_rows() as connection:
+            return access.department_exists(connection, code)
+
+    gate = AccessGate(revocations, department_exists, refresh_seconds=settings.revocation_refresh_seconds)
+    return TokenVerifier(settings.signing_key.get_secret_value(), gate=gate)
 
 
 def _database_gauges(metrics: Metrics, db: Database) -> None:

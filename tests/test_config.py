@@ -124,8 +124,28 @@ def test_expiry_is_judged_by_the_given_instant() -> None:
         with pytest.raises(Unauthenticated) as caught:
             verify_token(KEY, token, now=late)
         assert caught.value.reason == "TOKEN_EXPIRED"
-    # Issued "in the future" of the verifier's clock (clock skew) is not an error.
-    assert verify_token(KEY, token, now=NOW - dt.timedelta(minutes=5)).role is Role.ADMIN
+    # Issued a little "in the future" of the verifier's clock (clock skew) is not an error ...
+    assert verify_token(KEY, token, now=NOW - dt.timedelta(seconds=59)).role is Role.ADMIN
+    # ... but a token issued well ahead of it is not one this service's clock could have issued.
+    with pytest.raises(Unauthenticated) as caught:
+        verify_token(KEY, token, now=NOW - dt.timedelta(minutes=5))
+    assert caught.value.reason == "TOKEN_INVALID"
+
+
+def test_a_token_without_an_id_is_invalid() -> None:
+    import jwt
+
+    claims = {
+        "iss": "inspection-onecard",
+        "sub": "li",
+        "role": "admin",
+        "org": "",
+        "iat": int(NOW.timestamp()),
+    }
+    token = jwt.encode({**claims, "exp": int(NOW.timestamp()) + 3600}, KEY, algorithm="HS256")
+    with pytest.raises(Unauthenticated) as caught:
+        verify_token(KEY, token, now=NOW)
+    assert caught.value.reason == "TOKEN_INVALID"
 
 
 def test_token_signed_with_another_key_is_invalid() -> None:

@@ -4,6 +4,7 @@ as that row says, tokens are checked, and an enterprise never reaches another en
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import grpc
 import jwt
@@ -68,6 +69,8 @@ def test_mutating_rules_are_admin_or_named_roles_never_public() -> None:
 #: the fee catalogue — and the public feed are open to everyone; anyone holding a code may verify
 #: it at the door.
 MATRIX: dict[str, str] = {
+    "AccessService.RefreshToken": "adlseh",
+    "AccessService.RevokeTokens": "a",
     "RegistryService.CreateEnterprise": "a",
     "RegistryService.GetEnterprise": "adlse",
     "RegistryService.ListEnterprises": "adls",
@@ -165,6 +168,16 @@ def _call(
         auth_failure = code in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED)
         return code, error_info(error).reason if auth_failure else ""
     return grpc.StatusCode.OK, ""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _matrix_department(registry: Any, admin: Any) -> None:
+    """The department the matrix's department token names exists (a token naming an unknown
+    department is refused before any policy row is consulted)."""
+    registry.CreateDepartment(
+        reg.CreateDepartmentRequest(department=reg.Department(code=ORG_OF[Role.DEPARTMENT], name="矩阵部门")),
+        metadata=admin,
+    )
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])

@@ -17,7 +17,7 @@ from inspection.api.fields import check_request
 from inspection.api.page_tokens import PageTokenSeal
 from inspection.api.policy import PKG, Rule, rule_for
 from inspection.api.status import internal_status, status_code_of, to_status
-from inspection.auth import ANONYMOUS, Principal, Role, TokenVerifier
+from inspection.auth import ANONYMOUS, Principal, Role, TokenVerifier, Verified
 from inspection.clock import Clock
 from inspection.errors import (
     DeadlineExceeded,
@@ -44,6 +44,8 @@ class Call:
     principal: Principal
     request_id: str
     rule: Rule
+    #: The bearer token the caller presented, as verified (None for the public).
+    credential: Verified | None = None
 
 
 _CALL: ContextVar[Call] = ContextVar("inspection_call")
@@ -91,11 +93,11 @@ class ServiceInterceptor(_Interceptor):
         on_unavailable: Callable[[], None] | None = None,
         tokens: TokenVerifier | None = None,
     ) -> None:
-        self._tokens = tokens or TokenVerifier(signing_key)
+        self._tokens = tokens if tokens is not None else TokenVerifier(signing_key)
         self._pages = PageTokenSeal(signing_key)
         self._clock = clock
-        self._capacity = capacity or Capacity(max_expensive_calls=2)
-        self._metrics = metrics or Metrics()
+        self._capacity = capacity if capacity is not None else Capacity(max_expensive_calls=2)
+        self._metrics = metrics if metrics is not None else Metrics()
         self._on_unavailable = on_unavailable
         # grpc asks for the handler of every call; each method's wrapped handler is built once.
         self._handlers: dict[str, Any] = {}
@@ -129,7 +131,8 @@ class ServiceInterceptor(_Interceptor):
             )
         return handler
 
-    def _authorize(self, method: str, principal: Principal, metadata: dict[str, Any], request: Any) -> Call:
+    def _authorize(self, method: str, credential: Verified | None, request: Any) -> Call:
+        principal = credential.principal if credential is not None else ANONYMOUS
         rule = rule_for(method)
         if rule is None:
             raise PermissionDenied(f"{method} has no authorization policy", reason="NO_POLICY")
@@ -145,17 +148,21 @@ class ServiceInterceptor(_Interceptor):
         # Only the request's own field makes a call idempotent: a tracing header reused by a proxy
         # must never replay another call's answer.
         return Call(
-            method=method, principal=principal, request_id=getattr(request, "request_id", ""), rule=rule
+            method=method,
+            principal=principal,
+            request_id=getattr(request, "request_id", ""),
+            rule=rule,
+            credential=credential,
         )
 
-    def _principal(self, metadata: dict[str, Any]) -> Principal:
+    def _credential(self, metadata: dict[str, Any]) -> Verified | None:
         header = metadata.get("authorization")
         if not header:
-            return ANONYMOUS
+            return None
         scheme, _, token = str(header).partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("authorization must be 'Bearer <token>'", reason="TOKEN_INVALID")
-        return self._tokens.verify(token.strip(), now=self._clock.now())
+        return self._tokens.verified(token.strip(), now=self._clock.now())
 
     def _begin(self, method: str, request: Any, context: grpc.ServicerContext) -> Call:
         structlog.contextvars.clear_contextvars()
@@ -174,10 +181,11 @@ class ServiceInterceptor(_Interceptor):
                 reason=Reason.UNDECODABLE_REQUEST,
             )
         metadata = {k.lower(): v for k, v in (context.invocation_metadata() or ())}
-        principal = self._principal(metadata)
+        credential = self._credential(metadata)
+        principal = credential.principal if credential is not None else ANONYMOUS
         # Bound before the policy check so that refused calls are logged with who attempted them.
         structlog.contextvars.bind_contextvars(principal=principal.sub or "-", role=principal.role.value)
-        call = self._authorize(method, principal, metadata, request)
+        call = self._authorize(method, credential, request)
         structlog.contextvars.bind_contextvars(
             request_id=call.request_id[:MAX_LOGGED],
             # A caller's tracing id (x-request-id), logged to follow a call across services.

@@ -46,6 +46,7 @@ _REG = PKG + "RegistryService/"
 _CARD = PKG + "CardService/"
 _INSP = PKG + "InspectionService/"
 _PUB = PKG + "PublicService/"
+_ACCESS = PKG + "AccessService/"
 DEPARTMENT = frozenset({Role.DEPARTMENT})
 ENTERPRISE = frozenset({Role.ENTERPRISE})
 
@@ -95,6 +96,9 @@ POLICY: dict[str, Rule] = {
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).
     _PUB + "ListPublishedResults": Rule(EVERYONE),
+    # Tokens: a holder refreshes its own; the administrator revokes.
+    _ACCESS + "RefreshToken": Rule(SIGNED_IN),
+    _ACCESS + "RevokeTokens": _admin_write(),
 }
 
 

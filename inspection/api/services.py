@@ -11,11 +11,14 @@ from typing import Any
 import grpc
 from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 
+from inspection.api.access import AccessServicer
 from inspection.api.base import ServicerBase
 from inspection.api.card import CardServicer
 from inspection.api.inspections import InspectionServicer, PublicServicer
 from inspection.api.registry import RegistryServicer
 from inspection.v1 import (
+    access_service_pb2,
+    access_service_pb2_grpc,
     card_service_pb2,
     card_service_pb2_grpc,
     inspection_service_pb2,
@@ -59,6 +62,11 @@ SERVICES: tuple[Service, ...] = (
         public_service_pb2.DESCRIPTOR.services_by_name["PublicService"],
         PublicServicer,
         public_service_pb2_grpc.add_PublicServiceServicer_to_server,
+    ),
+    Service(
+        access_service_pb2.DESCRIPTOR.services_by_name["AccessService"],
+        AccessServicer,
+        access_service_pb2_grpc.add_AccessServiceServicer_to_server,
     ),
 )
 

@@ -59,7 +59,9 @@ def decode_token(token: str, query: dict[str, Any], *, key_type: type | None = N
         raise InvalidArgument([FieldViolation("page_token", "was issued for a different query")])
     if key_type is not None and (not isinstance(key, key_type) or isinstance(key, bool)):
         raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
-    if isinstance(key, int) and not -(2**63) <= key < 2**63 or isinstance(key, str) and len(key) > MAX_KEY:
+    if (isinstance(key, int) and not -(2**63) <= key < 2**63) or (
+        isinstance(key, str) and len(key) > MAX_KEY
+    ):
         raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
     return key
 

@@ -134,3 +134,17 @@ class IdempotencyRecord(SQLModel, table=True):
     request_digest: str = Field(max_length=64)
     response: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     create_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+
+
+class TokenRevocation(SQLModel, table=True):
+    """A revoked bearer token (``token_id``, its ``jti``), or every token of one principal
+    (``subject``, its ``sub``) issued at or before ``revoke_time``."""
+
+    __tablename__ = "token_revocation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_id: str | None = Field(default=None, max_length=64, index=True)
+    subject: str | None = Field(default=None, max_length=64, index=True)
+    reason: str = ""
+    revoked_by: str = Field(max_length=64)
+    revoke_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
