@@ -461,3 +461,25 @@ def test_role_facades_drive_a_rejection(district: District) -> None:
         # Another enterprise's token sees nothing of it.
         assert list(EnterpriseClient(enterprise_connection).my_inspections(state="rejected")) == []
         assert PublicClient(dept_connection).connection.token is None
+
+
+def test_a_holder_refreshes_its_token_and_the_admin_revokes_it_with_the_cli(district: District) -> None:
+    refreshed = onecard(district, district.legal, "token", "refresh")
+    assert refreshed.exit_code == 0, refreshed.output
+    fresh = refreshed.stdout.strip().splitlines()[0]
+    assert fresh != district.legal
+    # The fresh token works ...
+    assert onecard(district, fresh, "token", "refresh").exit_code == 0
+    # ... until the administrator revokes every token of its holder.
+    usage = onecard(district, district.admin, "token", "revoke", "--token-id", "x", "--subject", "legal-cli")
+    assert usage.exit_code == 2 and "exactly one" in usage.output
+    revoked = onecard(
+        district, district.admin, "token", "revoke", "--subject", "legal-cli", "--reason", "left"
+    )
+    assert revoked.exit_code == 0, revoked.output
+    assert "every token of legal-cli" in revoked.stdout
+    deadline = time.monotonic() + 10
+    while (refused := onecard(district, fresh, "token", "refresh")).exit_code == 0:
+        assert time.monotonic() < deadline, "the revocation never held"
+        time.sleep(0.2)
+    assert refused.exit_code == 2 and "TOKEN_REVOKED" in refused.output

@@ -17,6 +17,7 @@ from clients.facades.base import (
     import_csv,
 )
 from clients.facades.readers import StaffReader
+from inspection.v1 import access_service_pb2 as access_pb
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import registry_service_pb2 as reg_pb
 
@@ -172,3 +173,10 @@ class AdminClient(StaffReader):
         recusal = reg_pb.Recusal(inspector_id=inspector_id, uscc=uscc, reason=reason)
         request = reg_pb.CreateRecusalRequest(recusal=recusal)
         return self._call(self._registry.CreateRecusal, request, reg_pb.CreateRecusalResponse, request_id)
+
+    def revoke_tokens(
+        self, *, token_id: str = "", subject: str = "", reason: str = "", request_id: str | None = None
+    ) -> access_pb.TokenRevocation:
+        """Revokes one token (``token_id``) or every token of ``subject`` issued until now."""
+        request = access_pb.RevokeTokensRequest(token_id=token_id, subject=subject, reason=reason)
+        return self._call(self._access.RevokeTokens, request, access_pb.TokenRevocation, request_id)

@@ -15,6 +15,8 @@ from google.type import date_pb2
 
 from clients.connection import Connection
 from clients.csvchunks import split_csv
+from inspection.v1 import access_service_pb2 as access_pb
+from inspection.v1 import access_service_pb2_grpc as access_grpc
 from inspection.v1 import card_service_pb2_grpc as card_grpc
 from inspection.v1 import inspection_service_pb2_grpc as insp_grpc
 from inspection.v1 import public_service_pb2_grpc as public_grpc
@@ -195,6 +197,13 @@ class Facade:
         self._cards = card_grpc.CardServiceStub(channel)
         self._inspections = insp_grpc.InspectionServiceStub(channel)
         self._public = public_grpc.PublicServiceStub(channel)
+        self._access = access_grpc.AccessServiceStub(channel)
+
+    def refresh_token(self) -> access_pb.RefreshTokenResponse:
+        """A fresh token for the caller's own principal, before the current one expires."""
+        return self._call(
+            self._access.RefreshToken, access_pb.RefreshTokenRequest(), access_pb.RefreshTokenResponse
+        )
 
     def _call(self, method: Any, request: Message, returns: type[R], request_id: str | None = None) -> R:
         if request_id:
