@@ -12,6 +12,7 @@ import pytest
 
 from inspection.v1 import card_service_pb2 as card
 from inspection.v1 import common_pb2 as common_pb
+from inspection.v1 import inspection_service_pb2 as insp
 from inspection.v1 import registry_service_pb2 as reg
 from tests.inspection_support import Department, make_enterprise, request_for
 from tests.support import field_violations, footprint
@@ -86,4 +87,16 @@ def test_a_request_with_hostile_text_writes_nothing(
     request = request_for(scjg, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED, **overrides)
     error = _refused(lambda: inspections.RequestInspection(request, metadata=scjg.md))
     assert field in field_violations(error)
+    assert footprint(db) == before
+
+
+@pytest.mark.parametrize("code", ["\x00", "ABCD\x00EFGH", "ABCD\tEFGH"], ids=["nul", "nul-inside", "tab"])
+def test_an_inspection_code_with_control_characters_is_refused_anonymously(
+    inspections: Any, db: Any, code: str
+) -> None:
+    before = footprint(db)
+    error = _refused(
+        lambda: inspections.VerifyInspectionCode(insp.VerifyInspectionCodeRequest(inspection_code=code))
+    )
+    assert set(field_violations(error)) == {"inspection_code"}
     assert footprint(db) == before

@@ -34,6 +34,8 @@ def _by_code(session: Session, code: str, violations: Violations) -> Inspection:
         violations.add("inspection_code", "is required")
     elif len(code) > MAX_CODE_TEXT:
         violations.add("inspection_code", f"must be at most {MAX_CODE_TEXT} characters")
+    elif not code.isprintable():
+        violations.add("inspection_code", "must not contain control characters")
     violations.raise_if_any()
     found = stored.by_code(session, normalize_code(code))
     if found is None:
