@@ -16,6 +16,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -470,6 +471,87 @@ def measure_import(bench: Bench, backend: str, target: str) -> None:
     bench.add(figure)
 
 
+#: Floods of the overload figures: (key, label, method, request, calls in flight, anonymous).
+HEALTH_CHECK = "/grpc.health.v1.Health/Check"
+
+
+def _floods(sizes: Sizes) -> list[tuple[str, str, str, Any, int, bool]]:
+    large = seed.uscc(LARGE)
+    huge_code = "A" * sizes.flood_code_bytes
+    return [
+        (
+            "verify",
+            f"64 VerifyCard of the {sizes.large_card:,}-entry card",
+            CARD + "VerifyCard",
+            card_pb.VerifyCardRequest(uscc=large),
+            64,
+            False,
+        ),
+        (
+            "code",
+            f"3 anonymous VerifyInspectionCode of {sizes.flood_code_bytes / 2**20:g} MB",
+            INSPECTIONS + "VerifyInspectionCode",
+            insp_pb.VerifyInspectionCodeRequest(inspection_code=huge_code),
+            3,
+            True,
+        ),
+    ]
+
+
+def measure_overload(bench: Bench, backend: str, target: str) -> None:
+    """The latency of cheap calls — GetCard of another caller, the health check — while a flood of
+    expensive or hostile calls runs (docs/robustness.md). The flood runs from a load process of its
+    own for longer than the probe; the probe sends one call at a time."""
+    from grpc_health.v1 import health_pb2
+
+    sizes = bench.sizes
+    probes = [
+        ("get_card", "GetCard", CARD + "GetCard", card_pb.GetCardRequest(uscc=seed.uscc(SMALL))),
+        ("health", "health Check", HEALTH_CHECK, health_pb2.HealthCheckRequest(service="")),
+    ]
+    reader = _metadata(bench, Role.SUPERVISION, "bench-probe", "", dt.datetime.now(dt.UTC))
+    with LoadGenerator() as flood_load, ThreadPoolExecutor(max_workers=1) as flood_pool:
+        for flood_key, flood_label, flood_method, flood_request, flood_in_flight, anonymous in _floods(sizes):
+            flood = bench.job(
+                f"flood.{flood_key}",
+                target,
+                flood_method,
+                [flood_request],
+                in_flight=flood_in_flight,
+                max_requests=10**6,
+                max_seconds=sizes.seconds * len(probes) + 2,
+                warmup=0,
+                metadata=() if anonymous else bench.metadata,
+                deadline_seconds=30.0,
+            )
+            flooding = flood_pool.submit(flood_load.run, flood)
+            time.sleep(0.5)  # the flood is under way
+            for probe_key, probe_label, probe_method, probe_request in probes:
+                job = bench.job(
+                    f"overload.{flood_key}.{probe_key}",
+                    target,
+                    probe_method,
+                    [probe_request],
+                    in_flight=1,
+                    warmup=5,
+                    metadata=reader,
+                    deadline_seconds=10.0,
+                )
+                figure = Figure.from_load(
+                    bench.load.run(job),
+                    backend=backend,
+                    section="overload",
+                    name=f"{probe_label} while {flood_label}",
+                    rpc=probe_method.rsplit("/", 1)[-1],
+                )
+                bench.add(figure, ratio=False)
+            result = flooding.result(timeout=sizes.seconds * len(probes) + 120)
+            answered = result.ok + sum(result.errors.values())
+            codes = "".join(f", {code} {count:,}" for code, count in sorted(result.errors.items()))
+            for figure in bench.report.figures[-len(probes) :]:
+                figure.note = f"flood: {answered:,} calls answered (OK {result.ok:,}{codes})"
+
+
 def measure_backend(bench: Bench, backend: str, url: str) -> None:
     upgrade(url)
     db = Database(url, pool_size=2)
@@ -483,6 +565,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
             measure_inspections(bench, backend, server.target, db, many, dt.datetime.now(dt.UTC))
             measure_scale(bench, backend, server.target)
             measure_import(bench, backend, server.target)
+            measure_overload(bench, backend, server.target)
     finally:
         db.dispose()
     add_goals(bench, backend)
@@ -522,6 +605,11 @@ def add_goals(bench: Bench, backend: str) -> None:
             report.figure(backend, "import").p50_ms / 1000,
             20.0,
             "max",
+        ),
+        *(
+            Goal(backend, f"{figure.name}: p99 ms", figure.p99_ms, 100.0, "max")
+            for figure in report.figures
+            if figure.backend == backend and figure.section == "overload"
         ),
     ]
 

@@ -27,6 +27,8 @@ class Sizes:
     warmup: int
     #: Timed repetitions of one VerifyCard call.
     verify_repeats: int
+    #: The size of each hostile inspection code of the overload figures.
+    flood_code_bytes: int = 20 * 1024 * 1024
 
 
 FULL = Sizes(
@@ -57,6 +59,7 @@ TINY = Sizes(
     max_requests=60,
     warmup=4,
     verify_repeats=2,
+    flood_code_bytes=256 * 1024,
 )
 
 SIZES = {s.name: s for s in (FULL, TINY)}
