@@ -257,3 +257,72 @@ def test_inspector_file_not_utf8(registry: Registry, admin: Metadata, db: Databa
     response = registry.ImportInspectors(reg.ImportInspectorsRequest(csv=data), metadata=admin)
     assert _errors(response) == [(0, "csv")]
     assert count_rows(db, Inspector) == inspectors
+
+
+def test_lines_the_csv_grammar_cannot_read_are_their_rows_errors(
+    registry: Registry, admin: Metadata, db: Database
+) -> None:
+    before, after, old_mac, extra, long_name = (make_uscc() for _ in range(5))
+    data = (
+        (
+            "uscc,name\n"
+            f"{before},宁波前行有限公司\n"  # 1 good
+            f"{long_name}," + "名" * 131_073 + "\n"  # 2 a field beyond the csv module's own limit
+            f"{extra},宁波多列有限公司,额外\n"  # 3 more fields than the header
+            f"{old_mac},宁波旧式有限公司\r"  # 4 good, ended by a bare CR
+            f"{after},宁波后行有限公司\n"  # 5 good
+        ).encode()
+    )
+    answer = registry.ImportEnterprises(reg.ImportEnterprisesRequest(csv=data), metadata=admin)
+    assert (answer.rows_read, answer.rows_imported) == (5, 3)
+    assert _errors(answer) == [(2, "csv"), (3, "csv")]
+    assert answer.error_count == 2
+    assert all(len(e.description) < 200 for e in answer.errors)
+    for uscc in (before, old_mac, after):
+        registry.GetEnterprise(reg.GetEnterpriseRequest(uscc=uscc), metadata=admin)
+    for uscc in (long_name, extra):
+        _absent(registry, admin, uscc)
+
+
+def test_a_long_field_is_its_rows_error_quoted_by_length(registry: Registry, admin: Metadata) -> None:
+    uscc = make_uscc()
+    data = f"uscc,name\n{uscc},{'长' * 5000}\n".encode()
+    answer = registry.ImportEnterprises(reg.ImportEnterprisesRequest(csv=data), metadata=admin)
+    assert answer.rows_imported == 0 and _errors(answer) == [(1, "name")]
+    assert "5,000 characters" in answer.errors[0].description
+    _absent(registry, admin, uscc)
+
+
+@pytest.mark.parametrize("written", [" {} ", "{} ", "{}\t"], ids=["spaces", "trailing", "tab"])
+def test_a_uscc_is_judged_alike_by_the_import_and_by_create_enterprise(
+    registry: Registry, admin: Metadata, written: str
+) -> None:
+    uscc = make_uscc()
+    value = written.format(uscc)
+    refused = expect_error(
+        lambda: registry.CreateEnterprise(
+            reg.CreateEnterpriseRequest(enterprise=reg.Enterprise(uscc=value, name="宁波空格有限公司")),
+            metadata=admin,
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+    )
+    from tests.support import field_violations
+
+    description = field_violations(refused)["enterprise.uscc"]
+    data = f'uscc,name\n"{value}",宁波空格有限公司\n'.encode()
+    answer = registry.ImportEnterprises(reg.ImportEnterprisesRequest(csv=data), metadata=admin)
+    assert answer.rows_imported == 0
+    assert [(e.row, e.field, e.description) for e in answer.errors] == [(1, "uscc", description)]
+    _absent(registry, admin, uscc)
+
+
+def test_an_import_lists_at_most_a_thousand_problems_and_its_retry_answers_the_same(
+    registry: Registry, admin: Metadata
+) -> None:
+    rows = [f"bad-{n},宁波坏行有限公司" for n in range(1_500)]
+    request = reg.ImportEnterprisesRequest(request_id="many-bad-rows", csv=_csv("uscc,name", rows))
+    answer = registry.ImportEnterprises(request, metadata=admin)
+    assert (answer.rows_read, answer.rows_imported, answer.error_count) == (1_500, 0, 1_500)
+    assert len(answer.errors) == 1_000 and answer.errors[-1].row == 1_000
+    assert registry.ImportEnterprises(request, metadata=admin) == answer

@@ -16,14 +16,20 @@ from inspection.errors import FieldViolation, InvalidArgument, Violations
 from inspection.v1 import registry_service_pb2 as pb
 from inspection.v1 import registry_service_pb2_grpc as pb_grpc
 
+#: Row problems listed in one import's answer; the answer counts all of them. Stored with the
+#: request id for retries, the answer must always be one that can be sent.
+MAX_LISTED_ROW_ERRORS = 1000
+
 
 def _import_response(report: ImportReport) -> pb.ImportResponse:
     return pb.ImportResponse(
         rows_read=report.rows_read,
         rows_imported=report.rows_imported,
         errors=[
-            pb.ImportRowError(row=e.row, field=e.field, description=e.description) for e in report.errors
+            pb.ImportRowError(row=e.row, field=e.field, description=e.description)
+            for e in report.errors[:MAX_LISTED_ROW_ERRORS]
         ],
+        error_count=len(report.errors),
     )
 
 

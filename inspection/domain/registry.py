@@ -230,17 +230,71 @@ class ImportReport:
     errors: list[RowError]
 
 
+#: The most data rows one import takes; a larger file is split (the CLI sends chunks).
+MAX_IMPORT_ROWS = 200_000
+#: The longest value of one CSV field (the longest free text of any request); a longer one is its
+#: row's error, quoted by its length only.
+MAX_CSV_FIELD = 2000
+#: Columns whose values are taken exactly as written: an identifier is refused with surrounding
+#: spaces, as CreateEnterprise refuses it, rather than silently trimmed.
+_EXACT_COLUMNS = frozenset({"uscc", "id", "department_code"})
+
+
 def _read_csv(data: bytes, required: Sequence[str]) -> tuple[list[dict[str, str]], list[RowError]]:
+    """The data rows of a CSV file as dicts by header name, and the problems that make a row (or
+    the file: row 0) unusable. Lines end with LF, CRLF or a bare CR (old spreadsheets); a line the
+    CSV grammar cannot read, a field over ``MAX_CSV_FIELD`` characters or a row with more fields
+    than the header is that row's error, and the rows around it are read on. Text values are
+    trimmed of surrounding spaces except identifiers (``_EXACT_COLUMNS``)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], [RowError(0, "csv", f"is not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    # newline="": the csv module sees each line ending as written, so a bare CR ends a row.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as exc:
+        return [], [RowError(0, "csv", f"the header cannot be read: {str(exc)[:120]}")]
     missing = [name for name in required if name not in header]
     if missing:
         return [], [RowError(0, "csv", f"header lacks column(s): {', '.join(missing)}")]
-    return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader], []
+    rows: list[dict[str, str]] = []
+    errors: list[RowError] = []
+    number = 0
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            number += 1
+            errors.append(RowError(number, "csv", f"line {reader.line_num} cannot be read: {str(exc)[:120]}"))
+            rows.append({})
+            continue
+        if not values:
+            continue  # a blank line
+        number += 1
+        if number > MAX_IMPORT_ROWS:
+            return [], [
+                RowError(0, "csv", f"has more than {MAX_IMPORT_ROWS:,} data rows; import it in parts")
+            ]
+        rows.append(_row(number, header, values, errors))
+    return rows, errors
+
+
+def _row(number: int, header: list[str], values: list[str], errors: list[RowError]) -> dict[str, str]:
+    if len(values) > len(header):
+        errors.append(RowError(number, "csv", f"has {len(values)} fields; the header names {len(header)}"))
+    row: dict[str, str] = {}
+    for name, value in zip(header, values, strict=False):
+        if len(value) > MAX_CSV_FIELD:
+            errors.append(
+                RowError(number, name, f"is {len(value):,} characters long; at most {MAX_CSV_FIELD:,}")
+            )
+            value = ""
+        row[name] = value if name in _EXACT_COLUMNS else value.strip()
+    return row
 
 
 def _flag(value: str) -> bool | None:
@@ -266,11 +320,14 @@ ENTERPRISE_COLUMNS = (
 def import_enterprises(session: Session, data: bytes, *, actor: Principal, now: dt.datetime) -> ImportReport:
     """Imports every valid row (each with its card); reports the others. Nothing of a bad row is written."""
     rows, errors = _read_csv(data, ("uscc", "name"))
-    if errors:
+    if any(e.row == 0 for e in errors):
         return ImportReport(0, 0, errors)
+    unreadable = {e.row for e in errors}
     candidates: list[tuple[int, EnterpriseFields]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
+        if number in unreadable:
+            continue
         row_errors: list[RowError] = []
         flags = {name: _flag(row.get(name, "")) for name in ("above_designated_size", "white_listed")}
         for name, flag in flags.items():
@@ -426,12 +483,15 @@ INSPECTOR_COLUMNS = ("id", "department_code", "name", "certificate_number", "cer
 
 def import_inspectors(session: Session, data: bytes) -> ImportReport:
     rows, errors = _read_csv(data, ("id", "department_code", "name"))
-    if errors:
+    if any(e.row == 0 for e in errors):
         return ImportReport(0, 0, errors)
+    unreadable = {e.row for e in errors}
     departments = stored.department_codes(session)
     candidates: list[tuple[int, Inspector]] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
+        if number in unreadable:
+            continue
         violations = Violations()
         active = _flag(row.get("active", "") or "true")
         if active is None:

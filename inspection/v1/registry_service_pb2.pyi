@@ -390,20 +390,25 @@ Global___ImportRowError: _TypeAlias = ImportRowError  # noqa: Y015
 
 @_typing.final
 class ImportResponse(_message.Message):
-    """What an import did: rows read, rows imported, and every refused row's problems."""
+    """What an import did: rows read, rows imported, and the refused rows' problems — the first
+    1,000 of them, so the answer always fits in a response; `error_count` counts them all.
+    """
 
     DESCRIPTOR: _descriptor.Descriptor
 
     ROWS_READ_FIELD_NUMBER: _builtins.int
     ROWS_IMPORTED_FIELD_NUMBER: _builtins.int
     ERRORS_FIELD_NUMBER: _builtins.int
+    ERROR_COUNT_FIELD_NUMBER: _builtins.int
     rows_read: _builtins.int
     """Data rows in the file."""
     rows_imported: _builtins.int
     """Rows registered."""
+    error_count: _builtins.int
+    """Every problem found, including those beyond the ones listed in `errors`."""
     @_builtins.property
     def errors(self) -> _containers.RepeatedCompositeFieldContainer[Global___ImportRowError]:
-        """One entry per problem of each refused row, by row number."""
+        """One entry per problem of a refused row, by row number: at most the first 1,000."""
 
     def __init__(
         self,
@@ -411,10 +416,11 @@ class ImportResponse(_message.Message):
         rows_read: _builtins.int = ...,
         rows_imported: _builtins.int = ...,
         errors: _abc.Iterable[Global___ImportRowError] | None = ...,
+        error_count: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["errors", b"errors", "rows_imported", b"rows_imported", "rows_read", b"rows_read"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["error_count", b"error_count", "errors", b"errors", "rows_imported", b"rows_imported", "rows_read", b"rows_read"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
