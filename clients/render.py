@@ -194,18 +194,30 @@ def entry_line(entry: card_pb.CardEntry, zone: ZoneInfo) -> Text:
     return text
 
 
-def verification(uscc: str, result: card_pb.VerifyCardResponse) -> Text:
+def verification(uscc: str, result: card_pb.VerifyCardResponse, *, kept: bool = False) -> Text:
     if result.valid:
-        return Text.assemble(
+        line = Text.assemble(
             ("✓ ", "bold green"),
             f"the card of {uscc} verifies: {result.entries_checked} entries, head #{result.head.seq} "
             f"{result.head.entry_hash}",
         )
-    return Text.assemble(
-        ("✗ ", "bold red"),
-        f"the card of {uscc} does NOT verify: entry #{result.first_bad_seq} is the first bad one "
-        f"({result.problem}); {result.entries_checked} entries checked",
-    )
+    else:
+        line = Text.assemble(
+            ("✗ ", "bold red"),
+            f"the card of {uscc} does NOT verify: entry #{result.first_bad_seq} is the first bad one "
+            f"({result.problem}); {result.entries_checked} entries checked",
+        )
+    if kept:
+        line.append("\n")
+        if result.extends_kept_head:
+            line.append_text(Text.assemble(("✓ ", "bold green"), "it extends the head you kept"))
+        else:
+            line.append_text(
+                Text.assemble(
+                    ("✗ ", "bold red"), f"it does NOT extend the head you kept: {result.kept_head_problem}"
+                )
+            )
+    return line
 
 
 def head(value: common_pb.CardHead) -> Text:

@@ -56,6 +56,10 @@ def card_entries(
     limit: Limit = 50,
     everything: AllFlag = False,
     json_output: JsonFlag = False,
+    jsonl: Annotated[
+        bool,
+        typer.Option("--jsonl", help="One JSON object per entry per line (for docs/card.md's verifier)."),
+    ] = False,
 ) -> None:
     """The card's entries, oldest first, paging through the service as needed."""
     options = options_of(ctx)
@@ -64,19 +68,46 @@ def card_entries(
         found = CardReader(connection).card_entries(
             uscc, kinds=kinds, department_code=department, limit=None if everything else limit
         )
+        if jsonl:
+            for entry in found:
+                typer.echo(render.to_json(entry, lines=True))
+            return
         rows = list(found)
     emit(ctx, json_output, rows, lambda: render.entries(rows, options.zone, title=f"Card entries of {uscc}"))
 
 
 @card_app.command("verify")
 @handles_errors
-def card_verify(ctx: typer.Context, uscc: Uscc, json_output: JsonFlag = False) -> None:
-    """Recompute the card's hash chain; exit code 1 and the first bad entry if it was altered."""
+def card_verify(
+    ctx: typer.Context,
+    uscc: Uscc,
+    head: Annotated[
+        str,
+        typer.Option(
+            "--head",
+            metavar="SEQ:HASH",
+            help="A card head you kept (from a write's answer): also prove the card still extends it.",
+        ),
+    ] = "",
+    json_output: JsonFlag = False,
+) -> None:
+    """Recompute the card's hash chain; exit code 1 and the first bad entry if it was altered, or
+    if it no longer extends the head given with --head."""
+    kept = _kept_head(head) if head else None
     with options_of(ctx).connect() as connection:
-        result = CardReader(connection).verify_card(uscc)
-    emit(ctx, json_output, result, lambda: render.verification(uscc, result))
-    if not result.valid:
+        result = CardReader(connection).verify_card(uscc, kept_head=kept)
+    emit(ctx, json_output, result, lambda: render.verification(uscc, result, kept=kept is not None))
+    if not result.valid or (kept is not None and not result.extends_kept_head):
         raise typer.Exit(1)
+
+
+def _kept_head(text: str) -> tuple[int, str]:
+    seq, colon, digest = text.partition(":")
+    if not colon or not seq.strip().isdigit() or int(seq) < 1 or len(digest.strip()) != 64:
+        raise typer.BadParameter(
+            "use SEQ:HASH, e.g. 12:3f5a… (the 64 hex digits of entry_hash)", param_hint="--head"
+        )
+    return int(seq), digest.strip().lower()
 
 
 @card_app.command("watch")

@@ -97,10 +97,15 @@ class CardReader(Facade):
             self.connection, self._cards.ListCardEntries, request, "entries", limit=limit, page_size=page_size
         )
 
-    def verify_card(self, uscc: str) -> card_pb.VerifyCardResponse:
-        return self._call(
-            self._cards.VerifyCard, card_pb.VerifyCardRequest(uscc=uscc), card_pb.VerifyCardResponse
-        )
+    def verify_card(
+        self, uscc: str, *, kept_head: tuple[int, str] | None = None
+    ) -> card_pb.VerifyCardResponse:
+        """Recomputes the card's chain on the service; with ``kept_head`` (seq, entry hash) from an
+        earlier answer, also whether the card still extends it."""
+        request = card_pb.VerifyCardRequest(uscc=uscc)
+        if kept_head is not None:
+            request.kept_head.seq, request.kept_head.entry_hash = kept_head
+        return self._call(self._cards.VerifyCard, request, card_pb.VerifyCardResponse)
 
     def watch_card(self, uscc: str, *, after_seq: int = 0) -> Generator[card_pb.CardEntry, None, None]:
         """Entries after ``after_seq``, then each new one as it is written, until the caller stops.

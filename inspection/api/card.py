@@ -27,6 +27,19 @@ def _require_uscc(uscc: str) -> None:
         raise InvalidArgument([FieldViolation("uscc", "is required")])
 
 
+def _kept_head(request: pb.VerifyCardRequest) -> cards.CardHead:
+    kept = request.kept_head
+    violations = Violations()
+    if kept.uscc and kept.uscc != request.uscc:
+        violations.add("kept_head.uscc", "names another card than uscc")
+    if kept.seq < 1:
+        violations.add("kept_head.seq", "must be at least 1")
+    if len(kept.entry_hash) != 64 or not all(c in "0123456789abcdef" for c in kept.entry_hash):
+        violations.add("kept_head.entry_hash", "must be 64 lower-case hexadecimal digits")
+    violations.raise_if_any()
+    return cards.CardHead(uscc=request.uscc, seq=kept.seq, entry_hash=kept.entry_hash)
+
+
 class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -88,13 +101,16 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         self, request: pb.VerifyCardRequest, context: grpc.ServicerContext
     ) -> pb.VerifyCardResponse:
         _require_uscc(request.uscc)
-        result = self.read(lambda s: cards.verify_card(s, request.uscc))
+        kept = _kept_head(request) if request.HasField("kept_head") else None
+        result = self.read(lambda s: cards.verify_card(s, request.uscc, kept=kept))
         return pb.VerifyCardResponse(
             valid=result.valid,
             entries_checked=result.entries_checked,
             head=convert.card_head(result.head),
             first_bad_seq=result.first_bad_seq,
             problem=result.problem,
+            extends_kept_head=result.extends_kept_head,
+            kept_head_problem=result.kept_head_problem,
         )
 
     def WatchCard(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from google.protobuf.timestamp_pb2 import Timestamp
 from google.type import date_pb2
 
 from inspection.api import enums
 from inspection.domain import registry
-from inspection.domain.card import CardHead, EntryRow
+from inspection.domain.card import CardHead, EntryRow, row_damage
 from inspection.errors import FieldViolation, InvalidArgument, Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
@@ -177,18 +177,44 @@ def card_entry(
     row: EntryRow, build: Callable[..., card_pb.CardEntry] = card_pb.CardEntry
 ) -> card_pb.CardEntry:
     """The entry as a message; ``build`` may be a repeated field's ``add``, which builds the message
-    in place instead of copying it into the field (a page holds fifty)."""
-    return build(
-        uscc=row.uscc,
-        seq=row.seq,
-        kind=enums.ENTRY_KINDS.to_proto(row.kind),
-        actor_sub=row.actor_sub,
-        actor_role=row.actor_role,
-        actor_org=row.actor_org,
-        department_code=row.department_code or "",
-        inspection_id=row.inspection_id or "",
-        time=timestamp(row.time),
-        payload_json=row.payload_json,
-        prev_hash=row.prev_hash,
-        entry_hash=row.entry_hash,
-    )
+    in place instead of copying it into the field (a page holds fifty). A stored entry that cannot
+    be read as written comes back with what could be read and its ``damage`` named."""
+    try:
+        values = {
+            "uscc": row.uscc,
+            "seq": row.seq,
+            "kind": enums.ENTRY_KINDS.to_proto(row.kind),
+            "actor_sub": row.actor_sub,
+            "actor_role": row.actor_role,
+            "actor_org": row.actor_org,
+            "department_code": row.department_code or "",
+            "inspection_id": row.inspection_id or "",
+            "time": timestamp(row.time),
+            "payload_json": row.payload_json,
+            "prev_hash": row.prev_hash,
+            "entry_hash": row.entry_hash,
+        }
+        # A value of the wrong type fails here, and a failed ``add`` leaves nothing behind.
+        return build(**values)
+    except (ValueError, TypeError, AttributeError):
+        return build(**_damaged_entry(row))
+
+
+def _damaged_entry(row: EntryRow) -> dict[str, Any]:
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    seq = row.seq if isinstance(row.seq, int) and not isinstance(row.seq, bool) else 0
+    return {
+        "uscc": text(row.uscc),
+        "seq": seq if -(2**63) <= seq < 2**63 else 0,
+        "actor_sub": text(row.actor_sub),
+        "actor_role": text(row.actor_role),
+        "actor_org": text(row.actor_org),
+        "department_code": text(row.department_code),
+        "inspection_id": text(row.inspection_id),
+        "payload_json": text(row.payload_json),
+        "prev_hash": text(row.prev_hash),
+        "entry_hash": text(row.entry_hash),
+        "damage": row_damage(row) or "a stored value cannot be read",
+    }

@@ -14,7 +14,7 @@ import enum
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
 from sqlalchemy import Connection
@@ -264,6 +264,49 @@ class Verification:
     head: CardHead
     first_bad_seq: int = 0
     problem: str = ""
+    #: With a kept head: whether the card verifies and still holds it, and if not, why.
+    extends_kept_head: bool = False
+    kept_head_problem: str = ""
+
+
+_KINDS = frozenset(kind.value for kind in EntryKind)
+_TEXT_FIELDS = ("actor_sub", "actor_role", "actor_org", "payload_json", "prev_hash", "entry_hash")
+
+
+def damage_of(
+    seq: Any,
+    kind: Any,
+    time: Any,
+    texts: dict[str, Any],
+    optional_texts: dict[str, Any],
+) -> str:
+    """What makes a stored entry unreadable as written, or "" when it reads: a seq that is not an
+    integer, a kind the service does not know, a time that cannot be parsed, text that is not
+    text. (A value that reads but was changed is caught by the hash, not here.)"""
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        return "seq is not an integer"
+    if kind not in _KINDS:
+        return f"kind {str(kind)[:40]!r} is not a kind of entry"
+    if not isinstance(time, dt.datetime):
+        return "time cannot be read as an instant"
+    for name, value in texts.items():
+        if not isinstance(value, str):
+            return f"{name} is not text"
+    for name, value in optional_texts.items():
+        if value is not None and not isinstance(value, str):
+            return f"{name} is not text"
+    return ""
+
+
+def row_damage(row: Any) -> str:
+    """``damage_of`` for a listed entry (``EntryRow``)."""
+    return damage_of(
+        row.seq,
+        row.kind,
+        row.time,
+        {name: getattr(row, name) for name in ("uscc", *_TEXT_FIELDS)},
+        {"department_code": row.department_code, "inspection_id": row.inspection_id},
+    )
 
 
 def current_head(session: Session, uscc: str) -> CardHead:
@@ -272,19 +315,57 @@ def current_head(session: Session, uscc: str) -> CardHead:
     return CardHead(uscc=uscc, seq=seq, entry_hash=digest)
 
 
-def verify_card(session: Session, uscc: str, *, batch: int = 5000) -> Verification:
-    """Recomputes the chain from the first entry and reports the first one that does not verify."""
+def verify_card(
+    session: Session, uscc: str, *, kept: CardHead | None = None, batch: int = 5000
+) -> Verification:
+    """Recomputes the chain from the first entry and reports the first one that does not verify;
+    with a ``kept`` head, also whether the card still extends it."""
     head = current_head(session, uscc)
-    return _verify_rows(uscc, head, stored.chain_rows(session, uscc, batch=batch))
+    result = _verify_rows(uscc, head, stored.chain_rows(session, uscc, batch=batch), kept)
+    if kept is None:
+        return result
+    return _judge_kept_head(result, kept)
 
 
-def _verify_rows(uscc: str, head: CardHead, rows: Iterable[Any]) -> Verification:
+def _judge_kept_head(result: Verification, kept: CardHead) -> Verification:
+    problem = ""
+    if kept.seq > result.head.seq:
+        problem = f"the card ends at entry {result.head.seq}, before the kept entry {kept.seq}"
+    elif not result.valid:
+        problem = f"the card does not verify (entry {result.first_bad_seq}: {result.problem})"
+    elif result.kept_head_problem:
+        problem = result.kept_head_problem
+    return replace(result, extends_kept_head=not problem, kept_head_problem=problem)
+
+
+def _verify_rows(
+    uscc: str, head: CardHead, rows: Iterable[Any], kept: CardHead | None = None
+) -> Verification:
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
+    kept_problem = ""
     for row in rows:
         seq, kind, sub, role, org, dept, insp, time, payload_json, prev, stored_hash = row
         checked += 1
+        damage = damage_of(
+            seq,
+            kind,
+            time,
+            {
+                "actor_sub": sub,
+                "actor_role": role,
+                "actor_org": org,
+                "payload_json": payload_json,
+                "prev_hash": prev,
+                "entry_hash": stored_hash,
+            },
+            {"department_code": dept, "inspection_id": insp},
+        )
+        if damage:
+            return Verification(
+                False, checked, head, expected_seq, f"entry {expected_seq} cannot be read: {damage}"
+            )
         if seq != expected_seq:
             return Verification(False, checked, head, expected_seq, f"entry {expected_seq} is missing")
         if prev != expected_prev:
@@ -304,13 +385,18 @@ def _verify_rows(uscc: str, head: CardHead, rows: Iterable[Any]) -> Verification
         )
         if recomputed != stored_hash:
             return Verification(False, checked, head, seq, "entry_hash does not match the entry's content")
+        if kept is not None and seq == kept.seq and stored_hash != kept.entry_hash:
+            kept_problem = (
+                f"entry {seq} now hashes to {stored_hash[:12]}…, not the kept {kept.entry_hash[:12]}…: "
+                "history up to it was rewritten"
+            )
         expected_prev = stored_hash
         expected_seq += 1
     last_seq = expected_seq - 1
     if last_seq != head.seq or expected_prev != head.entry_hash:
         bad = min(last_seq, head.seq) + 1 if last_seq != head.seq else max(last_seq, 1)
         return Verification(False, checked, head, bad, "the card head does not match the last entry")
-    return Verification(True, checked, head)
+    return Verification(True, checked, head, kept_head_problem=kept_problem)
 
 
 # Watch streams wait on this; storage wakes it after a commit that appended.

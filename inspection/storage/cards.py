@@ -15,12 +15,25 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Integer, bindparam, event, func, insert, literal, select, true, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    bindparam,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    type_coerce,
+    update,
+)
 from sqlmodel import Session, col
 
 from inspection.errors import NotFound
 from inspection.storage.inspection_models import Inspection, InspectionParticipant
 from inspection.storage.models import Card, CardEntry, Enterprise
+from inspection.storage.types import ReadableUTCDateTime
 
 
 class EntryRow(NamedTuple):
@@ -117,7 +130,14 @@ def insert_entries(session: Session, entries: Sequence[dict[str, Any]]) -> None:
 
 # --- pages and the chain -----------------------------------------------------------------------
 
-_ENTRY_COLUMNS = tuple(col(getattr(CardEntry, name)) for name in EntryRow._fields)
+
+def _readable(name: str) -> Any:
+    """A column as read for a caller: the time through a type that tolerates a damaged value."""
+    column = col(getattr(CardEntry, name))
+    return type_coerce(column, ReadableUTCDateTime()).label(name) if name == "time" else column
+
+
+_ENTRY_COLUMNS = tuple(_readable(name) for name in EntryRow._fields)
 
 
 @functools.cache
@@ -173,18 +193,21 @@ def list_entries(
     return entries
 
 
-_CHAIN_COLUMNS = (
-    col(CardEntry.seq),
-    col(CardEntry.kind),
-    col(CardEntry.actor_sub),
-    col(CardEntry.actor_role),
-    col(CardEntry.actor_org),
-    col(CardEntry.department_code),
-    col(CardEntry.inspection_id),
-    col(CardEntry.time),
-    col(CardEntry.payload_json),
-    col(CardEntry.prev_hash),
-    col(CardEntry.entry_hash),
+_CHAIN_COLUMNS = tuple(
+    _readable(name)
+    for name in (
+        "seq",
+        "kind",
+        "actor_sub",
+        "actor_role",
+        "actor_org",
+        "department_code",
+        "inspection_id",
+        "time",
+        "payload_json",
+        "prev_hash",
+        "entry_hash",
+    )
 )
 
 

@@ -31,3 +31,27 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if instant.tzinfo is None:
             return instant.replace(tzinfo=dt.UTC)
         return instant.astimezone(dt.UTC)
+
+
+class Unreadable(str):
+    """A stored value that cannot be read as its column's type, kept as a short text so that the
+    reader can name the damage instead of failing (a card must be listable and verifiable even
+    when someone wrote garbage into it)."""
+
+
+class ReadableUTCDateTime(UTCDateTime):
+    """``UTCDateTime`` for reading card entries: an unparsable stored value reads as
+    ``Unreadable`` rather than raising."""
+
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        inner = super().result_processor(dialect, coltype)
+
+        def process(value: Any) -> Any:
+            try:
+                return inner(value) if inner is not None else value
+            except (ValueError, TypeError, OverflowError, AttributeError):
+                return Unreadable(repr(value)[:40])
+
+        return process

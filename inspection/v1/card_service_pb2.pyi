@@ -137,6 +137,7 @@ class CardEntry(_message.Message):
     PAYLOAD_JSON_FIELD_NUMBER: _builtins.int
     PREV_HASH_FIELD_NUMBER: _builtins.int
     ENTRY_HASH_FIELD_NUMBER: _builtins.int
+    DAMAGE_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
     """Unified social credit code of the enterprise whose card this is."""
     seq: _builtins.int
@@ -164,6 +165,11 @@ class CardEntry(_message.Message):
     """Lower-case hex SHA-256 of the previous entry; 64 zeros for the first."""
     entry_hash: _builtins.str
     """Lower-case hex SHA-256 of this entry's canonical encoding, `prev_hash` included."""
+    damage: _builtins.str
+    """Set when the stored entry cannot be read as written (an unknown kind, an unreadable time, a
+    value of the wrong type): what is wrong. The other fields then hold what could be read, and
+    the card does not verify at this entry.
+    """
     @_builtins.property
     def time(self) -> _timestamp_pb2.Timestamp:
         """When the entry was written (the service clock, UTC)."""
@@ -183,10 +189,11 @@ class CardEntry(_message.Message):
         payload_json: _builtins.str = ...,
         prev_hash: _builtins.str = ...,
         entry_hash: _builtins.str = ...,
+        damage: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["time", b"time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_org", b"actor_org", "actor_role", b"actor_role", "actor_sub", b"actor_sub", "department_code", b"department_code", "entry_hash", b"entry_hash", "inspection_id", b"inspection_id", "kind", b"kind", "payload_json", b"payload_json", "prev_hash", b"prev_hash", "seq", b"seq", "time", b"time", "uscc", b"uscc"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_org", b"actor_org", "actor_role", b"actor_role", "actor_sub", b"actor_sub", "damage", b"damage", "department_code", b"department_code", "entry_hash", b"entry_hash", "inspection_id", b"inspection_id", "kind", b"kind", "payload_json", b"payload_json", "prev_hash", b"prev_hash", "seq", b"seq", "time", b"time", "uscc", b"uscc"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -389,18 +396,29 @@ class VerifyCardRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     USCC_FIELD_NUMBER: _builtins.int
+    KEPT_HEAD_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
     """Unified social credit code (统一社会信用代码) of the enterprise: 18 characters with the GB 32100-2015
     check character. Malformed is INVALID_ARGUMENT; unregistered is NOT_FOUND.
     """
+    @_builtins.property
+    def kept_head(self) -> _common_pb2.CardHead:
+        """A head the caller kept from an earlier answer (any write returns one). When set, the answer
+        also says whether today's card still extends it: the entry at `kept_head.seq` still has
+        `kept_head.entry_hash` and the whole card verifies. A history rewritten and re-chained by
+        someone with database access verifies on its own, but no longer extends a head kept before.
+        Its `uscc` may be empty or must equal `uscc`; `entry_hash` is 64 lower-case hex digits.
+        """
+
     def __init__(
         self,
         *,
         uscc: _builtins.str = ...,
+        kept_head: _common_pb2.CardHead | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["kept_head", b"kept_head"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["uscc", b"uscc"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kept_head", b"kept_head", "uscc", b"uscc"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -417,6 +435,8 @@ class VerifyCardResponse(_message.Message):
     HEAD_FIELD_NUMBER: _builtins.int
     FIRST_BAD_SEQ_FIELD_NUMBER: _builtins.int
     PROBLEM_FIELD_NUMBER: _builtins.int
+    EXTENDS_KEPT_HEAD_FIELD_NUMBER: _builtins.int
+    KEPT_HEAD_PROBLEM_FIELD_NUMBER: _builtins.int
     valid: _builtins.bool
     """Every entry hashes to its stored hash, links to the one before, and the head matches the last."""
     entries_checked: _builtins.int
@@ -424,7 +444,15 @@ class VerifyCardResponse(_message.Message):
     first_bad_seq: _builtins.int
     """Sequence number of the first entry that does not verify; 0 when valid."""
     problem: _builtins.str
-    """What is wrong with it: hash mismatch, broken link, gap in sequence, head mismatch."""
+    """What is wrong with it: hash mismatch, broken link, gap in sequence, head mismatch, or a
+    stored value that cannot be read (named with the entry).
+    """
+    extends_kept_head: _builtins.bool
+    """With `kept_head`: whether the card verifies and its entry at the kept seq has the kept hash."""
+    kept_head_problem: _builtins.str
+    """With `kept_head` and `extends_kept_head` false: why (the card is shorter, the entry differs,
+    or the card does not verify).
+    """
     @_builtins.property
     def head(self) -> _common_pb2.CardHead:
         """The card's head as stored."""
@@ -437,10 +465,12 @@ class VerifyCardResponse(_message.Message):
         head: _common_pb2.CardHead | None = ...,
         first_bad_seq: _builtins.int = ...,
         problem: _builtins.str = ...,
+        extends_kept_head: _builtins.bool = ...,
+        kept_head_problem: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["head", b"head"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_checked", b"entries_checked", "first_bad_seq", b"first_bad_seq", "head", b"head", "problem", b"problem", "valid", b"valid"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_checked", b"entries_checked", "extends_kept_head", b"extends_kept_head", "first_bad_seq", b"first_bad_seq", "head", b"head", "kept_head_problem", b"kept_head_problem", "problem", b"problem", "valid", b"valid"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
