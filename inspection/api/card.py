@@ -91,8 +91,9 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
             )
             response = pb.ListCardEntriesResponse(next_page_token=token)
             add = response.entries.add
+            withheld = cards.withheld_payloads(connection, self.call.principal, rows)
             for row in rows:
-                convert.card_entry(row, add)
+                convert.card_entry(row, add, withheld=row.seq in withheld)
             return response
 
         return self.read_rows(work)
@@ -125,6 +126,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
                 f"this server already streams {self.settings.max_watch_streams} cards; retry later",
                 reason="TOO_MANY_WATCHES",
             )
+        viewer = self.call.principal
         try:
             after = request.after_seq
             seen = cards.NOTIFIER.version
@@ -132,8 +134,11 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
             while context.is_active():
                 with self.db.read_rows() as connection:
                     batch = cards.list_entries(connection, request.uscc, after_seq=after, limit=WATCH_BATCH)
+                    withheld = cards.withheld_payloads(connection, viewer, batch)
                 for entry in batch:
-                    yield pb.WatchCardResponse(entry=convert.card_entry(entry))
+                    yield pb.WatchCardResponse(
+                        entry=convert.card_entry(entry, withheld=entry.seq in withheld)
+                    )
                     after = entry.seq
                 if batch:
                     last_sent = time.monotonic()

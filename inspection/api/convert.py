@@ -174,7 +174,7 @@ def recusal(row: registry.Recusal) -> reg_pb.Recusal:
 
 
 def card_entry(
-    row: EntryRow, build: Callable[..., card_pb.CardEntry] = card_pb.CardEntry
+    row: EntryRow, build: Callable[..., card_pb.CardEntry] = card_pb.CardEntry, *, withheld: bool = False
 ) -> card_pb.CardEntry:
     """The entry as a message; ``build`` may be a repeated field's ``add``, which builds the message
     in place instead of copying it into the field (a page holds fifty). A stored entry that cannot
@@ -190,14 +190,19 @@ def card_entry(
             "department_code": row.department_code or "",
             "inspection_id": row.inspection_id or "",
             "time": timestamp(row.time),
-            "payload_json": row.payload_json,
+            "payload_json": "" if withheld else row.payload_json,
             "prev_hash": row.prev_hash,
             "entry_hash": row.entry_hash,
         }
+        if withheld:
+            values["payload_withheld"] = True
         # A value of the wrong type fails here, and a failed ``add`` leaves nothing behind.
         return build(**values)
     except (ValueError, TypeError, AttributeError):
-        return build(**_damaged_entry(row))
+        damaged = _damaged_entry(row)
+        if withheld:
+            damaged.update(payload_json="", payload_withheld=True)
+        return build(**damaged)
 
 
 def _damaged_entry(row: EntryRow) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any, TypedDict
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from inspection.auth import Principal
+from inspection.auth import Principal, Role
 from inspection.domain.paging import keyset_page
 from inspection.storage import cards as stored
 
@@ -417,6 +417,24 @@ def list_entries(
         start_time=where.start_time,
         end_time=where.end_time,
     )
+
+
+def withheld_payloads(connection: Connection, viewer: Principal, rows: Iterable[EntryRow]) -> frozenset[int]:
+    """The entries (by seq) whose payload ``viewer`` may not read (DESIGN §2).
+
+    A department reads every card — whom the others inspected and when is what it coordinates
+    with — but the payload of an entry of an inspection it takes no part in (its reason,
+    inspectors, legal basis, findings) is withheld, as GetInspection refuses that inspection to
+    it. Offices, the administrator and the enterprise read every payload of the cards they may read.
+    """
+    if viewer.role is not Role.DEPARTMENT:
+        return frozenset()
+    rows = list(rows)
+    ids = {row.inspection_id for row in rows if isinstance(row.inspection_id, str) and row.inspection_id}
+    if not ids:
+        return frozenset()
+    mine = stored.inspections_taken_part_in(connection, viewer.org, ids)
+    return frozenset(row.seq for row in rows if row.inspection_id in ids and row.inspection_id not in mine)
 
 
 def entries_page(

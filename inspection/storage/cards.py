@@ -193,6 +193,20 @@ def list_entries(
     return entries
 
 
+_TAKES_PART = select(col(InspectionParticipant.inspection_id)).where(
+    col(InspectionParticipant.department_code) == bindparam("department"),
+    col(InspectionParticipant.inspection_id).in_(bindparam("ids", expanding=True)),
+)
+
+
+def inspections_taken_part_in(
+    connection: Connection, department_code: str, inspection_ids: set[str]
+) -> set[str]:
+    """Which of ``inspection_ids`` the department takes part in."""
+    rows = connection.execute(_TAKES_PART, {"department": department_code, "ids": sorted(inspection_ids)})
+    return set(rows.scalars())
+
+
 _CHAIN_COLUMNS = tuple(
     _readable(name)
     for name in (

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from inspection.v1 import common_pb2 as inspection_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n inspection/v1/card_service.proto\x12\rinspection.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ainspection/v1/common.proto\"\xb3\x02\n\tCardEntry\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\x03\x12*\n\x04kind\x18\x03 \x01(\x0e\x32\x1c.inspection.v1.CardEntryKind\x12\x11\n\tactor_sub\x18\x04 \x01(\t\x12\x12\n\nactor_role\x18\x05 \x01(\t\x12\x11\n\tactor_org\x18\x06 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x07 \x01(\t\x12\x15\n\rinspection_id\x18\x08 \x01(\t\x12(\n\x04time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cpayload_json\x18\n \x01(\t\x12\x11\n\tprev_hash\x18\x0b \x01(\t\x12\x12\n\nentry_hash\x18\x0c \x01(\t\x12\x0e\n\x06\x64\x61mage\x18\r \x01(\t\"?\n\x0f\x44\x65partmentCount\x12\x17\n\x0f\x64\x65partment_code\x18\x01 \x01(\t\x12\x13\n\x0binspections\x18\x02 \x01(\x05\"\xf1\x01\n\x04\x43\x61rd\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x17\n\x0f\x65nterprise_name\x18\x02 \x01(\t\x12%\n\x04head\x18\x03 \x01(\x0b\x32\x17.inspection.v1.CardHead\x12.\n\nissue_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12=\n\x15inspections_this_year\x18\x05 \x03(\x0b\x32\x1e.inspection.v1.DepartmentCount\x12\x18\n\x10open_inspections\x18\x06 \x01(\x05\x12\x12\n\nunpaid_fen\x18\x07 \x01(\x03\"\x1e\n\x0eGetCardRequest\x12\x0c\n\x04uscc\x18\x01 \x01(\t\"\xf1\x01\n\x16ListCardEntriesRequest\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12+\n\x05kinds\x18\x04 \x03(\x0e\x32\x1c.inspection.v1.CardEntryKind\x12\x17\n\x0f\x64\x65partment_code\x18\x05 \x01(\t\x12.\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x17ListCardEntriesResponse\x12)\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x18.inspection.v1.CardEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"M\n\x11VerifyCardRequest\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12*\n\tkept_head\x18\x02 \x01(\x0b\x32\x17.inspection.v1.CardHead\"\xc1\x01\n\x12VerifyCardResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x17\n\x0f\x65ntries_checked\x18\x02 \x01(\x03\x12%\n\x04head\x18\x03 \x01(\x0b\x32\x17.inspection.v1.CardHead\x12\x15\n\rfirst_bad_seq\x18\x04 \x01(\x03\x12\x0f\n\x07problem\x18\x05 \x01(\t\x12\x19\n\x11\x65xtends_kept_head\x18\x06 \x01(\x08\x12\x19\n\x11kept_head_problem\x18\x07 \x01(\t\"3\n\x10WatchCardRequest\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\"{\n\x11WatchCardResponse\x12)\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x18.inspection.v1.CardEntryH\x00\x12\x32\n\theartbeat\x18\x02 \x01(\x0b\x32\x1d.inspection.v1.WatchHeartbeatH\x00\x42\x07\n\x05\x65vent\"G\n\x0eWatchHeartbeat\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0b\n\x03seq\x18\x02 \x01(\x03*\xda\x05\n\rCardEntryKind\x12\x1f\n\x1b\x43\x41RD_ENTRY_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x43\x41RD_ENTRY_KIND_CARD_ISSUED\x10\x01\x12&\n\"CARD_ENTRY_KIND_ENTERPRISE_UPDATED\x10\x02\x12$\n CARD_ENTRY_KIND_RECUSAL_RECORDED\x10\x03\x12(\n$CARD_ENTRY_KIND_INSPECTION_REQUESTED\x10\n\x12&\n\"CARD_ENTRY_KIND_INSPECTION_DECIDED\x10\x0b\x12\'\n#CARD_ENTRY_KIND_INSPECTION_APPROVED\x10\x0c\x12\'\n#CARD_ENTRY_KIND_INSPECTION_REJECTED\x10\r\x12(\n$CARD_ENTRY_KIND_INSPECTION_CANCELLED\x10\x0e\x12)\n%CARD_ENTRY_KIND_INSPECTION_CHECKED_IN\x10\x0f\x12.\n*CARD_ENTRY_KIND_INSPECTION_RESULT_RECORDED\x10\x10\x12(\n$CARD_ENTRY_KIND_INSPECTION_PUBLISHED\x10\x11\x12%\n!CARD_ENTRY_KIND_EMERGENCY_STARTED\x10\x12\x12#\n\x1f\x43\x41RD_ENTRY_KIND_EMERGENCY_FILED\x10\x13\x12\'\n#CARD_ENTRY_KIND_FILING_ACKNOWLEDGED\x10\x14\x12$\n CARD_ENTRY_KIND_INSPECTION_RATED\x10\x15\x12#\n\x1f\x43\x41RD_ENTRY_KIND_COMPLAINT_FILED\x10\x16\x12&\n\"CARD_ENTRY_KIND_INSPECTION_EXPIRED\x10\x17\x32\xd3\x02\n\x0b\x43\x61rdService\x12=\n\x07GetCard\x12\x1d.inspection.v1.GetCardRequest\x1a\x13.inspection.v1.Card\x12`\n\x0fListCardEntries\x12%.inspection.v1.ListCardEntriesRequest\x1a&.inspection.v1.ListCardEntriesResponse\x12Q\n\nVerifyCard\x12 .inspection.v1.VerifyCardRequest\x1a!.inspection.v1.VerifyCardResponse\x12P\n\tWatchCard\x12\x1f.inspection.v1.WatchCardRequest\x1a .inspection.v1.WatchCardResponse0\x01\x42\x62\n\x1c\x63n.gov.onecard.inspection.v1B\x10\x43\x61rdServiceProtoP\x01Z.onecard.example/gen/inspection/v1;inspectionv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n inspection/v1/card_service.proto\x12\rinspection.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ainspection/v1/common.proto\"\xcd\x02\n\tCardEntry\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x0b\n\x03seq\x18\x02 \x01(\x03\x12*\n\x04kind\x18\x03 \x01(\x0e\x32\x1c.inspection.v1.CardEntryKind\x12\x11\n\tactor_sub\x18\x04 \x01(\t\x12\x12\n\nactor_role\x18\x05 \x01(\t\x12\x11\n\tactor_org\x18\x06 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x07 \x01(\t\x12\x15\n\rinspection_id\x18\x08 \x01(\t\x12(\n\x04time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0cpayload_json\x18\n \x01(\t\x12\x11\n\tprev_hash\x18\x0b \x01(\t\x12\x12\n\nentry_hash\x18\x0c \x01(\t\x12\x0e\n\x06\x64\x61mage\x18\r \x01(\t\x12\x18\n\x10payload_withheld\x18\x0e \x01(\x08\"?\n\x0f\x44\x65partmentCount\x12\x17\n\x0f\x64\x65partment_code\x18\x01 \x01(\t\x12\x13\n\x0binspections\x18\x02 \x01(\x05\"\xf1\x01\n\x04\x43\x61rd\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x17\n\x0f\x65nterprise_name\x18\x02 \x01(\t\x12%\n\x04head\x18\x03 \x01(\x0b\x32\x17.inspection.v1.CardHead\x12.\n\nissue_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12=\n\x15inspections_this_year\x18\x05 \x03(\x0b\x32\x1e.inspection.v1.DepartmentCount\x12\x18\n\x10open_inspections\x18\x06 \x01(\x05\x12\x12\n\nunpaid_fen\x18\x07 \x01(\x03\"\x1e\n\x0eGetCardRequest\x12\x0c\n\x04uscc\x18\x01 \x01(\t\"\xf1\x01\n\x16ListCardEntriesRequest\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12+\n\x05kinds\x18\x04 \x03(\x0e\x32\x1c.inspection.v1.CardEntryKind\x12\x17\n\x0f\x64\x65partment_code\x18\x05 \x01(\t\x12.\n\nstart_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"]\n\x17ListCardEntriesResponse\x12)\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x18.inspection.v1.CardEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"M\n\x11VerifyCardRequest\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12*\n\tkept_head\x18\x02 \x01(\x0b\x32\x17.inspection.v1.CardHead\"\xc1\x01\n\x12VerifyCardResponse\x12\r\n\x05valid\x18\x01 \x01(\x08\x12\x17\n\x0f\x65ntries_checked\x18\x02 \x01(\x03\x12%\n\x04head\x18\x03 \x01(\x0b\x32\x17.inspection.v1.CardHead\x12\x15\n\rfirst_bad_seq\x18\x04 \x01(\x03\x12\x0f\n\x07problem\x18\x05 \x01(\t\x12\x19\n\x11\x65xtends_kept_head\x18\x06 \x01(\x08\x12\x19\n\x11kept_head_problem\x18\x07 \x01(\t\"3\n\x10WatchCardRequest\x12\x0c\n\x04uscc\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x03\"{\n\x11WatchCardResponse\x12)\n\x05\x65ntry\x18\x01 \x01(\x0b\x32\x18.inspection.v1.CardEntryH\x00\x12\x32\n\theartbeat\x18\x02 \x01(\x0b\x32\x1d.inspection.v1.WatchHeartbeatH\x00\x42\x07\n\x05\x65vent\"G\n\x0eWatchHeartbeat\x12(\n\x04time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0b\n\x03seq\x18\x02 \x01(\x03*\xda\x05\n\rCardEntryKind\x12\x1f\n\x1b\x43\x41RD_ENTRY_KIND_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x43\x41RD_ENTRY_KIND_CARD_ISSUED\x10\x01\x12&\n\"CARD_ENTRY_KIND_ENTERPRISE_UPDATED\x10\x02\x12$\n CARD_ENTRY_KIND_RECUSAL_RECORDED\x10\x03\x12(\n$CARD_ENTRY_KIND_INSPECTION_REQUESTED\x10\n\x12&\n\"CARD_ENTRY_KIND_INSPECTION_DECIDED\x10\x0b\x12\'\n#CARD_ENTRY_KIND_INSPECTION_APPROVED\x10\x0c\x12\'\n#CARD_ENTRY_KIND_INSPECTION_REJECTED\x10\r\x12(\n$CARD_ENTRY_KIND_INSPECTION_CANCELLED\x10\x0e\x12)\n%CARD_ENTRY_KIND_INSPECTION_CHECKED_IN\x10\x0f\x12.\n*CARD_ENTRY_KIND_INSPECTION_RESULT_RECORDED\x10\x10\x12(\n$CARD_ENTRY_KIND_INSPECTION_PUBLISHED\x10\x11\x12%\n!CARD_ENTRY_KIND_EMERGENCY_STARTED\x10\x12\x12#\n\x1f\x43\x41RD_ENTRY_KIND_EMERGENCY_FILED\x10\x13\x12\'\n#CARD_ENTRY_KIND_FILING_ACKNOWLEDGED\x10\x14\x12$\n CARD_ENTRY_KIND_INSPECTION_RATED\x10\x15\x12#\n\x1f\x43\x41RD_ENTRY_KIND_COMPLAINT_FILED\x10\x16\x12&\n\"CARD_ENTRY_KIND_INSPECTION_EXPIRED\x10\x17\x32\xd3\x02\n\x0b\x43\x61rdService\x12=\n\x07GetCard\x12\x1d.inspection.v1.GetCardRequest\x1a\x13.inspection.v1.Card\x12`\n\x0fListCardEntries\x12%.inspection.v1.ListCardEntriesRequest\x1a&.inspection.v1.ListCardEntriesResponse\x12Q\n\nVerifyCard\x12 .inspection.v1.VerifyCardRequest\x1a!.inspection.v1.VerifyCardResponse\x12P\n\tWatchCard\x12\x1f.inspection.v1.WatchCardRequest\x1a .inspection.v1.WatchCardResponse0\x01\x42\x62\n\x1c\x63n.gov.onecard.inspection.v1B\x10\x43\x61rdServiceProtoP\x01Z.onecard.example/gen/inspection/v1;inspectionv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,30 +34,30 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'inspection.v1.card_service_
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\034cn.gov.onecard.inspection.v1B\020CardServiceProtoP\001Z.onecard.example/gen/inspection/v1;inspectionv1'
-  _globals['_CARDENTRYKIND']._serialized_start=1629
-  _globals['_CARDENTRYKIND']._serialized_end=2359
+  _globals['_CARDENTRYKIND']._serialized_start=1655
+  _globals['_CARDENTRYKIND']._serialized_end=2385
   _globals['_CARDENTRY']._serialized_start=113
-  _globals['_CARDENTRY']._serialized_end=420
-  _globals['_DEPARTMENTCOUNT']._serialized_start=422
-  _globals['_DEPARTMENTCOUNT']._serialized_end=485
-  _globals['_CARD']._serialized_start=488
-  _globals['_CARD']._serialized_end=729
-  _globals['_GETCARDREQUEST']._serialized_start=731
-  _globals['_GETCARDREQUEST']._serialized_end=761
-  _globals['_LISTCARDENTRIESREQUEST']._serialized_start=764
-  _globals['_LISTCARDENTRIESREQUEST']._serialized_end=1005
-  _globals['_LISTCARDENTRIESRESPONSE']._serialized_start=1007
-  _globals['_LISTCARDENTRIESRESPONSE']._serialized_end=1100
-  _globals['_VERIFYCARDREQUEST']._serialized_start=1102
-  _globals['_VERIFYCARDREQUEST']._serialized_end=1179
-  _globals['_VERIFYCARDRESPONSE']._serialized_start=1182
-  _globals['_VERIFYCARDRESPONSE']._serialized_end=1375
-  _globals['_WATCHCARDREQUEST']._serialized_start=1377
-  _globals['_WATCHCARDREQUEST']._serialized_end=1428
-  _globals['_WATCHCARDRESPONSE']._serialized_start=1430
-  _globals['_WATCHCARDRESPONSE']._serialized_end=1553
-  _globals['_WATCHHEARTBEAT']._serialized_start=1555
-  _globals['_WATCHHEARTBEAT']._serialized_end=1626
-  _globals['_CARDSERVICE']._serialized_start=2362
-  _globals['_CARDSERVICE']._serialized_end=2701
+  _globals['_CARDENTRY']._serialized_end=446
+  _globals['_DEPARTMENTCOUNT']._serialized_start=448
+  _globals['_DEPARTMENTCOUNT']._serialized_end=511
+  _globals['_CARD']._serialized_start=514
+  _globals['_CARD']._serialized_end=755
+  _globals['_GETCARDREQUEST']._serialized_start=757
+  _globals['_GETCARDREQUEST']._serialized_end=787
+  _globals['_LISTCARDENTRIESREQUEST']._serialized_start=790
+  _globals['_LISTCARDENTRIESREQUEST']._serialized_end=1031
+  _globals['_LISTCARDENTRIESRESPONSE']._serialized_start=1033
+  _globals['_LISTCARDENTRIESRESPONSE']._serialized_end=1126
+  _globals['_VERIFYCARDREQUEST']._serialized_start=1128
+  _globals['_VERIFYCARDREQUEST']._serialized_end=1205
+  _globals['_VERIFYCARDRESPONSE']._serialized_start=1208
+  _globals['_VERIFYCARDRESPONSE']._serialized_end=1401
+  _globals['_WATCHCARDREQUEST']._serialized_start=1403
+  _globals['_WATCHCARDREQUEST']._serialized_end=1454
+  _globals['_WATCHCARDRESPONSE']._serialized_start=1456
+  _globals['_WATCHCARDRESPONSE']._serialized_end=1579
+  _globals['_WATCHHEARTBEAT']._serialized_start=1581
+  _globals['_WATCHHEARTBEAT']._serialized_end=1652
+  _globals['_CARDSERVICE']._serialized_start=2388
+  _globals['_CARDSERVICE']._serialized_end=2727
 # @@protoc_insertion_point(module_scope)

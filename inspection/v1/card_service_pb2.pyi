@@ -138,6 +138,7 @@ class CardEntry(_message.Message):
     PREV_HASH_FIELD_NUMBER: _builtins.int
     ENTRY_HASH_FIELD_NUMBER: _builtins.int
     DAMAGE_FIELD_NUMBER: _builtins.int
+    PAYLOAD_WITHHELD_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
     """Unified social credit code of the enterprise whose card this is."""
     seq: _builtins.int
@@ -170,6 +171,12 @@ class CardEntry(_message.Message):
     value of the wrong type): what is wrong. The other fields then hold what could be read, and
     the card does not verify at this entry.
     """
+    payload_withheld: _builtins.bool
+    """True when `payload_json` is withheld from this caller: a department sees every entry of a
+    card, but the payload (reason, inspectors, legal basis, findings) of an inspection it takes
+    no part in only as GetInspection would show it — not at all. `entry_hash` still covers the
+    payload; such a caller checks the chain with VerifyCard.
+    """
     @_builtins.property
     def time(self) -> _timestamp_pb2.Timestamp:
         """When the entry was written (the service clock, UTC)."""
@@ -190,10 +197,11 @@ class CardEntry(_message.Message):
         prev_hash: _builtins.str = ...,
         entry_hash: _builtins.str = ...,
         damage: _builtins.str = ...,
+        payload_withheld: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["time", b"time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_org", b"actor_org", "actor_role", b"actor_role", "actor_sub", b"actor_sub", "damage", b"damage", "department_code", b"department_code", "entry_hash", b"entry_hash", "inspection_id", b"inspection_id", "kind", b"kind", "payload_json", b"payload_json", "prev_hash", b"prev_hash", "seq", b"seq", "time", b"time", "uscc", b"uscc"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_org", b"actor_org", "actor_role", b"actor_role", "actor_sub", b"actor_sub", "damage", b"damage", "department_code", b"department_code", "entry_hash", b"entry_hash", "inspection_id", b"inspection_id", "kind", b"kind", "payload_json", b"payload_json", "payload_withheld", b"payload_withheld", "prev_hash", b"prev_hash", "seq", b"seq", "time", b"time", "uscc", b"uscc"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
