@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import itertools
 import json
+import select as io_select
+import subprocess
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import grpc
 from google.rpc import error_details_pb2
@@ -195,3 +199,17 @@ def footprint(db: Database) -> dict[str, int]:
     with db.read() as session:
         row = session.execute(query).one()
     return {t.name: int(n) for t, n in zip(tables, row, strict=True)}
+
+
+def read_port(process: subprocess.Popen[str], log: Path, timeout: float) -> int:
+    """The port a ``tests.serve_once`` process printed, or a failure showing its log."""
+    assert process.stdout is not None
+    ready, _, _ = io_select.select([process.stdout], [], [], timeout)
+    line = process.stdout.readline().strip() if ready else ""
+    if not line.isdigit():
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+        raise AssertionError(
+            f"the server process did not report its port (exit {process.poll()}): {log.read_text()[-3000:]}"
+        )
+    return int(line)

@@ -4,12 +4,10 @@ holds every acknowledged write. Appends are serialized by the database, not by a
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
 import json
 import os
-import select
 import subprocess
 import sys
 import time
@@ -28,7 +26,7 @@ from inspection.storage.migrate import upgrade
 from inspection.v1 import card_service_pb2 as card
 from inspection.v1 import card_service_pb2_grpc, registry_service_pb2_grpc
 from inspection.v1 import registry_service_pb2 as reg
-from tests.support import TEST_SIGNING_KEY, auth, register, stored_head
+from tests.support import TEST_SIGNING_KEY, auth, read_port, register, stored_head
 
 Registry = registry_service_pb2_grpc.RegistryServiceStub
 Cards = card_service_pb2_grpc.CardServiceStub
@@ -146,19 +144,6 @@ def test_sqlite_writes_queue_for_the_one_writer_connection(tmp_path: Path) -> No
 # --- two server processes on one PostgreSQL database ------------------------------------------
 
 
-def _read_port(process: subprocess.Popen[str], log: Path, timeout: float) -> int:
-    assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], timeout)
-    line = process.stdout.readline().strip() if ready else ""
-    if not line.isdigit():
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=5)
-        raise AssertionError(
-            f"the server process did not report its port (exit {process.poll()}): {log.read_text()[-3000:]}"
-        )
-    return int(line)
-
-
 @pytest.fixture
 def replicas(database_url: str, tmp_path: Path) -> Iterator[list[str]]:
     """Two server processes on the module's database; their addresses. Scale-out is PostgreSQL's
@@ -186,7 +171,7 @@ def replicas(database_url: str, tmp_path: Path) -> Iterator[list[str]]:
             )
             log.close()
         yield [
-            f"127.0.0.1:{_read_port(p, tmp_path / f'replica-{n}.log', timeout=60)}"
+            f"127.0.0.1:{read_port(p, tmp_path / f'replica-{n}.log', timeout=60)}"
             for n, p in enumerate(processes)
         ]
     finally:
