@@ -53,32 +53,28 @@ def _backend(db: Database) -> str:
     return "sqlite" if db.dialect == "sqlite" else "postgres"
 
 
-@pytest.mark.parametrize("damage", list(DAMAGE))
 def test_a_damaged_entry_is_named_by_list_and_verify_never_internal(
-    registry: Any, cards: Any, admin: Any, db: Database, damage: str
+    registry: Any, cards: Any, admin: Any, db: Database
 ) -> None:
-    column, value, backends = DAMAGE[damage]
-    if _backend(db) not in backends:
-        pytest.skip(f"{_backend(db)} cannot store {damage}")
-    uscc, _ = _five_entries(registry, admin, f"损坏{column}有限公司")
-    if column == "payload_json":
-        _sql(db, "UPDATE card_entry SET payload_json = :v WHERE uscc = :u AND seq = 2", v=value, u=uscc)
-    else:
+    """Each damage this database's column types let one store, on a card of its own."""
+    applicable = [name for name, (_, _, backends) in DAMAGE.items() if _backend(db) in backends]
+    assert applicable
+    for damage in applicable:
+        column, value, _ = DAMAGE[damage]
+        uscc, _ = _five_entries(registry, admin, f"损坏{column}有限公司")
         _sql(db, f"UPDATE card_entry SET {column} = :v WHERE uscc = :u AND seq = 2", v=value, u=uscc)
 
-    page = cards.ListCardEntries(card.ListCardEntriesRequest(uscc=uscc, page_size=50), metadata=admin)
-    damaged = [e for e in page.entries if e.damage]
-    assert len(page.entries) == 5 and len(damaged) == 1
-    assert damaged[0].kind == card.CARD_ENTRY_KIND_UNSPECIFIED
-    assert all(e.kind != card.CARD_ENTRY_KIND_UNSPECIFIED for e in page.entries if not e.damage)
+        page = cards.ListCardEntries(card.ListCardEntriesRequest(uscc=uscc, page_size=50), metadata=admin)
+        damaged = [e for e in page.entries if e.damage]
+        assert len(page.entries) == 5 and len(damaged) == 1, damage
+        assert damaged[0].kind == card.CARD_ENTRY_KIND_UNSPECIFIED, damage
+        assert all(e.kind != card.CARD_ENTRY_KIND_UNSPECIFIED for e in page.entries if not e.damage)
 
-    verdict = cards.VerifyCard(card.VerifyCardRequest(uscc=uscc), metadata=admin)
-    assert (verdict.valid, verdict.first_bad_seq) == (False, 2)
-    assert "entry 2" in verdict.problem
-    # The damage is named in words where the entry can still be placed.
-    if column != "seq":
-        assert "cannot be read" in verdict.problem
-        assert column.split("_")[0] in verdict.problem or "kind" in verdict.problem
+        verdict = cards.VerifyCard(card.VerifyCardRequest(uscc=uscc), metadata=admin)
+        assert (verdict.valid, verdict.first_bad_seq) == (False, 2), damage
+        assert "entry 2" in verdict.problem, damage
+        if column != "seq":  # a seq that is not an integer shows as the entry missing from its place
+            assert "cannot be read" in verdict.problem, damage
 
 
 def test_a_card_extends_the_head_its_holder_kept(registry: Any, cards: Any, admin: Any) -> None:
