@@ -21,7 +21,7 @@ import grpc
 
 from inspection.config import Settings
 from inspection.logging import configure_logging
-from inspection.server import SERVER_OPTIONS, build
+from inspection.server import SERVER_OPTIONS, build, tune_interpreter
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import card_service_pb2_grpc as card_grpc
 from inspection.v1 import common_pb2
@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(json=True, level=settings.log_level)
     running = None
     if args.kind == "baseline":
+        tune_interpreter(settings)  # as the service's server does, so the two compare fairly
         server, port = _baseline(settings)
     else:
         running = build(settings)

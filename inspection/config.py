@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     max_expensive_calls: int = Field(default=2, ge=1)
     # Calls running or queued for a thread; past it gRPC refuses at once (RESOURCE_EXHAUSTED).
     max_concurrent_calls: int = Field(default=256, ge=1)
+    # How long one thread may hold Python's interpreter lock before another gets a turn. Shorter
+    # than Python's 5 ms so that a cheap call is not kept waiting behind a long computation (a
+    # whole card re-chained); the setting is process-wide.
+    gil_switch_interval_ms: float = Field(default=1.0, gt=0, le=100)
     # How often the database is asked whether it answers; the health status follows.
     health_probe_seconds: float = Field(default=2.0, gt=0)
     # A second port serving only the health service, from threads of its own (for a load

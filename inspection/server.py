@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import time
 from concurrent import futures
 from types import FrameType
@@ -99,8 +100,14 @@ class Running:
         self.db.dispose()
 
 
+def tune_interpreter(settings: Settings) -> None:
+    """Process-wide: how long a thread holds the interpreter lock before another gets a turn."""
+    sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
+
+
 def build(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Running:
     clock = clock or SystemClock()
+    tune_interpreter(settings)
     db = db or Database(settings.database_url, pool_size=settings.max_workers)
     health_servicer = health.HealthServicer()
     readiness = Readiness(db, health_servicer, SERVICE_NAMES, interval=settings.health_probe_seconds)
