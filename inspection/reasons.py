@@ -61,6 +61,10 @@ class Reason(enum.StrEnum):
     SAME_PRINCIPAL = "SAME_PRINCIPAL"
     REASON_REQUIRED = "REASON_REQUIRED"
     # --- the lifecycle -------------------------------------------------------------------------
+    NOT_PROPOSED = "NOT_PROPOSED"
+    NOT_JOINT_CHECK = "NOT_JOINT_CHECK"
+    NOT_INVITED = "NOT_INVITED"
+    ALREADY_ANSWERED = "ALREADY_ANSWERED"
     NOT_APPROVED = "NOT_APPROVED"
     REJECTED = "REJECTED"
     CANCELLED = "CANCELLED"
@@ -203,6 +207,22 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
         "the second office's decision by the principal who made the first (separation of duties)",
     ),
     Reason.REASON_REQUIRED: ("INVALID_ARGUMENT", "a rejection, cancellation or emergency without its reason"),
+    Reason.NOT_PROPOSED: (
+        "FAILED_PRECONDITION",
+        "a confirmation or decline of a joint check no longer waiting for its departments",
+    ),
+    Reason.NOT_JOINT_CHECK: (
+        "FAILED_PRECONDITION",
+        "a confirmation or decline of an inspection that is not a joint check",
+    ),
+    Reason.NOT_INVITED: (
+        "PERMISSION_DENIED",
+        "a department answering a joint check it was not invited to (or has declined)",
+    ),
+    Reason.ALREADY_ANSWERED: (
+        "FAILED_PRECONDITION",
+        "a department answering a joint check it already confirmed",
+    ),
     Reason.NOT_APPROVED: ("FAILED_PRECONDITION", "a visit on an inspection still waiting for approval"),
     Reason.REJECTED: ("FAILED_PRECONDITION", "a visit on an inspection an office rejected"),
     Reason.CANCELLED: ("FAILED_PRECONDITION", "a visit on a cancelled inspection"),

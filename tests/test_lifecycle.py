@@ -25,7 +25,7 @@ from inspection.domain.inspections.lifecycle import (
     refusal,
     step,
 )
-from inspection.domain.inspections.model import Kind, State
+from inspection.domain.inspections.model import Kind, Origin, State
 from inspection.errors import FailedPrecondition
 from inspection.reasons import Reason
 from inspection.server import Running, build
@@ -55,7 +55,12 @@ FP = grpc.StatusCode.FAILED_PRECONDITION
 
 # --- the table itself ----------------------------------------------------------------------------
 
-_KIND_OF_FLOW = {Flow.APPROVED_IN_ADVANCE: Kind.TRIGGERED, Flow.EMERGENCY: Kind.EMERGENCY}
+#: A kind and an origin of each flow.
+_OF_FLOW = {
+    Flow.APPROVED_IN_ADVANCE: (Kind.TRIGGERED, Origin.REQUEST),
+    Flow.EMERGENCY: (Kind.EMERGENCY, Origin.REQUEST),
+    Flow.JOINT_CHECK: (Kind.TRIGGERED, Origin.JOINT_CHECK),
+}
 _NOT_IN_TABLE = [
     (flow, state, event)
     for flow, state, event in itertools.product(Flow, [NEW, *State], Event)
@@ -72,7 +77,8 @@ def test_every_transition_not_in_the_table_is_refused_with_its_reason(
     flow: Flow, state: State | None, event: Event
 ) -> None:
     with pytest.raises(FailedPrecondition) as refused:
-        step(_KIND_OF_FLOW[flow], state.value if state else None, event)
+        kind, origin = _OF_FLOW[flow]
+        step(kind, state.value if state else None, event, origin)
     assert refused.value.reason == refusal(flow, state, event)
     assert refused.value.reason in Reason.__members__.values()
 
@@ -108,6 +114,19 @@ def test_the_table_is_what_the_design_draws() -> None:
         ("COMPLETED", "FILE", "FILED_PENDING"),
         ("FILED_PENDING", "ACKNOWLEDGE", "FILED"),
         ("FILED", "PUBLISH", "PUBLISHED"),
+    }
+    joint = {
+        (s.value if s else "NEW", e.value, t.target.value)
+        for (flow, s, e), t in TRANSITIONS.items()
+        if flow is Flow.JOINT_CHECK and s is not t.target
+    }
+    assert joint == (drawn - {("NEW", "REQUEST", "REQUESTED")}) | {
+        ("NEW", "PROPOSE", "PROPOSED"),
+        ("PROPOSED", "CONFIRM_LAST", "REQUESTED"),
+        ("PROPOSED", "DECLINE_LAST", "REQUESTED"),
+        ("PROPOSED", "DECLINE_LAST_ALONE", "CANCELLED"),
+        ("PROPOSED", "CANCEL", "CANCELLED"),
+        ("PROPOSED", "EXPIRE", "EXPIRED"),
     }
 
 
@@ -162,6 +181,28 @@ class Builder:
         made = self.api.RequestInspection(
             request_for(self.dept, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=self.dept.md
         ).inspection
+        return self._onwards(made, uscc, state)
+
+    def joint(self, state: State, invited: Department) -> tuple[str, str, str]:
+        """The same for a joint check with ``invited``: proposed, then confirmed → REQUESTED onwards."""
+        uscc = make_enterprise(self.registry, self.admin)
+        lead = request_for(self.dept, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED)
+        fields = {f.name: getattr(lead, f.name) for f in lead.DESCRIPTOR.fields if f.name != "request_id"}
+        made = self.api.ProposeJointCheck(
+            pb.ProposeJointCheckRequest(**fields, department_codes=[invited.code]), metadata=self.dept.md
+        ).inspection
+        if state is State.PROPOSED:
+            return made.id, "", uscc
+        made = self.api.ConfirmParticipation(
+            pb.ConfirmParticipationRequest(
+                inspection_id=made.id, item_codes=invited.items[:1], inspector_ids=invited.inspectors[:2]
+            ),
+            metadata=invited.md,
+        ).inspection
+        return self._onwards(made, uscc, state)
+
+    def _onwards(self, made: pb.Inspection, uscc: str, state: State) -> tuple[str, str, str]:
+        """From REQUESTED to ``state``."""
         if state is State.REQUESTED:
             return made.id, "", uscc
         if state is State.REJECTED:
@@ -231,6 +272,17 @@ _REACHABLE = {
         State.PUBLISHED,
     ],
     Flow.EMERGENCY: [State.IN_PROGRESS, State.COMPLETED, State.FILED_PENDING, State.FILED, State.PUBLISHED],
+    Flow.JOINT_CHECK: [
+        State.PROPOSED,
+        State.REQUESTED,
+        State.APPROVED,
+        State.REJECTED,
+        State.CANCELLED,
+        State.EXPIRED,
+        State.IN_PROGRESS,
+        State.COMPLETED,
+        State.PUBLISHED,
+    ],
 }
 #: The events a caller can send, each with the table events it stands for.
 _CALLED = {
@@ -243,6 +295,8 @@ _CALLED = {
     "FileEmergencyInspection": (Event.FILE,),
     "AcknowledgeFiling": (Event.ACKNOWLEDGE_FIRST, Event.ACKNOWLEDGE),
     "RateInspection": (Event.RATE,),
+    "ConfirmParticipation": (Event.CONFIRM, Event.CONFIRM_LAST),
+    "DeclineParticipation": (Event.DECLINE, Event.DECLINE_LAST, Event.DECLINE_LAST_ALONE),
 }
 _REFUSED_CALLS = [
     (flow, state, call)
@@ -251,7 +305,10 @@ _REFUSED_CALLS = [
     for call, events in _CALLED.items()
     if not any((flow, state, e) in TRANSITIONS for e in events)
     # Only an approved inspection has a code to check in with.
-    and not (call == "CheckIn" and (flow is Flow.EMERGENCY or state in (State.REQUESTED, State.REJECTED)))
+    and not (
+        call == "CheckIn"
+        and (flow is Flow.EMERGENCY or state in (State.PROPOSED, State.REQUESTED, State.REJECTED))
+    )
 ]
 
 
@@ -262,6 +319,7 @@ def _send(
     code: str,
     uscc: str,
     department: Department,
+    invited: Department,
 ) -> Callable[[], Any]:
     md = department.md
     sends: dict[str, Callable[[], Any]] = {
@@ -302,6 +360,18 @@ def _send(
         "RateInspection": lambda: api.RateInspection(
             pb.RateInspectionRequest(inspection_id=inspection_id, score=4), metadata=enterprise_md(uscc)
         ),
+        "ConfirmParticipation": lambda: api.ConfirmParticipation(
+            pb.ConfirmParticipationRequest(
+                inspection_id=inspection_id,
+                item_codes=invited.items[:1],
+                inspector_ids=invited.inspectors[:2],
+            ),
+            metadata=invited.md,
+        ),
+        "DeclineParticipation": lambda: api.DeclineParticipation(
+            pb.DeclineParticipationRequest(inspection_id=inspection_id, reason="本部门无此事项"),
+            metadata=invited.md,
+        ),
     }
     return sends[call]
 
@@ -320,18 +390,22 @@ def test_each_call_the_table_refuses_answers_its_reason_and_writes_nothing(
     cards: Any,
     inspections: pb_grpc.InspectionServiceStub,
     scjg: Department,
+    yjgl: Department,
     clock: SettableClock,
     running: Running,
     settings: Settings,
     db: Database,
 ) -> None:
     builder = Builder(registry, admin, inspections, scjg, clock, lambda: _sweep(running, settings, clock))
-    inspection_id, code, uscc = (
-        builder.in_advance if flow is Flow.APPROVED_IN_ADVANCE else builder.emergency
-    )(state)
+    if flow is Flow.JOINT_CHECK:
+        inspection_id, code, uscc = builder.joint(state, yjgl)
+    elif flow is Flow.APPROVED_IN_ADVANCE:
+        inspection_id, code, uscc = builder.in_advance(state)
+    else:
+        inspection_id, code, uscc = builder.emergency(state)
     before, rows = head(cards, uscc), footprint(db)
     expected = refusal(flow, state, _CALLED[call][0])
-    assert rejected(_send(inspections, call, inspection_id, code, uscc, scjg)) == (FP, expected.value)
+    assert rejected(_send(inspections, call, inspection_id, code, uscc, scjg, yjgl)) == (FP, expected.value)
     assert head(cards, uscc) == before
     assert footprint(db) == rows
     shown = inspections.GetInspection(

@@ -69,6 +69,9 @@ def test_mutating_rules_are_admin_or_named_roles_never_public() -> None:
 #: the fee catalogue — and the public feed are open to everyone; anyone holding a code may verify
 #: it at the door.
 MATRIX: dict[str, str] = {
+    "InspectionService.ProposeJointCheck": "d",
+    "InspectionService.ConfirmParticipation": "d",
+    "InspectionService.DeclineParticipation": "d",
     "AccessService.RefreshToken": "adlseh",
     "AccessService.RevokeTokens": "a",
     "RegistryService.CreateEnterprise": "a",

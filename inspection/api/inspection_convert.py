@@ -67,6 +67,7 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
             pb.Participant(
                 department_code=p.department_code,
                 department_name=p.department_name,
+                confirmed=p.confirmed,
                 items=[pb.AssignedItem(code=i.code, name=i.name, legal_basis=i.legal_basis) for i in p.items],
                 inspectors=[
                     pb.AssignedInspector(

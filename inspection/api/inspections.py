@@ -15,7 +15,7 @@ from inspection.api.enums import DECISIONS, HANDLINGS, KINDS, OUTCOMES, STATES
 from inspection.auth import Principal, Role
 from inspection.domain import inspections as domain
 from inspection.domain.card import CardHead
-from inspection.domain.inspections import InspectionView
+from inspection.domain.inspections import InspectionView, joint
 from inspection.errors import Violations
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
@@ -53,24 +53,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         self, request: pb.RequestInspectionRequest, context: grpc.ServicerContext
     ) -> pb.RequestInspectionResponse:
         violations = Violations()
-        ask = domain.InspectionRequest(
-            uscc=request.uscc,
-            kind=_value(KINDS.from_proto(request.kind, violations, "kind")),
-            item_codes=tuple(request.item_codes),
-            legal_basis=request.legal_basis,
-            reason=request.reason,
-            window_start=convert.day(
-                violations,
-                "window_start",
-                request.window_start,
-                request.HasField("window_start"),
-                required=True,
-            ),
-            window_end=convert.day(
-                violations, "window_end", request.window_end, request.HasField("window_end"), required=True
-            ),
-            inspector_ids=tuple(request.inspector_ids),
-        )
+        ask = _inspection_request(request, violations)
 
         def work(session: Session) -> pb.RequestInspectionResponse:
             view, head, overlaps = domain.request_inspection(
@@ -109,6 +92,60 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                     decision,
                     request.comment,
                     violations,
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def ProposeJointCheck(
+        self, request: pb.ProposeJointCheckRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
+        violations = Violations()
+        proposal = joint.JointCheckProposal(
+            request=_inspection_request(request, violations), department_codes=tuple(request.department_codes)
+        )
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                joint.propose_joint_check(
+                    s, self.rules, proposal, violations, actor=self.call.principal, now=self.clock.now()
+                )
+            ),
+        )
+
+    def ConfirmParticipation(
+        self, request: pb.ConfirmParticipationRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                joint.confirm_participation(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    tuple(request.item_codes),
+                    tuple(request.inspector_ids),
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def DeclineParticipation(
+        self, request: pb.DeclineParticipationRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                joint.decline_participation(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    request.reason,
                     actor=self.call.principal,
                     now=self.clock.now(),
                 )
@@ -363,3 +400,23 @@ class PublicServicer(ServicerBase, public_grpc.PublicServiceServicer):
             )
 
         return self.read(work)
+
+
+def _inspection_request(
+    request: pb.RequestInspectionRequest | pb.ProposeJointCheckRequest, violations: Violations
+) -> domain.InspectionRequest:
+    """The domain's request from a RequestInspection or a ProposeJointCheck (the lead's part)."""
+    return domain.InspectionRequest(
+        uscc=request.uscc,
+        kind=_value(KINDS.from_proto(request.kind, violations, "kind")),
+        item_codes=tuple(request.item_codes),
+        legal_basis=request.legal_basis,
+        reason=request.reason,
+        window_start=convert.day(
+            violations, "window_start", request.window_start, request.HasField("window_start"), required=True
+        ),
+        window_end=convert.day(
+            violations, "window_end", request.window_end, request.HasField("window_end"), required=True
+        ),
+        inspector_ids=tuple(request.inspector_ids),
+    )

@@ -92,6 +92,11 @@ POLICY: dict[str, Rule] = {
     _INSP + "AcknowledgeFiling": Rule(OFFICES, mutating=True),
     _INSP + "RateInspection": Rule(ENTERPRISE, mutating=True),
     _INSP + "FileComplaint": Rule(ENTERPRISE, mutating=True),
+    # Joint checks (DESIGN §5): the lead proposes, each invited department answers for itself
+    # (checked by the domain against the stored participants).
+    _INSP + "ProposeJointCheck": Rule(DEPARTMENT, mutating=True),
+    _INSP + "ConfirmParticipation": Rule(DEPARTMENT, mutating=True),
+    _INSP + "DeclineParticipation": Rule(DEPARTMENT, mutating=True),
     _INSP + "GetInspection": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, func, insert, or_, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col
 
@@ -137,6 +137,75 @@ def add(
             }
             for i in inspector_ids
         ],
+    )
+
+
+def invite(session: Session, inspection_id: str, department_codes: Sequence[str]) -> None:
+    """Adds departments invited to a joint check, not yet confirmed (no items, no inspectors)."""
+    session.connection().execute(
+        _INSERT_PARTICIPANT,
+        [
+            {"inspection_id": inspection_id, "department_code": c, "confirmed": False}
+            for c in department_codes
+        ],
+    )
+
+
+def participation(session: Session, inspection_id: str) -> dict[str, bool]:
+    """Each participating (or invited) department of an inspection, and whether it confirmed."""
+    rows = session.connection().execute(
+        select(col(InspectionParticipant.department_code), col(InspectionParticipant.confirmed)).where(
+            col(InspectionParticipant.inspection_id) == inspection_id
+        )
+    )
+    return {code: bool(confirmed) for code, confirmed in rows}
+
+
+def confirm_part(
+    session: Session,
+    inspection_id: str,
+    department_code: str,
+    item_codes: Sequence[str],
+    inspector_ids: Sequence[str],
+) -> None:
+    """An invited department's part: its items and inspectors, and its participation confirmed."""
+    connection = session.connection()
+    connection.execute(
+        sa_update(InspectionParticipant)
+        .where(
+            col(InspectionParticipant.inspection_id) == inspection_id,
+            col(InspectionParticipant.department_code) == department_code,
+        )
+        .values(confirmed=True)
+    )
+    connection.execute(
+        _INSERT_ITEM,
+        [
+            {"inspection_id": inspection_id, "item_code": c, "department_code": department_code}
+            for c in item_codes
+        ],
+    )
+    connection.execute(
+        _INSERT_INSPECTOR,
+        [
+            {
+                "inspection_id": inspection_id,
+                "inspector_id": i,
+                "department_code": department_code,
+                "present": False,
+            }
+            for i in inspector_ids
+        ],
+    )
+
+
+def withdraw(session: Session, inspection_id: str, department_code: str) -> None:
+    """An invited department that declined no longer takes part (the card keeps its answer)."""
+    session.connection().execute(
+        delete(InspectionParticipant).where(
+            col(InspectionParticipant.inspection_id) == inspection_id,
+            col(InspectionParticipant.department_code) == department_code,
+        )
     )
 
 
@@ -369,6 +438,7 @@ _PARTICIPANTS = (
         col(Department.name),
         col(Enterprise.uscc),
         col(Enterprise.name),
+        col(InspectionParticipant.confirmed),
     )
     .join(Department, col(Department.code) == col(InspectionParticipant.department_code))
     .join(Inspection, col(Inspection.id) == col(InspectionParticipant.inspection_id))
@@ -405,8 +475,8 @@ class ViewParts(NamedTuple):
     """What a reader sees beside the inspection rows."""
 
     names: dict[str, str]
-    #: (inspection id, department code, department name)
-    participants: list[tuple[str, str, str]]
+    #: (inspection id, department code, department name, confirmed)
+    participants: list[tuple[str, str, str, bool]]
     #: (inspection id, department code, item)
     items: list[tuple[str, str, ItemRow]]
     #: (inspection id, department code, present, inspector)
@@ -422,7 +492,7 @@ def view_parts(session: Session, inspections: Sequence[InspectionRecord]) -> Vie
     names: dict[str, str] = {}
     participants = []
     for row in connection.execute(_PARTICIPANTS, {"ids": ids}):
-        participants.append((row[0], row[1], row[2]))
+        participants.append((row[0], row[1], row[2], bool(row[5])))
         names[row[3]] = row[4]
     items = [
         (row[0], row[1], ItemRow._make(row[2:])) for row in connection.execute(_VIEW_ITEMS, {"ids": ids})

@@ -69,6 +69,12 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """The enterprise filed a complaint, about one inspection or in general."""
     CARD_ENTRY_KIND_INSPECTION_EXPIRED: _CardEntryKind.ValueType  # 23
     """The window of a requested or approved inspection ended unused (written by the service)."""
+    CARD_ENTRY_KIND_JOINT_CHECK_PROPOSED: _CardEntryKind.ValueType  # 24
+    """A lead department proposed a joint check with other departments (names every department)."""
+    CARD_ENTRY_KIND_PARTICIPATION_CONFIRMED: _CardEntryKind.ValueType  # 25
+    """An invited department confirmed its part (items, inspectors) of a joint check."""
+    CARD_ENTRY_KIND_PARTICIPATION_DECLINED: _CardEntryKind.ValueType  # 26
+    """An invited department declined a joint check, with its reason."""
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -115,6 +121,12 @@ CARD_ENTRY_KIND_COMPLAINT_FILED: CardEntryKind.ValueType  # 22
 """The enterprise filed a complaint, about one inspection or in general."""
 CARD_ENTRY_KIND_INSPECTION_EXPIRED: CardEntryKind.ValueType  # 23
 """The window of a requested or approved inspection ended unused (written by the service)."""
+CARD_ENTRY_KIND_JOINT_CHECK_PROPOSED: CardEntryKind.ValueType  # 24
+"""A lead department proposed a joint check with other departments (names every department)."""
+CARD_ENTRY_KIND_PARTICIPATION_CONFIRMED: CardEntryKind.ValueType  # 25
+"""An invited department confirmed its part (items, inspectors) of a joint check."""
+CARD_ENTRY_KIND_PARTICIPATION_DECLINED: CardEntryKind.ValueType  # 26
+"""An invited department declined a joint check, with its reason."""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final

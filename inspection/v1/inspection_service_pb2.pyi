@@ -78,6 +78,8 @@ class _InspectionStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_Inspe
     """Emergency acknowledged by both offices."""
     INSPECTION_STATE_EXPIRED: _InspectionState.ValueType  # 10
     """The window ended before the visit (or before both offices decided)."""
+    INSPECTION_STATE_PROPOSED: _InspectionState.ValueType  # 11
+    """A joint check waiting for its invited departments to confirm or decline."""
 
 class InspectionState(_InspectionState, metaclass=_InspectionStateEnumTypeWrapper):
     """Where an inspection stands (docs/inspections.md has the transition table)."""
@@ -104,6 +106,8 @@ INSPECTION_STATE_FILED: InspectionState.ValueType  # 9
 """Emergency acknowledged by both offices."""
 INSPECTION_STATE_EXPIRED: InspectionState.ValueType  # 10
 """The window ended before the visit (or before both offices decided)."""
+INSPECTION_STATE_PROPOSED: InspectionState.ValueType  # 11
+"""A joint check waiting for its invited departments to confirm or decline."""
 Global___InspectionState: _TypeAlias = InspectionState  # noqa: Y015
 
 class _Decision:
@@ -204,10 +208,15 @@ class Participant(_message.Message):
     DEPARTMENT_NAME_FIELD_NUMBER: _builtins.int
     ITEMS_FIELD_NUMBER: _builtins.int
     INSPECTORS_FIELD_NUMBER: _builtins.int
+    CONFIRMED_FIELD_NUMBER: _builtins.int
     department_code: _builtins.str
     """The department (code)."""
     department_name: _builtins.str
     """The department's name."""
+    confirmed: _builtins.bool
+    """False while an invited department has not yet confirmed a joint check (no items or
+    inspectors yet); true for the lead and every department that confirmed.
+    """
     @_builtins.property
     def items(self) -> _containers.RepeatedCompositeFieldContainer[Global___AssignedItem]:
         """The checklist items this department inspects."""
@@ -223,10 +232,11 @@ class Participant(_message.Message):
         department_name: _builtins.str = ...,
         items: _abc.Iterable[Global___AssignedItem] | None = ...,
         inspectors: _abc.Iterable[Global___AssignedInspector] | None = ...,
+        confirmed: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_code", b"department_code", "department_name", b"department_name", "inspectors", b"inspectors", "items", b"items"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["confirmed", b"confirmed", "department_code", b"department_code", "department_name", b"department_name", "inspectors", b"inspectors", "items", b"items"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -633,6 +643,146 @@ class RequestInspectionRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RequestInspectionRequest: _TypeAlias = RequestInspectionRequest  # noqa: Y015
+
+@_typing.final
+class ProposeJointCheckRequest(_message.Message):
+    """A joint check proposed by the calling (lead) department: one visit, several departments, one
+    approval by both offices (DESIGN §5).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    USCC_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    ITEM_CODES_FIELD_NUMBER: _builtins.int
+    LEGAL_BASIS_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    WINDOW_START_FIELD_NUMBER: _builtins.int
+    WINDOW_END_FIELD_NUMBER: _builtins.int
+    INSPECTOR_IDS_FIELD_NUMBER: _builtins.int
+    DEPARTMENT_CODES_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155): the same id returns the first answer and writes nothing."""
+    uscc: _builtins.str
+    """Unified social credit code (统一社会信用代码) of the enterprise."""
+    kind: _common_pb2.InspectionKind.ValueType
+    """ROUTINE, TRIGGERED or SPECIAL."""
+    legal_basis: _builtins.str
+    """Legal basis (law and article); required."""
+    reason: _builtins.str
+    """Why the departments inspect together; required."""
+    @_builtins.property
+    def item_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The lead department's own published checklist items."""
+
+    @_builtins.property
+    def window_start(self) -> _date_pb2.Date:
+        """First day of the visit window; the same rules as RequestInspection."""
+
+    @_builtins.property
+    def window_end(self) -> _date_pb2.Date:
+        """Last day of the visit window."""
+
+    @_builtins.property
+    def inspector_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """At least two certified, active, non-recused inspectors of the lead department."""
+
+    @_builtins.property
+    def department_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The other departments invited (codes): at least one, distinct, not the lead's own."""
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        uscc: _builtins.str = ...,
+        kind: _common_pb2.InspectionKind.ValueType = ...,
+        item_codes: _abc.Iterable[_builtins.str] | None = ...,
+        legal_basis: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        window_start: _date_pb2.Date | None = ...,
+        window_end: _date_pb2.Date | None = ...,
+        inspector_ids: _abc.Iterable[_builtins.str] | None = ...,
+        department_codes: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_codes", b"department_codes", "inspector_ids", b"inspector_ids", "item_codes", b"item_codes", "kind", b"kind", "legal_basis", b"legal_basis", "reason", b"reason", "request_id", b"request_id", "uscc", b"uscc", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ProposeJointCheckRequest: _TypeAlias = ProposeJointCheckRequest  # noqa: Y015
+
+@_typing.final
+class ConfirmParticipationRequest(_message.Message):
+    """An invited department's confirmation, with its own part of the joint check."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    INSPECTION_ID_FIELD_NUMBER: _builtins.int
+    ITEM_CODES_FIELD_NUMBER: _builtins.int
+    INSPECTOR_IDS_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    inspection_id: _builtins.str
+    """The joint check (an inspection of origin JOINT_CHECK)."""
+    @_builtins.property
+    def item_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The confirming department's own published checklist items."""
+
+    @_builtins.property
+    def inspector_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """At least two certified, active, non-recused inspectors of the confirming department, valid
+        through the window.
+        """
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        inspection_id: _builtins.str = ...,
+        item_codes: _abc.Iterable[_builtins.str] | None = ...,
+        inspector_ids: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inspection_id", b"inspection_id", "inspector_ids", b"inspector_ids", "item_codes", b"item_codes", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ConfirmParticipationRequest: _TypeAlias = ConfirmParticipationRequest  # noqa: Y015
+
+@_typing.final
+class DeclineParticipationRequest(_message.Message):
+    """An invited department declining a joint check."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    INSPECTION_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    inspection_id: _builtins.str
+    """The joint check."""
+    reason: _builtins.str
+    """Why; required, recorded on the card."""
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        inspection_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inspection_id", b"inspection_id", "reason", b"reason", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeclineParticipationRequest: _TypeAlias = DeclineParticipationRequest  # noqa: Y015
 
 @_typing.final
 class OverlapNotice(_message.Message):

@@ -110,6 +110,21 @@ class InspectionServiceStub:
                 request_serializer=inspection_dot_v1_dot_inspection__service__pb2.ListInspectionsRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.ListInspectionsResponse.FromString,
                 _registered_method=True)
+        self.ProposeJointCheck = channel.unary_unary(
+                '/inspection.v1.InspectionService/ProposeJointCheck',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.ProposeJointCheckRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+                _registered_method=True)
+        self.ConfirmParticipation = channel.unary_unary(
+                '/inspection.v1.InspectionService/ConfirmParticipation',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.ConfirmParticipationRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+                _registered_method=True)
+        self.DeclineParticipation = channel.unary_unary(
+                '/inspection.v1.InspectionService/DeclineParticipation',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.DeclineParticipationRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+                _registered_method=True)
 
 
 class InspectionServiceServicer:
@@ -220,6 +235,30 @@ class InspectionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ProposeJointCheck(self, request, context):
+        """Lead department: propose a joint check (联合检查) of one enterprise with other departments →
+        PROPOSED, waiting for each invited department to confirm or decline.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfirmParticipation(self, request, context):
+        """Invited department: take part with its own items and inspectors. The last answer moves the
+        joint check to REQUESTED, for one approval by both offices.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeclineParticipation(self, request, context):
+        """Invited department: decline, with a reason. If fewer than two departments remain, the joint
+        check is CANCELLED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InspectionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -292,6 +331,21 @@ def add_InspectionServiceServicer_to_server(servicer, server):
                     servicer.ListInspections,
                     request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.ListInspectionsRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_inspection__service__pb2.ListInspectionsResponse.SerializeToString,
+            ),
+            'ProposeJointCheck': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProposeJointCheck,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.ProposeJointCheckRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
+            ),
+            'ConfirmParticipation': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmParticipation,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.ConfirmParticipationRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
+            ),
+            'DeclineParticipation': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeclineParticipation,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.DeclineParticipationRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -678,6 +732,87 @@ class InspectionService:
             '/inspection.v1.InspectionService/ListInspections',
             inspection_dot_v1_dot_inspection__service__pb2.ListInspectionsRequest.SerializeToString,
             inspection_dot_v1_dot_inspection__service__pb2.ListInspectionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProposeJointCheck(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/ProposeJointCheck',
+            inspection_dot_v1_dot_inspection__service__pb2.ProposeJointCheckRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmParticipation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/ConfirmParticipation',
+            inspection_dot_v1_dot_inspection__service__pb2.ConfirmParticipationRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeclineParticipation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/DeclineParticipation',
+            inspection_dot_v1_dot_inspection__service__pb2.DeclineParticipationRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
             options,
             channel_credentials,
             insecure,

@@ -69,6 +69,18 @@ class InspectionServiceStub:
     """
     ListInspections: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.ListInspectionsRequest, _inspection_service_pb2.ListInspectionsResponse]
     """Scoped by role: a department sees inspections it takes part in, an enterprise its own."""
+    ProposeJointCheck: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.ProposeJointCheckRequest, _inspection_service_pb2.InspectionChange]
+    """Lead department: propose a joint check (联合检查) of one enterprise with other departments →
+    PROPOSED, waiting for each invited department to confirm or decline.
+    """
+    ConfirmParticipation: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.ConfirmParticipationRequest, _inspection_service_pb2.InspectionChange]
+    """Invited department: take part with its own items and inspectors. The last answer moves the
+    joint check to REQUESTED, for one approval by both offices.
+    """
+    DeclineParticipation: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.DeclineParticipationRequest, _inspection_service_pb2.InspectionChange]
+    """Invited department: decline, with a reason. If fewer than two departments remain, the joint
+    check is CANCELLED.
+    """
 
 @_typing.type_check_only
 class InspectionServiceAsyncStub(InspectionServiceStub):
@@ -111,6 +123,18 @@ class InspectionServiceAsyncStub(InspectionServiceStub):
     """
     ListInspections: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.ListInspectionsRequest, _inspection_service_pb2.ListInspectionsResponse]  # type: ignore[assignment]
     """Scoped by role: a department sees inspections it takes part in, an enterprise its own."""
+    ProposeJointCheck: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.ProposeJointCheckRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
+    """Lead department: propose a joint check (联合检查) of one enterprise with other departments →
+    PROPOSED, waiting for each invited department to confirm or decline.
+    """
+    ConfirmParticipation: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.ConfirmParticipationRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
+    """Invited department: take part with its own items and inspectors. The last answer moves the
+    joint check to REQUESTED, for one approval by both offices.
+    """
+    DeclineParticipation: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.DeclineParticipationRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
+    """Invited department: decline, with a reason. If fewer than two departments remain, the joint
+    check is CANCELLED.
+    """
 
 class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
     """Inspections under joint approval (DESIGN §4): a department requests, the legal affairs office
@@ -234,5 +258,35 @@ class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_inspection_service_pb2.ListInspectionsResponse, _abc.Awaitable[_inspection_service_pb2.ListInspectionsResponse]]:
         """Scoped by role: a department sees inspections it takes part in, an enterprise its own."""
+
+    @_abc_1.abstractmethod
+    def ProposeJointCheck(
+        self,
+        request: _inspection_service_pb2.ProposeJointCheckRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
+        """Lead department: propose a joint check (联合检查) of one enterprise with other departments →
+        PROPOSED, waiting for each invited department to confirm or decline.
+        """
+
+    @_abc_1.abstractmethod
+    def ConfirmParticipation(
+        self,
+        request: _inspection_service_pb2.ConfirmParticipationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
+        """Invited department: take part with its own items and inspectors. The last answer moves the
+        joint check to REQUESTED, for one approval by both offices.
+        """
+
+    @_abc_1.abstractmethod
+    def DeclineParticipation(
+        self,
+        request: _inspection_service_pb2.DeclineParticipationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
+        """Invited department: decline, with a reason. If fewer than two departments remain, the joint
+        check is CANCELLED.
+        """
 
 def add_InspectionServiceServicer_to_server(servicer: InspectionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

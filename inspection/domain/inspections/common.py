@@ -73,17 +73,27 @@ def apply(
     now: dt.datetime,
     payload: dict[str, Any],
     changes: dict[str, Any] | None = None,
+    department_code: str = "",
 ) -> tuple[Transition, CardHead]:
     """Moves ``inspection`` along ``event`` (refused with its reason if the table has no row),
     applies ``changes``, saves it and appends the transition's card entry."""
-    transition = step(inspection.kind, inspection.state, event)
+    transition = step(inspection.kind, inspection.state, event, inspection.origin)
     wanted = {**(changes or {}), "state": transition.target.value}
     values = {name: value for name, value in wanted.items() if getattr(inspection, name) != value}
     for name, value in values.items():
         setattr(inspection, name, value)
     if values:  # a first approval, a rating or a result after filing leave the row as it is
         stored.update(session, inspection.id, values)
-    return transition, _append(session, card, inspection, transition, actor=actor, now=now, payload=payload)
+    return transition, _append(
+        session,
+        card,
+        inspection,
+        transition,
+        actor=actor,
+        now=now,
+        payload=payload,
+        department_code=department_code,
+    )
 
 
 def create(
@@ -101,7 +111,7 @@ def create(
 ) -> CardHead:
     """Stores a new ``inspection`` (its lead as the one participant) in the state ``event`` leads to
     from nothing, and appends that transition's card entry."""
-    transition = step(inspection.kind, None, event)
+    transition = step(inspection.kind, None, event, inspection.origin)
     inspection.state = transition.target.value
     stored.add(
         session,
@@ -123,8 +133,10 @@ def _append(
     actor: Principal,
     now: dt.datetime,
     payload: dict[str, Any],
+    department_code: str = "",
 ) -> CardHead:
-    """The transition's card entry, in this transaction (一卡通)."""
+    """The transition's card entry, in this transaction (一卡通), under the acting department (the
+    lead's unless another department acts)."""
     return cards.append_entry(
         session,
         card,
@@ -132,7 +144,7 @@ def _append(
         actor=actor,
         at=now,
         payload=payload,
-        department_code=inspection.lead_department,
+        department_code=department_code or inspection.lead_department,
         inspection_id=inspection.id,
     )
 
@@ -261,8 +273,8 @@ def load_views(
         return []
     parts = stored.view_parts(session, inspections)
     participants: dict[str, dict[str, ParticipantView]] = defaultdict(dict)
-    for inspection_id, code, name in parts.participants:
-        participants[inspection_id][code] = ParticipantView(code, name)
+    for inspection_id, code, name, confirmed in parts.participants:
+        participants[inspection_id][code] = ParticipantView(code, name, confirmed=confirmed)
     for inspection_id, code, item in parts.items:
         participants[inspection_id][code].items.append(item)
     for inspection_id, code, present, person in parts.inspectors:

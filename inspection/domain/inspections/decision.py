@@ -72,7 +72,9 @@ def decide_inspection(
     violations.raise_if_any()
     approval.office_of(actor)
     inspection, card = locked(session, inspection_id)
-    step(inspection.kind, inspection.state, Event.APPROVE_FIRST)  # refuses a subject not pending
+    step(
+        inspection.kind, inspection.state, Event.APPROVE_FIRST, inspection.origin
+    )  # refuses a subject not pending
     today = rules.calendar.today(now)
     if decision == Verdict.APPROVE and today > inspection.window_end:
         raise FailedPrecondition(

@@ -169,7 +169,7 @@ def acknowledge_filing(
     violations.raise_if_any()
     approval.office_of(actor)
     inspection, card = locked(session, inspection_id)
-    step(inspection.kind, inspection.state, Event.ACKNOWLEDGE_FIRST)
+    step(inspection.kind, inspection.state, Event.ACKNOWLEDGE_FIRST, inspection.origin)
     if inspection.file_time is None:  # a filed state always has its filing time
         raise NotFound("filing of inspection", inspection_id)
     decided = approval.decide(

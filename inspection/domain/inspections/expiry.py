@@ -23,9 +23,13 @@ from inspection.storage import inspections as stored
 SYSTEM = Principal(sub="system:expiry", role=Role.ADMIN, org="")
 #: States an ended window expires.
 EXPIRING = tuple(
-    state
-    for (flow, state, event) in TRANSITIONS
-    if flow is Flow.APPROVED_IN_ADVANCE and event is Event.EXPIRE and state is not None
+    dict.fromkeys(
+        state
+        for (flow, state, event) in TRANSITIONS
+        if flow in (Flow.APPROVED_IN_ADVANCE, Flow.JOINT_CHECK)
+        and event is Event.EXPIRE
+        and state is not None
+    )
 )
 
 

@@ -7,9 +7,12 @@ REQUESTED ──both offices approve──▶ APPROVED ──check-in──▶ I
 EMERGENCY: IN_PROGRESS at once ──file──▶ FILED_PENDING ──both offices acknowledge──▶ FILED ──▶ PUBLISHED
 ```
 
-Two flows share the states: an inspection approved in advance, and an emergency filed afterwards
-(事后登记备案). Some events leave the state as it is (the first office's approval, a result
-recorded after an emergency was filed, a rating) and still write their card entry.
+Three flows share the states: an inspection approved in advance, an emergency filed afterwards
+(事后登记备案), and a joint check (联合检查, DESIGN §5) — proposed by a lead department, answered
+by each invited department, then approved once by both offices and visited once, as an inspection
+approved in advance. Some events leave the state as it is (the first office's approval, a result
+recorded after an emergency was filed, a rating, a confirmation that is not the last) and still
+write their card entry.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from inspection.domain.card import EntryKind
-from inspection.domain.inspections.model import Kind, State
+from inspection.domain.inspections.model import Kind, Origin, State
 from inspection.errors import FailedPrecondition
 from inspection.reasons import Reason
 
@@ -29,10 +32,14 @@ class Flow(enum.StrEnum):
     APPROVED_IN_ADVANCE = "APPROVED_IN_ADVANCE"
     #: Started at once, filed with both offices afterwards.
     EMERGENCY = "EMERGENCY"
+    #: Proposed by a lead department, answered by each invited one, then approved in advance.
+    JOINT_CHECK = "JOINT_CHECK"
 
     @classmethod
-    def of(cls, kind: str) -> Flow:
-        return cls.EMERGENCY if kind == Kind.EMERGENCY else cls.APPROVED_IN_ADVANCE
+    def of(cls, kind: str, origin: str = "") -> Flow:
+        if kind == Kind.EMERGENCY:
+            return cls.EMERGENCY
+        return cls.JOINT_CHECK if origin == Origin.JOINT_CHECK else cls.APPROVED_IN_ADVANCE
 
 
 class Event(enum.StrEnum):
@@ -52,6 +59,18 @@ class Event(enum.StrEnum):
     ACKNOWLEDGE_FIRST = "ACKNOWLEDGE_FIRST"
     ACKNOWLEDGE = "ACKNOWLEDGE"
     RATE = "RATE"
+    #: A lead department proposes a joint check.
+    PROPOSE = "PROPOSE"
+    #: An invited department confirms; others have yet to answer.
+    CONFIRM = "CONFIRM"
+    #: The last invited department confirms: the joint check goes to both offices.
+    CONFIRM_LAST = "CONFIRM_LAST"
+    #: An invited department declines; others have yet to answer.
+    DECLINE = "DECLINE"
+    #: The last answer is a decline and two or more departments remain: to both offices.
+    DECLINE_LAST = "DECLINE_LAST"
+    #: The last answer is a decline and only the lead remains: no joint check.
+    DECLINE_LAST_ALONE = "DECLINE_LAST_ALONE"
 
 
 #: What an event does to a new inspection: it has no state yet.
@@ -64,7 +83,7 @@ class Transition:
     entry: EntryKind
 
 
-_A, _E = Flow.APPROVED_IN_ADVANCE, Flow.EMERGENCY
+_A, _E, _J = Flow.APPROVED_IN_ADVANCE, Flow.EMERGENCY, Flow.JOINT_CHECK
 S = State
 
 #: (flow, state, event) → the next state and the card entry written. Nothing else is allowed.
@@ -103,6 +122,24 @@ TRANSITIONS: Mapping[tuple[Flow, State | None, Event], Transition] = {
     (_E, S.PUBLISHED, Event.RATE): Transition(S.PUBLISHED, EntryKind.INSPECTION_RATED),
 }
 
+#: A joint check: proposed, answered by each invited department, then as approved in advance.
+TRANSITIONS = {
+    **TRANSITIONS,
+    (_J, NEW, Event.PROPOSE): Transition(S.PROPOSED, EntryKind.JOINT_CHECK_PROPOSED),
+    (_J, S.PROPOSED, Event.CONFIRM): Transition(S.PROPOSED, EntryKind.PARTICIPATION_CONFIRMED),
+    (_J, S.PROPOSED, Event.CONFIRM_LAST): Transition(S.REQUESTED, EntryKind.PARTICIPATION_CONFIRMED),
+    (_J, S.PROPOSED, Event.DECLINE): Transition(S.PROPOSED, EntryKind.PARTICIPATION_DECLINED),
+    (_J, S.PROPOSED, Event.DECLINE_LAST): Transition(S.REQUESTED, EntryKind.PARTICIPATION_DECLINED),
+    (_J, S.PROPOSED, Event.DECLINE_LAST_ALONE): Transition(S.CANCELLED, EntryKind.PARTICIPATION_DECLINED),
+    (_J, S.PROPOSED, Event.CANCEL): Transition(S.CANCELLED, EntryKind.INSPECTION_CANCELLED),
+    (_J, S.PROPOSED, Event.EXPIRE): Transition(S.EXPIRED, EntryKind.INSPECTION_EXPIRED),
+    **{
+        (_J, state, event): transition
+        for (flow, state, event), transition in TRANSITIONS.items()
+        if flow is _A and state is not NEW
+    },
+}
+
 #: Why an event is refused when the table has no row for it, by event…
 REFUSED: Mapping[Event, Reason] = {
     Event.REQUEST: Reason.ALREADY_EXISTS,
@@ -119,6 +156,17 @@ REFUSED: Mapping[Event, Reason] = {
     Event.ACKNOWLEDGE_FIRST: Reason.FILING_NOT_PENDING,
     Event.ACKNOWLEDGE: Reason.FILING_NOT_PENDING,
     Event.RATE: Reason.NOT_COMPLETED,
+    Event.PROPOSE: Reason.ALREADY_EXISTS,
+    **{
+        event: Reason.NOT_PROPOSED
+        for event in (
+            Event.CONFIRM,
+            Event.CONFIRM_LAST,
+            Event.DECLINE,
+            Event.DECLINE_LAST,
+            Event.DECLINE_LAST_ALONE,
+        )
+    },
 }
 
 #: …and where the state says more than the event alone.
@@ -140,6 +188,20 @@ REFUSED_IN_FLOW: Mapping[tuple[Flow, Event], Reason] = {
     (_A, Event.FILE): Reason.NOT_EMERGENCY,
     (_A, Event.ACKNOWLEDGE_FIRST): Reason.FILING_NOT_PENDING,
     (_A, Event.ACKNOWLEDGE): Reason.FILING_NOT_PENDING,
+    (_J, Event.FILE): Reason.NOT_EMERGENCY,
+    (_J, Event.ACKNOWLEDGE_FIRST): Reason.FILING_NOT_PENDING,
+    (_J, Event.ACKNOWLEDGE): Reason.FILING_NOT_PENDING,
+    **{
+        (flow, event): Reason.NOT_JOINT_CHECK
+        for flow in (_A, _E)
+        for event in (
+            Event.CONFIRM,
+            Event.CONFIRM_LAST,
+            Event.DECLINE,
+            Event.DECLINE_LAST,
+            Event.DECLINE_LAST_ALONE,
+        )
+    },
 }
 
 #: What each event is, for the refusal's message.
@@ -158,6 +220,17 @@ _DOING = {
     Event.ACKNOWLEDGE_FIRST: "acknowledge its filing",
     Event.ACKNOWLEDGE: "acknowledge its filing",
     Event.RATE: "rate it",
+    Event.PROPOSE: "propose it",
+    **{
+        event: "answer it"
+        for event in (
+            Event.CONFIRM,
+            Event.CONFIRM_LAST,
+            Event.DECLINE,
+            Event.DECLINE_LAST,
+            Event.DECLINE_LAST_ALONE,
+        )
+    },
 }
 
 
@@ -170,9 +243,9 @@ def refusal(flow: Flow, state: State | None, event: Event) -> Reason:
     return REFUSED[event]
 
 
-def step(kind: str, state: str | None, event: Event) -> Transition:
+def step(kind: str, state: str | None, event: Event, origin: str = "") -> Transition:
     """The transition ``event`` takes from ``state``, or FAILED_PRECONDITION with its reason."""
-    flow = Flow.of(kind)
+    flow = Flow.of(kind, origin)
     current = State(state) if state is not None else None
     found = TRANSITIONS.get((flow, current, event))
     if found is None:
@@ -180,6 +253,7 @@ def step(kind: str, state: str | None, event: Event) -> Transition:
         shown = current.value if current else "new"
         message = {
             Reason.NOT_EMERGENCY: "only an emergency inspection is filed afterwards",
+            Reason.NOT_JOINT_CHECK: "only a joint check is confirmed or declined by its departments",
         }.get(reason, f"cannot {_DOING[event]}: the inspection is {shown}")
         raise FailedPrecondition(reason, message, {"state": shown})
     return found

@@ -37,6 +37,8 @@ class Origin(enum.StrEnum):
 
 
 class State(enum.StrEnum):
+    #: A joint check waiting for its invited departments to confirm or decline.
+    PROPOSED = "PROPOSED"
     REQUESTED = "REQUESTED"
     APPROVED = "APPROVED"
     REJECTED = "REJECTED"
@@ -103,6 +105,8 @@ class ParticipantView:
     department_name: str
     items: list[ItemRow] = field(default_factory=list)
     inspectors: list[tuple[InspectorRow, bool]] = field(default_factory=list)
+    #: False while a department invited to a joint check has not confirmed it.
+    confirmed: bool = True
 
 
 @dataclass

@@ -85,7 +85,7 @@ def record_result(
         raise FailedPrecondition(
             Reason.RESULT_ALREADY_RECORDED, "the result is already recorded; a correction is a new entry"
         )
-    step(inspection.kind, inspection.state, Event.RECORD_RESULT)
+    step(inspection.kind, inspection.state, Event.RECORD_RESULT, inspection.origin)
     _, head = apply(
         session,
         card,
@@ -128,7 +128,7 @@ def publish_result(
     violations.raise_if_any()
     inspection, card = locked(session, inspection_id)
     require_lead(inspection, actor)
-    step(inspection.kind, inspection.state, Event.PUBLISH)
+    step(inspection.kind, inspection.state, Event.PUBLISH, inspection.origin)
     if inspection.complete_time is None:
         raise FailedPrecondition(
             Reason.NOT_COMPLETED, "only a recorded result is published", {"state": inspection.state}

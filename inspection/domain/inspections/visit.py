@@ -83,12 +83,15 @@ def check_in(
     found = _by_code(session, code, violations)
     inspection, card = locked(session, found.id)
     require_lead(inspection, actor)
-    step(inspection.kind, inspection.state, Event.CHECK_IN)
+    step(inspection.kind, inspection.state, Event.CHECK_IN, inspection.origin)
     today = rules.calendar.today(now)
     refusal = visit_refusal(rules, inspection, today)
     if refusal is not None:
         raise FailedPrecondition(refusal[0], refusal[1], {"date": today.isoformat()})
-    approved = {a.inspector_id for a in stored.assigned(session, inspection.id)}
+    department_of_inspector = {
+        a.inspector_id: a.department_code for a in stored.assigned(session, inspection.id)
+    }
+    approved = set(department_of_inspector)
     for inspector_id in inspector_ids:
         if inspector_id not in approved:
             raise FailedPrecondition(
@@ -96,15 +99,21 @@ def check_in(
                 f"inspector {inspector_id} is not on the approved list",
                 {"inspector_id": inspector_id},
             )
-    check_inspectors(
-        session,
-        rules,
-        department=inspection.lead_department,
-        uscc=inspection.uscc,
-        inspector_ids=inspector_ids,
-        today=today,
-        valid_through=today,
-    )
+    # One check-in for the whole visit: each department present (the lead always) brings at least
+    # the minimum of its own approved inspectors, as a single inspection would.
+    present_by_department: dict[str, list[str]] = {inspection.lead_department: []}
+    for inspector_id in inspector_ids:
+        present_by_department.setdefault(department_of_inspector[inspector_id], []).append(inspector_id)
+    for department, present in present_by_department.items():
+        check_inspectors(
+            session,
+            rules,
+            department=department,
+            uscc=inspection.uscc,
+            inspector_ids=present,
+            today=today,
+            valid_through=today,
+        )
     claim_visit_day(session, inspection, today)
     stored.mark_present(session, inspection.id, inspector_ids)
     _, head = apply(

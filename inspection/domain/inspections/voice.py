@@ -44,7 +44,7 @@ def rate_inspection(
     inspection, card = _own_inspection(session, inspection_id, actor)
     if inspection.complete_time is None:
         raise FailedPrecondition(Reason.NOT_COMPLETED, "an inspection is rated once its result is recorded")
-    step(inspection.kind, inspection.state, Event.RATE)
+    step(inspection.kind, inspection.state, Event.RATE, inspection.origin)
     if stored.rating(session, inspection.id) is not None:
         raise FailedPrecondition(Reason.ALREADY_RATED, "this inspection is already rated")
     stored.add_rating(

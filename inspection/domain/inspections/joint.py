@@ -1,0 +1,270 @@
+"""Joint checks (联合检查, DESIGN §5): one visit, several departments, one approval.
+
+A lead department proposes a joint check of one enterprise, inviting other departments → PROPOSED.
+Each invited department confirms with its own checklist items and its own inspectors (the rules of
+a single request: published items of its own, at least two certified, non-recused inspectors valid
+through the window) or declines with a reason. The last answer sends the joint check to both
+offices (REQUESTED) — or, when every invited department declined, cancels it: one department
+alone is not a joint check. From REQUESTED on, a joint check is an inspection approved in
+advance: one joint approval by both offices, one inspection code that lists every department,
+item and inspector on the doorstep, one check-in, one visit for the enterprise.
+
+Every step is a card entry naming all the check's departments, written in the step's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from inspection.auth import Principal
+from inspection.domain import card as cards
+from inspection.domain.card import CardHead
+from inspection.domain.inspections.common import (
+    apply,
+    check_inspectors,
+    check_items,
+    create,
+    department_of,
+    load_view,
+    locked,
+    new_id,
+)
+from inspection.domain.inspections.lifecycle import Event, step
+from inspection.domain.inspections.model import Inspection, InspectionView, Kind, Origin, Rules
+from inspection.domain.inspections.request import InspectionRequest, check_routine, validate_request
+from inspection.domain.text import check_identifiers, check_text
+from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
+from inspection.reasons import Reason
+from inspection.storage import inspections as stored
+from inspection.storage import registry as directory
+from inspection.storage.models import Department
+
+
+@dataclass(frozen=True)
+class JointCheckProposal:
+    """The lead's part of a joint check, and the departments it invites."""
+
+    request: InspectionRequest
+    department_codes: tuple[str, ...]
+
+
+def propose_joint_check(
+    session: Session,
+    rules: Rules,
+    proposal: JointCheckProposal,
+    violations: Violations,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[InspectionView, CardHead]:
+    """The lead department proposes a joint check → PROPOSED, waiting for the invited departments."""
+    request = proposal.request
+    validate_request(request, violations, rules)
+    check_identifiers(violations, "department_codes", proposal.department_codes, what="invited department")
+    violations.raise_if_any()
+    assert request.window_start is not None and request.window_end is not None
+    lead = department_of(actor)
+    if lead in proposal.department_codes:
+        violations.add("department_codes", "names the lead department itself; invite the others")
+    for code in proposal.department_codes:
+        if directory.find(session, Department, code) is not None:
+            continue
+        violations.add("department_codes", f"names no registered department ({code!r})")
+    violations.raise_if_any()
+
+    today = rules.calendar.today(now)
+    card = cards.lock_card(session, request.uscc)
+    enterprise = stored.enterprise(session, request.uscc)
+    if enterprise is None:
+        raise NotFound("enterprise", request.uscc)
+    check_items(session, lead, request.item_codes)
+    check_inspectors(
+        session,
+        rules,
+        department=lead,
+        uscc=request.uscc,
+        inspector_ids=request.inspector_ids,
+        today=today,
+        valid_through=request.window_end,
+    )
+    if request.window_start < today:
+        raise FailedPrecondition(
+            Reason.WINDOW_IN_PAST, f"the window opens on {request.window_start}, before today ({today})"
+        )
+    if request.kind == Kind.ROUTINE:
+        check_routine(session, rules, enterprise, lead, request.window_start, today)
+
+    inspection = Inspection(
+        id=new_id("I", rules.calendar, now),
+        uscc=request.uscc,
+        lead_department=lead,
+        kind=request.kind,
+        origin=Origin.JOINT_CHECK,
+        state="",
+        window_start=request.window_start,
+        window_end=request.window_end,
+        legal_basis=request.legal_basis,
+        reason=request.reason,
+        requested_by=actor.sub,
+        request_time=now,
+        # Due once every invited department has answered; until then, provisionally from now.
+        decision_due_time=rules.calendar.due_after_working_days(now, rules.decision_due_working_days),
+    )
+    departments = [lead, *proposal.department_codes]
+    head = create(
+        session,
+        card,
+        inspection,
+        Event.PROPOSE,
+        item_codes=request.item_codes,
+        inspector_ids=request.inspector_ids,
+        present=False,
+        actor=actor,
+        now=now,
+        payload={
+            "kind": inspection.kind,
+            "window": [inspection.window_start.isoformat(), inspection.window_end.isoformat()],
+            "departments": departments,
+            "items": list(request.item_codes),
+            "inspectors": list(request.inspector_ids),
+            "legal_basis": inspection.legal_basis,
+            "reason": inspection.reason,
+        },
+    )
+    stored.invite(session, inspection.id, proposal.department_codes)
+    return load_view(session, inspection), head
+
+
+def _answering(
+    session: Session, inspection_id: str, actor: Principal, event: Event
+) -> tuple[Inspection, cards.LockedCard, str, dict[str, bool]]:
+    """The joint check an invited department answers, under its card lock, and who takes part.
+    An inspection that is not a joint check, or no longer waiting for answers, is refused with the
+    table's reason before anything else."""
+    department = department_of(actor)
+    inspection, card = locked(session, inspection_id)
+    step(inspection.kind, inspection.state, event, inspection.origin)
+    participation = stored.participation(session, inspection.id)
+    if department not in participation:
+        raise PermissionDenied(
+            "this department is not invited to this joint check (or has declined it)",
+            reason=Reason.NOT_INVITED,
+        )
+    if participation[department]:
+        raise FailedPrecondition(
+            Reason.ALREADY_ANSWERED, f"department {department} has already confirmed this joint check"
+        )
+    return inspection, card, department, participation
+
+
+def _payload(participation: dict[str, bool], **fields: object) -> dict[str, object]:
+    return {"departments": sorted(participation), **fields}
+
+
+def confirm_participation(
+    session: Session,
+    rules: Rules,
+    inspection_id: str,
+    item_codes: Sequence[str],
+    inspector_ids: Sequence[str],
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[InspectionView, CardHead]:
+    """An invited department confirms with its part; the last answer sends the check to both offices."""
+    violations = Violations()
+    check_identifiers(violations, "item_codes", item_codes, what="checklist item")
+    check_identifiers(violations, "inspector_ids", inspector_ids, what="inspector")
+    violations.raise_if_any()
+    inspection, card, department, participation = _answering(session, inspection_id, actor, Event.CONFIRM)
+    pending = [code for code, confirmed in participation.items() if not confirmed and code != department]
+    event = Event.CONFIRM if pending else Event.CONFIRM_LAST
+    check_items(session, department, item_codes)
+    check_inspectors(
+        session,
+        rules,
+        department=department,
+        uscc=inspection.uscc,
+        inspector_ids=inspector_ids,
+        today=rules.calendar.today(now),
+        valid_through=inspection.window_end,
+    )
+    changes = {} if pending else _requested(rules, now)
+    _, head = apply(
+        session,
+        card,
+        inspection,
+        event,
+        actor=actor,
+        now=now,
+        changes=changes,
+        department_code=department,
+        payload=_payload(
+            participation,
+            confirmed_by=department,
+            items=list(item_codes),
+            inspectors=list(inspector_ids),
+            waiting_for=pending,
+            **_due(changes),
+        ),
+    )
+    stored.confirm_part(session, inspection.id, department, item_codes, inspector_ids)
+    return load_view(session, inspection), head
+
+
+def decline_participation(
+    session: Session,
+    rules: Rules,
+    inspection_id: str,
+    reason: str,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[InspectionView, CardHead]:
+    """An invited department declines. The last answer sends the check to both offices, or — when
+    only the lead would remain — cancels it."""
+    violations = Violations()
+    check_text(violations, "reason", reason, required=True)
+    violations.raise_if_any()
+    inspection, card, department, participation = _answering(session, inspection_id, actor, Event.DECLINE)
+    remaining = {code: confirmed for code, confirmed in participation.items() if code != department}
+    pending = [code for code, confirmed in remaining.items() if not confirmed]
+    changes: dict[str, object] = {}
+    if pending:
+        event = Event.DECLINE
+    elif len(remaining) >= 2:
+        event, changes = Event.DECLINE_LAST, _requested(rules, now)
+    else:
+        event = Event.DECLINE_LAST_ALONE
+        changes = {
+            "cancel_reason": "every invited department declined; one department alone is not a joint check"
+        }
+    _, head = apply(
+        session,
+        card,
+        inspection,
+        event,
+        actor=actor,
+        now=now,
+        changes=changes,
+        department_code=department,
+        payload=_payload(
+            participation, declined_by=department, reason=reason, waiting_for=pending, **_due(changes)
+        ),
+    )
+    stored.withdraw(session, inspection.id, department)
+    return load_view(session, inspection), head
+
+
+def _requested(rules: Rules, now: dt.datetime) -> dict[str, object]:
+    """Every invited department has answered: the offices' decision is due from now."""
+    return {"decision_due_time": rules.calendar.due_after_working_days(now, rules.decision_due_working_days)}
+
+
+def _due(changes: dict[str, object]) -> dict[str, str]:
+    due = changes.get("decision_due_time")
+    return {"decision_due": cards.format_time(due)} if isinstance(due, dt.datetime) else {}

@@ -1,0 +1,301 @@
+"""Joint checks (联合检查, DESIGN §5): a lead department proposes, each invited department confirms
+with its own part or declines, both offices approve once, one code lists every department, one
+check-in — every step on the card, every rule refused with its reason and nothing written."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import grpc
+import pytest
+
+from inspection.clock import SettableClock
+from inspection.storage.db import Database
+from inspection.v1 import card_service_pb2 as card_pb
+from inspection.v1 import common_pb2 as common_pb
+from inspection.v1 import inspection_service_pb2 as pb
+from tests.inspection_support import (
+    LEGAL,
+    Department,
+    approve,
+    head,
+    kinds,
+    local,
+    make_department,
+    make_enterprise,
+    rejected,
+    request_for,
+)
+from tests.support import expect_error, field_violations, footprint
+
+FP = grpc.StatusCode.FAILED_PRECONDITION
+
+
+@pytest.fixture(scope="module")
+def swj(registry: Any, admin: Any) -> Department:
+    """A third department (the tax bureau)."""
+    return make_department(registry, admin, "SWJ")
+
+
+@pytest.fixture(autouse=True)
+def monday_morning(clock: SettableClock) -> None:
+    clock.set(local(2026, 3, 16))
+
+
+def _proposal(
+    lead: Department, uscc: str, invited: list[str], **overrides: Any
+) -> pb.ProposeJointCheckRequest:
+    part = request_for(lead, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED)
+    fields = {f.name: getattr(part, f.name) for f in part.DESCRIPTOR.fields if f.name != "request_id"}
+    fields.update(overrides)
+    return pb.ProposeJointCheckRequest(**fields, department_codes=invited)
+
+
+def _confirm(inspections: Any, inspection_id: str, department: Department, **overrides: Any) -> Any:
+    fields: dict[str, Any] = {
+        "inspection_id": inspection_id,
+        "item_codes": department.items[:1],
+        "inspector_ids": department.inspectors[:2],
+    }
+    fields.update(overrides)
+    return inspections.ConfirmParticipation(pb.ConfirmParticipationRequest(**fields), metadata=department.md)
+
+
+def _entries(cards: Any, uscc: str) -> list[card_pb.CardEntry]:
+    return list(
+        cards.ListCardEntries(
+            card_pb.ListCardEntriesRequest(uscc=uscc, page_size=100), metadata=LEGAL
+        ).entries
+    )
+
+
+def test_a_joint_check_from_proposal_to_one_check_in(
+    registry: Any,
+    cards: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    swj: Department,
+    clock: SettableClock,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    proposed = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL", "SWJ"]), metadata=scjg.md)
+    check = proposed.inspection
+    assert check.state == pb.INSPECTION_STATE_PROPOSED
+    assert check.origin == pb.INSPECTION_ORIGIN_JOINT_CHECK
+    assert [(p.department_code, p.confirmed) for p in check.participants] == [
+        ("SCJG", True),
+        ("SWJ", False),
+        ("YJGL", False),
+    ]
+
+    # An invited department sees the check it is asked to join.
+    assert (
+        inspections.GetInspection(pb.GetInspectionRequest(inspection_id=check.id), metadata=yjgl.md).id
+        == check.id
+    )
+
+    waiting = _confirm(inspections, check.id, yjgl).inspection
+    assert waiting.state == pb.INSPECTION_STATE_PROPOSED
+    requested = _confirm(inspections, check.id, swj).inspection
+    assert requested.state == pb.INSPECTION_STATE_REQUESTED
+    assert all(p.confirmed and len(p.inspectors) == 2 and p.items for p in requested.participants)
+
+    # One approval by both offices for all three departments; one code.
+    approved = approve(inspections, check.id).inspection
+    assert approved.state == pb.INSPECTION_STATE_APPROVED and approved.inspection_code
+    doorstep = inspections.VerifyInspectionCode(
+        pb.VerifyInspectionCodeRequest(inspection_code=approved.inspection_code)
+    )
+    assert {p.department_code for p in doorstep.inspection.participants} == {"SCJG", "YJGL", "SWJ"}
+    assert sum(len(p.inspectors) for p in doorstep.inspection.participants) == 6
+
+    # One check-in for the departments present: each brings at least two of its own inspectors.
+    clock.set(local(2026, 3, 23))
+    present = scjg.inspectors[:2] + yjgl.inspectors[:2]
+    checked_in = inspections.CheckIn(
+        pb.CheckInRequest(inspection_code=approved.inspection_code, inspector_ids=present), metadata=scjg.md
+    ).inspection
+    assert checked_in.state == pb.INSPECTION_STATE_IN_PROGRESS
+    assert {i.id for p in checked_in.participants for i in p.inspectors if i.present} == set(present)
+
+    assert kinds(cards, uscc) == [
+        "CARD_ISSUED",
+        "JOINT_CHECK_PROPOSED",
+        "PARTICIPATION_CONFIRMED",
+        "PARTICIPATION_CONFIRMED",
+        "INSPECTION_DECIDED",
+        "INSPECTION_APPROVED",
+        "INSPECTION_CHECKED_IN",
+    ]
+    entries = _entries(cards, uscc)
+    proposal_entry = json.loads(entries[1].payload_json)
+    assert proposal_entry["departments"] == ["SCJG", "YJGL", "SWJ"]
+    confirmations = [e for e in entries if e.kind == card_pb.CARD_ENTRY_KIND_PARTICIPATION_CONFIRMED]
+    assert [e.department_code for e in confirmations] == ["YJGL", "SWJ"]
+    assert json.loads(confirmations[0].payload_json)["waiting_for"] == ["SWJ"]
+    assert "decision_due" in json.loads(confirmations[1].payload_json)
+
+
+def test_a_department_absent_at_check_in_is_fine_one_with_a_single_inspector_is_not(
+    registry: Any,
+    cards: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    clock: SettableClock,
+    db: Database,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL"]), metadata=scjg.md).inspection
+    _confirm(inspections, check.id, yjgl)
+    code = approve(inspections, check.id).inspection.inspection_code
+    clock.set(local(2026, 3, 23))
+    before, rows = head(cards, uscc), footprint(db)
+    one_short = scjg.inspectors[:2] + yjgl.inspectors[:1]
+    assert rejected(
+        lambda: inspections.CheckIn(
+            pb.CheckInRequest(inspection_code=code, inspector_ids=one_short), metadata=scjg.md
+        )
+    ) == (FP, "TOO_FEW_INSPECTORS")
+    assert head(cards, uscc) == before and footprint(db) == rows
+    lead_only = inspections.CheckIn(
+        pb.CheckInRequest(inspection_code=code, inspector_ids=scjg.inspectors[:2]), metadata=scjg.md
+    ).inspection
+    assert lead_only.state == pb.INSPECTION_STATE_IN_PROGRESS
+
+
+def test_declines_send_the_check_on_or_end_it(
+    registry: Any,
+    cards: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    swj: Department,
+) -> None:
+    # One declines, the other confirms: two departments remain → to both offices.
+    uscc = make_enterprise(registry, admin)
+    check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL", "SWJ"]), metadata=scjg.md).inspection
+    declined = inspections.DeclineParticipation(
+        pb.DeclineParticipationRequest(inspection_id=check.id, reason="本月无检查计划"), metadata=swj.md
+    ).inspection
+    assert declined.state == pb.INSPECTION_STATE_PROPOSED
+    assert {p.department_code for p in declined.participants} == {"SCJG", "YJGL"}
+    assert _confirm(inspections, check.id, yjgl).inspection.state == pb.INSPECTION_STATE_REQUESTED
+    decline_entry = next(
+        e for e in _entries(cards, uscc) if e.kind == card_pb.CARD_ENTRY_KIND_PARTICIPATION_DECLINED
+    )
+    assert decline_entry.department_code == "SWJ"
+    assert json.loads(decline_entry.payload_json)["reason"] == "本月无检查计划"
+
+    # Every invited department declines: the lead alone is no joint check → CANCELLED.
+    alone = make_enterprise(registry, admin)
+    lonely = inspections.ProposeJointCheck(_proposal(scjg, alone, ["YJGL"]), metadata=scjg.md).inspection
+    ended = inspections.DeclineParticipation(
+        pb.DeclineParticipationRequest(inspection_id=lonely.id, reason="不属本部门职责"), metadata=yjgl.md
+    ).inspection
+    assert ended.state == pb.INSPECTION_STATE_CANCELLED
+    assert "one department alone" in ended.cancel_reason
+
+
+@pytest.mark.parametrize(
+    ("invited", "field"),
+    [
+        ([], "department_codes"),
+        (["SCJG"], "department_codes"),
+        (["NOPE"], "department_codes"),
+        (["YJGL", "YJGL"], "department_codes[1]"),
+    ],
+    ids=["none", "itself", "unknown", "twice"],
+)
+def test_a_proposal_must_invite_other_registered_departments(
+    registry: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    db: Database,
+    invited: list[str],
+    field: str,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    rows = footprint(db)
+    error = expect_error(
+        lambda: inspections.ProposeJointCheck(_proposal(scjg, uscc, invited), metadata=scjg.md),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+    )
+    assert field in field_violations(error)
+    assert footprint(db) == rows
+
+
+def test_an_answer_follows_the_rules_of_a_single_request_and_writes_nothing_when_refused(
+    registry: Any,
+    cards: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    swj: Department,
+    db: Database,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL"]), metadata=scjg.md).inspection
+    before, rows = head(cards, uscc), footprint(db)
+    refusals = {
+        "another department's item": (
+            lambda: _confirm(inspections, check.id, yjgl, item_codes=scjg.items[:1]),
+            (FP, "ITEM_NOT_OF_DEPARTMENT"),
+        ),
+        "one inspector": (
+            lambda: _confirm(inspections, check.id, yjgl, inspector_ids=yjgl.inspectors[:1]),
+            (FP, "TOO_FEW_INSPECTORS"),
+        ),
+        "an expired certificate": (
+            lambda: _confirm(inspections, check.id, yjgl, inspector_ids=[yjgl.inspectors[0], yjgl.expired]),
+            (FP, "INSPECTOR_NOT_CERTIFIED"),
+        ),
+        "a department not invited": (
+            lambda: _confirm(inspections, check.id, swj),
+            (grpc.StatusCode.PERMISSION_DENIED, "NOT_INVITED"),
+        ),
+        "the lead answering": (
+            lambda: inspections.DeclineParticipation(
+                pb.DeclineParticipationRequest(inspection_id=check.id, reason="x"), metadata=scjg.md
+            ),
+            (FP, "ALREADY_ANSWERED"),
+        ),
+        "a decline without a reason": (
+            lambda: inspections.DeclineParticipation(
+                pb.DeclineParticipationRequest(inspection_id=check.id), metadata=yjgl.md
+            ),
+            (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_ARGUMENT"),
+        ),
+    }
+    for what, (call, expected) in refusals.items():
+        assert rejected(call) == expected, what
+        assert head(cards, uscc) == before and footprint(db) == rows, what
+
+    # Answered once, the same department cannot answer again.
+    _confirm(inspections, check.id, yjgl)
+    assert rejected(lambda: _confirm(inspections, check.id, yjgl)) == (FP, "NOT_PROPOSED")
+
+
+def test_only_the_lead_cancels_a_proposed_joint_check(
+    registry: Any, inspections: Any, admin: Any, scjg: Department, yjgl: Department
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL"]), metadata=scjg.md).inspection
+    assert rejected(
+        lambda: inspections.CancelInspection(
+            pb.CancelInspectionRequest(inspection_id=check.id, reason="改期"), metadata=yjgl.md
+        )
+    ) == (grpc.StatusCode.PERMISSION_DENIED, "NOT_YOUR_INSPECTION")
+    cancelled = inspections.CancelInspection(
+        pb.CancelInspectionRequest(inspection_id=check.id, reason="改期"), metadata=scjg.md
+    ).inspection
+    assert cancelled.state == pb.INSPECTION_STATE_CANCELLED
