@@ -299,3 +299,40 @@ def test_only_the_lead_cancels_a_proposed_joint_check(
         pb.CancelInspectionRequest(inspection_id=check.id, reason="改期"), metadata=scjg.md
     ).inspection
     assert cancelled.state == pb.INSPECTION_STATE_CANCELLED
+
+
+def test_the_cli_proposes_and_confirms_a_joint_check(
+    registry: Any, inspections: Any, admin: Any, scjg: Department, yjgl: Department, grpc_addr: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from clients.cli import app
+
+    uscc = make_enterprise(registry, admin)
+
+    def onecard(department: Department, *args: str) -> Any:
+        env = {
+            "ONECARD_TARGET": grpc_addr,
+            "ONECARD_TOKEN": department.md[0][1].removeprefix("Bearer "),
+            "ONECARD_TIMEZONE": "Asia/Shanghai",
+        }
+        return CliRunner().invoke(app, ["joint", *args], env=env)
+
+    proposed = onecard(
+        scjg,
+        "propose", uscc, "-d", "YJGL",
+        "--item", scjg.items[0], "--inspector", scjg.inspectors[0], "--inspector", scjg.inspectors[1],
+        "--start", "2026-03-23", "--end", "2026-03-27", "--kind", "triggered",
+        "--legal-basis", "《安全生产法》第六十五条", "--reason", "联合检查", "-q",
+    )  # fmt: skip
+    assert proposed.exit_code == 0, proposed.output
+    inspection_id = [line for line in proposed.stdout.splitlines() if line.startswith("I")][-1]
+    confirmed = onecard(
+        yjgl, "confirm", inspection_id, "--item", yjgl.items[0],
+        "--inspector", yjgl.inspectors[0], "--inspector", yjgl.inspectors[1],
+    )  # fmt: skip
+    assert confirmed.exit_code == 0, confirmed.output
+    state = inspections.GetInspection(
+        pb.GetInspectionRequest(inspection_id=inspection_id), metadata=LEGAL
+    ).state
+    assert state == pb.INSPECTION_STATE_REQUESTED

@@ -375,3 +375,85 @@ def inspection_list(
         )
         rows = list(found)
     emit(ctx, json_output, rows, lambda: render.inspections(rows))
+
+
+# --- joint checks (联合检查) ------------------------------------------------------------------------
+
+joint_app = typer.Typer(
+    help="Joint checks: one visit, several departments, one approval (联合检查).", no_args_is_help=True
+)
+
+
+@joint_app.command("propose")
+@handles_errors
+def joint_propose(
+    ctx: typer.Context,
+    uscc: Uscc,
+    department: Annotated[
+        list[str],
+        typer.Option("--department", "-d", help="A department invited (repeatable).", show_default=False),
+    ],
+    item: Items,
+    inspector: Inspectors,
+    start: Annotated[
+        str, typer.Option(help="First day of the window: YYYY-MM-DD, today, +Nd.", show_default=False)
+    ],
+    end: Annotated[str, typer.Option(help="Last day of the window.", show_default=False)],
+    legal_basis: Annotated[str, typer.Option(help="The law the inspection rests on.", show_default=False)],
+    reason: Annotated[str, typer.Option(help="Why the departments inspect together.", show_default=False)],
+    kind: Annotated[str, typer.Option(help="routine, triggered or special.")] = "routine",
+    quiet: Quiet = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Propose a joint check as the lead department → proposed, awaiting the invited departments."""
+    options = options_of(ctx)
+    kind_value = choice_of(common_pb.InspectionKind, "INSPECTION_KIND_", kind, "--kind")
+    with options.connect() as connection:
+        result = DepartmentClient(connection).propose_joint_check(
+            uscc,
+            departments=department,
+            kind=kind_value,
+            item_codes=item,
+            inspector_ids=inspector,
+            window_start=date_option(ctx, start, "--start"),
+            window_end=date_option(ctx, end, "--end"),
+            legal_basis=legal_basis,
+            reason=reason,
+        )
+    if quiet:
+        typer.echo(result.inspection.id)
+        return
+    emit(ctx, json_output, result, lambda: render.change(result, options.zone, done="proposed"))
+
+
+@joint_app.command("confirm")
+@handles_errors
+def joint_confirm(
+    ctx: typer.Context,
+    inspection_id: InspectionId,
+    item: Items,
+    inspector: Inspectors,
+    json_output: JsonFlag = False,
+) -> None:
+    """Take part in a joint check with your department's items and inspectors."""
+    options = options_of(ctx)
+    with options.connect() as connection:
+        result = DepartmentClient(connection).confirm_participation(
+            inspection_id, item_codes=item, inspector_ids=inspector
+        )
+    emit(ctx, json_output, result, lambda: render.change(result, options.zone, done="confirmed"))
+
+
+@joint_app.command("decline")
+@handles_errors
+def joint_decline(
+    ctx: typer.Context,
+    inspection_id: InspectionId,
+    reason: Annotated[str, typer.Option(help="Why your department declines.", show_default=False)],
+    json_output: JsonFlag = False,
+) -> None:
+    """Decline a joint check your department was invited to."""
+    options = options_of(ctx)
+    with options.connect() as connection:
+        result = DepartmentClient(connection).decline_participation(inspection_id, reason)
+    emit(ctx, json_output, result, lambda: render.change(result, options.zone, done="declined"))

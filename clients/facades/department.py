@@ -52,6 +52,58 @@ class DepartmentClient(StaffReader):
             self._inspections.RequestInspection, request, insp_pb.RequestInspectionResponse, request_id
         )
 
+    def propose_joint_check(
+        self,
+        uscc: str,
+        *,
+        departments: Iterable[str],
+        kind: EnumInput,
+        item_codes: Iterable[str],
+        inspector_ids: Iterable[str],
+        window_start: DateInput,
+        window_end: DateInput,
+        legal_basis: str,
+        reason: str,
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """As the lead, propose a joint check (联合检查) inviting ``departments`` → ``PROPOSED``."""
+        request = insp_pb.ProposeJointCheckRequest(
+            uscc=uscc,
+            kind=enum_value(common_pb.InspectionKind, "INSPECTION_KIND_", kind),
+            item_codes=list(item_codes),
+            inspector_ids=list(inspector_ids),
+            window_start=date_message(window_start),
+            window_end=date_message(window_end),
+            legal_basis=legal_basis,
+            reason=reason,
+            department_codes=list(departments),
+        )
+        return self._call(self._inspections.ProposeJointCheck, request, insp_pb.InspectionChange, request_id)
+
+    def confirm_participation(
+        self,
+        inspection_id: str,
+        *,
+        item_codes: Iterable[str],
+        inspector_ids: Iterable[str],
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """Take part in a joint check with this department's own items and inspectors."""
+        request = insp_pb.ConfirmParticipationRequest(
+            inspection_id=inspection_id, item_codes=list(item_codes), inspector_ids=list(inspector_ids)
+        )
+        return self._call(
+            self._inspections.ConfirmParticipation, request, insp_pb.InspectionChange, request_id
+        )
+
+    def decline_participation(
+        self, inspection_id: str, reason: str, *, request_id: str | None = None
+    ) -> insp_pb.InspectionChange:
+        request = insp_pb.DeclineParticipationRequest(inspection_id=inspection_id, reason=reason)
+        return self._call(
+            self._inspections.DeclineParticipation, request, insp_pb.InspectionChange, request_id
+        )
+
     def cancel_inspection(
         self, inspection_id: str, reason: str, *, request_id: str | None = None
     ) -> insp_pb.InspectionChange:
