@@ -64,6 +64,10 @@ class Reason(enum.StrEnum):
     NOT_PROPOSED = "NOT_PROPOSED"
     NOT_JOINT_CHECK = "NOT_JOINT_CHECK"
     NOT_INVITED = "NOT_INVITED"
+    USE_ACCEPTANCE = "USE_ACCEPTANCE"
+    PARTS_MISSING = "PARTS_MISSING"
+    ACCEPTANCE_CONTRADICTS_PARTS = "ACCEPTANCE_CONTRADICTS_PARTS"
+    PART_ALREADY_RECORDED = "PART_ALREADY_RECORDED"
     ALREADY_ANSWERED = "ALREADY_ANSWERED"
     NOT_APPROVED = "NOT_APPROVED"
     REJECTED = "REJECTED"
@@ -218,6 +222,23 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
     Reason.NOT_INVITED: (
         "PERMISSION_DENIED",
         "a department answering a joint check it was not invited to (or has declined)",
+    ),
+    Reason.USE_ACCEPTANCE: (
+        "FAILED_PRECONDITION",
+        "RecordResult on a joint check, whose result is each department's part (RecordPart) and the "
+        "lead's unified acceptance (RecordAcceptance)",
+    ),
+    Reason.PARTS_MISSING: (
+        "FAILED_PRECONDITION",
+        "a unified acceptance before every confirmed department has recorded its part",
+    ),
+    Reason.ACCEPTANCE_CONTRADICTS_PARTS: (
+        "FAILED_PRECONDITION",
+        "an acceptance recorded as PASSED although a department's part found issues",
+    ),
+    Reason.PART_ALREADY_RECORDED: (
+        "FAILED_PRECONDITION",
+        "a department recording its part of a joint check twice",
     ),
     Reason.ALREADY_ANSWERED: (
         "FAILED_PRECONDITION",

@@ -9,7 +9,9 @@ from typing import Any
 
 import grpc
 import pytest
+from google.type.date_pb2 import Date
 
+from inspection.auth import Role
 from inspection.clock import SettableClock
 from inspection.storage.db import Database
 from inspection.v1 import card_service_pb2 as card_pb
@@ -26,10 +28,17 @@ from tests.inspection_support import (
     make_enterprise,
     rejected,
     request_for,
+    token,
 )
 from tests.support import expect_error, field_violations, footprint
 
 FP = grpc.StatusCode.FAILED_PRECONDITION
+
+
+@pytest.fixture(scope="module")
+def admin() -> list[tuple[str, str]]:
+    """An admin token that outlives the clock's jumps in these tests."""
+    return token(Role.ADMIN, sub="admin-1")
 
 
 @pytest.fixture(scope="module")
@@ -301,8 +310,14 @@ def test_only_the_lead_cancels_a_proposed_joint_check(
     assert cancelled.state == pb.INSPECTION_STATE_CANCELLED
 
 
-def test_the_cli_proposes_and_confirms_a_joint_check(
-    registry: Any, inspections: Any, admin: Any, scjg: Department, yjgl: Department, grpc_addr: str
+def test_the_cli_runs_a_joint_check_from_proposal_to_acceptance(
+    registry: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    grpc_addr: str,
+    clock: SettableClock,
 ) -> None:
     from typer.testing import CliRunner
 
@@ -336,3 +351,103 @@ def test_the_cli_proposes_and_confirms_a_joint_check(
         pb.GetInspectionRequest(inspection_id=inspection_id), metadata=LEGAL
     ).state
     assert state == pb.INSPECTION_STATE_REQUESTED
+
+
+def _part(outcome: int, handling: int, **fields: Any) -> common_pb.InspectionResult:
+    return common_pb.InspectionResult(outcome=outcome, handling=handling, **fields)
+
+
+def test_each_department_records_its_part_then_the_lead_the_unified_acceptance(
+    registry: Any,
+    cards: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    swj: Department,
+    clock: SettableClock,
+    db: Database,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL"]), metadata=scjg.md).inspection
+    _confirm(inspections, check.id, yjgl)
+    code = approve(inspections, check.id).inspection.inspection_code
+    clock.set(local(2026, 3, 23))
+    present = scjg.inspectors[:2] + yjgl.inspectors[:2]
+    inspections.CheckIn(pb.CheckInRequest(inspection_code=code, inspector_ids=present), metadata=scjg.md)
+
+    def accept(verdict: int, **fields: Any) -> Any:
+        return inspections.RecordAcceptance(
+            pb.RecordAcceptanceRequest(inspection_id=check.id, verdict=verdict, **fields), metadata=scjg.md
+        )
+
+    def part(department: Department, result: common_pb.InspectionResult) -> Any:
+        return inspections.RecordPart(
+            pb.RecordPartRequest(inspection_id=check.id, result=result), metadata=department.md
+        )
+
+    no_issues = _part(common_pb.OUTCOME_NO_ISSUES, common_pb.HANDLING_NONE)
+    issues = _part(
+        common_pb.OUTCOME_ISSUES_FOUND,
+        common_pb.HANDLING_RECTIFICATION,
+        findings="应急预案未演练",
+        rectification_deadline=Date(year=2026, month=4, day=30),
+    )
+    before, rows = head(cards, uscc), footprint(db)
+    refusals = {
+        "acceptance before any part": (
+            lambda: accept(pb.ACCEPTANCE_VERDICT_PASSED),
+            (FP, "PARTS_MISSING"),
+        ),
+        "a part by a department not taking part": (
+            lambda: part(swj, no_issues),
+            (grpc.StatusCode.PERMISSION_DENIED, "NOT_YOUR_INSPECTION"),
+        ),
+        "the lead's RecordResult": (
+            lambda: inspections.RecordResult(
+                pb.RecordResultRequest(inspection_id=check.id, result=no_issues), metadata=scjg.md
+            ),
+            (FP, "USE_ACCEPTANCE"),
+        ),
+    }
+    for what, (call, expected) in refusals.items():
+        assert rejected(call) == expected, what
+        assert head(cards, uscc) == before and footprint(db) == rows, what
+
+    assert part(scjg, no_issues).inspection.state == pb.INSPECTION_STATE_IN_PROGRESS
+    assert rejected(lambda: part(scjg, no_issues)) == (FP, "PART_ALREADY_RECORDED")
+    missing = expect_error(lambda: accept(pb.ACCEPTANCE_VERDICT_PASSED), FP, "PARTS_MISSING")
+    assert "YJGL" in (missing.details() or "")
+    part(yjgl, issues)
+
+    before, rows = head(cards, uscc), footprint(db)
+    assert rejected(lambda: accept(pb.ACCEPTANCE_VERDICT_PASSED)) == (FP, "ACCEPTANCE_CONTRADICTS_PARTS")
+    no_deadline = expect_error(
+        lambda: accept(pb.ACCEPTANCE_VERDICT_PASSED_WITH_CONDITIONS, opinion="限期演练"),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+    )
+    assert set(field_violations(no_deadline)) == {"rectification_deadline"}
+    assert rejected(
+        lambda: inspections.RecordAcceptance(
+            pb.RecordAcceptanceRequest(inspection_id=check.id, verdict=pb.ACCEPTANCE_VERDICT_PASSED),
+            metadata=yjgl.md,
+        )
+    ) == (grpc.StatusCode.PERMISSION_DENIED, "NOT_YOUR_INSPECTION")
+    assert head(cards, uscc) == before and footprint(db) == rows
+
+    accepted = accept(
+        pb.ACCEPTANCE_VERDICT_PASSED_WITH_CONDITIONS,
+        opinion="限期完成应急演练",
+        rectification_deadline=Date(year=2026, month=4, day=30),
+    ).inspection
+    assert accepted.state == pb.INSPECTION_STATE_COMPLETED
+    assert accepted.acceptance == pb.ACCEPTANCE_VERDICT_PASSED_WITH_CONDITIONS
+    assert {p.department_code for p in accepted.parts} == {"SCJG", "YJGL"}
+    assert accepted.result.outcome == common_pb.OUTCOME_ISSUES_FOUND
+    assert accepted.result.handling == common_pb.HANDLING_RECTIFICATION
+    assert "YJGL: 应急预案未演练" in accepted.result.findings
+    assert kinds(cards, uscc)[-3:] == ["PART_RECORDED", "PART_RECORDED", "ACCEPTANCE_RECORDED"]
+    acceptance_entry = json.loads(_entries(cards, uscc)[-1].payload_json)
+    assert acceptance_entry["parts"]["YJGL"]["outcome"] == "ISSUES_FOUND"
+    assert acceptance_entry["departments"] == ["SCJG", "YJGL"]

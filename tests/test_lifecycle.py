@@ -120,8 +120,11 @@ def test_the_table_is_what_the_design_draws() -> None:
         for (flow, s, e), t in TRANSITIONS.items()
         if flow is Flow.JOINT_CHECK and s is not t.target
     }
-    assert joint == (drawn - {("NEW", "REQUEST", "REQUESTED")}) | {
+    assert joint == (
+        drawn - {("NEW", "REQUEST", "REQUESTED"), ("IN_PROGRESS", "RECORD_RESULT", "COMPLETED")}
+    ) | {
         ("NEW", "PROPOSE", "PROPOSED"),
+        ("IN_PROGRESS", "ACCEPT", "COMPLETED"),
         ("PROPOSED", "CONFIRM_LAST", "REQUESTED"),
         ("PROPOSED", "DECLINE_LAST", "REQUESTED"),
         ("PROPOSED", "DECLINE_LAST_ALONE", "CANCELLED"),
@@ -147,6 +150,9 @@ def monday_morning(clock: SettableClock) -> None:
 
 def _sweep(running: Running, settings: Settings, clock: SettableClock) -> int:
     return expire_lapsed(running.db, Rules.from_settings(settings), clock)
+
+
+_NO_ISSUES = common_pb.InspectionResult(outcome=common_pb.OUTCOME_NO_ISSUES, handling=common_pb.HANDLING_NONE)
 
 
 class Builder:
@@ -199,10 +205,13 @@ class Builder:
             ),
             metadata=invited.md,
         ).inspection
-        return self._onwards(made, uscc, state)
+        return self._onwards(made, uscc, state, parts_by=(self.dept, invited))
 
-    def _onwards(self, made: pb.Inspection, uscc: str, state: State) -> tuple[str, str, str]:
-        """From REQUESTED to ``state``."""
+    def _onwards(
+        self, made: pb.Inspection, uscc: str, state: State, parts_by: tuple[Department, ...] = ()
+    ) -> tuple[str, str, str]:
+        """From REQUESTED to ``state``; a joint check's result is its departments' parts and the
+        lead's acceptance."""
         if state is State.REQUESTED:
             return made.id, "", uscc
         if state is State.REJECTED:
@@ -227,7 +236,16 @@ class Builder:
                 pb.CheckInRequest(inspection_code=code, inspector_ids=self.dept.inspectors[:2]),
                 metadata=self.dept.md,
             )
-            if state in (State.COMPLETED, State.PUBLISHED):
+            if state in (State.COMPLETED, State.PUBLISHED) and parts_by:
+                for department in parts_by:
+                    self.api.RecordPart(
+                        pb.RecordPartRequest(inspection_id=made.id, result=_NO_ISSUES), metadata=department.md
+                    )
+                self.api.RecordAcceptance(
+                    pb.RecordAcceptanceRequest(inspection_id=made.id, verdict=pb.ACCEPTANCE_VERDICT_PASSED),
+                    metadata=self.dept.md,
+                )
+            elif state in (State.COMPLETED, State.PUBLISHED):
                 self._result(made.id)
             if state is State.PUBLISHED:
                 self.api.PublishResult(pb.PublishResultRequest(inspection_id=made.id), metadata=self.dept.md)
@@ -297,6 +315,8 @@ _CALLED = {
     "RateInspection": (Event.RATE,),
     "ConfirmParticipation": (Event.CONFIRM, Event.CONFIRM_LAST),
     "DeclineParticipation": (Event.DECLINE, Event.DECLINE_LAST, Event.DECLINE_LAST_ALONE),
+    "RecordPart": (Event.RECORD_PART,),
+    "RecordAcceptance": (Event.ACCEPT,),
 }
 _REFUSED_CALLS = [
     (flow, state, call)
@@ -371,6 +391,13 @@ def _send(
         "DeclineParticipation": lambda: api.DeclineParticipation(
             pb.DeclineParticipationRequest(inspection_id=inspection_id, reason="本部门无此事项"),
             metadata=invited.md,
+        ),
+        "RecordPart": lambda: api.RecordPart(
+            pb.RecordPartRequest(inspection_id=inspection_id, result=_NO_ISSUES), metadata=md
+        ),
+        "RecordAcceptance": lambda: api.RecordAcceptance(
+            pb.RecordAcceptanceRequest(inspection_id=inspection_id, verdict=pb.ACCEPTANCE_VERDICT_PASSED),
+            metadata=md,
         ),
     }
     return sends[call]

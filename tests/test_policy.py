@@ -72,6 +72,8 @@ MATRIX: dict[str, str] = {
     "InspectionService.ProposeJointCheck": "d",
     "InspectionService.ConfirmParticipation": "d",
     "InspectionService.DeclineParticipation": "d",
+    "InspectionService.RecordPart": "d",
+    "InspectionService.RecordAcceptance": "d",
     "AccessService.RefreshToken": "adlseh",
     "AccessService.RevokeTokens": "a",
     "RegistryService.CreateEnterprise": "a",

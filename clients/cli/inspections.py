@@ -457,3 +457,56 @@ def joint_decline(
     with options.connect() as connection:
         result = DepartmentClient(connection).decline_participation(inspection_id, reason)
     emit(ctx, json_output, result, lambda: render.change(result, options.zone, done="declined"))
+
+
+@joint_app.command("part")
+@handles_errors
+def joint_part(
+    ctx: typer.Context,
+    inspection_id: InspectionId,
+    outcome: Annotated[str, typer.Option(help="no-issues or issues-found.", show_default=False)],
+    handling: Annotated[str, typer.Option(help="none, rectification or penalty (处理).")] = "none",
+    findings: Annotated[str, typer.Option(help="What your inspectors found.")] = "",
+    deadline: Annotated[str, typer.Option(help="Rectification deadline: YYYY-MM-DD or +Nd.")] = "",
+    penalty_fen: Annotated[int, typer.Option(min=0, help="Penalty in integer fen (¥1 = 100).")] = 0,
+    penalty_basis: Annotated[str, typer.Option(help="Legal basis of the penalty.")] = "",
+    json_output: JsonFlag = False,
+) -> None:
+    """Record your department's part of a joint check in progress."""
+    outcome_value = choice_of(common_pb.Outcome, "OUTCOME_", outcome, "--outcome")
+    handling_value = choice_of(common_pb.Handling, "HANDLING_", handling, "--handling")
+    with options_of(ctx).connect() as connection:
+        result = DepartmentClient(connection).record_part(
+            inspection_id,
+            outcome=outcome_value,
+            handling=handling_value,
+            findings=findings,
+            rectification_deadline=date_option(ctx, deadline, "--deadline") or None,
+            penalty_fen=penalty_fen,
+            penalty_basis=penalty_basis,
+        )
+    _show_change(ctx, json_output, result, "part recorded")
+
+
+@joint_app.command("accept")
+@handles_errors
+def joint_accept(
+    ctx: typer.Context,
+    inspection_id: InspectionId,
+    verdict: Annotated[
+        str, typer.Option(help="passed, passed-with-conditions or not-passed.", show_default=False)
+    ],
+    opinion: Annotated[str, typer.Option(help="The lead's opinion (required unless passed).")] = "",
+    deadline: Annotated[str, typer.Option(help="Deadline for conditions or rectification.")] = "",
+    json_output: JsonFlag = False,
+) -> None:
+    """Record the unified acceptance (统一验收) as the lead, once every department's part is in."""
+    verdict_value = choice_of(insp_pb.AcceptanceVerdict, "ACCEPTANCE_VERDICT_", verdict, "--verdict")
+    with options_of(ctx).connect() as connection:
+        result = DepartmentClient(connection).record_acceptance(
+            inspection_id,
+            verdict=verdict_value,
+            opinion=opinion,
+            rectification_deadline=date_option(ctx, deadline, "--deadline") or None,
+        )
+    _show_change(ctx, json_output, result, "acceptance recorded")

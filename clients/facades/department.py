@@ -141,6 +141,48 @@ class DepartmentClient(StaffReader):
         request = insp_pb.RecordResultRequest(inspection_id=inspection_id, result=result)
         return self._call(self._inspections.RecordResult, request, insp_pb.InspectionChange, request_id)
 
+    def record_part(
+        self,
+        inspection_id: str,
+        *,
+        outcome: EnumInput,
+        handling: EnumInput = "none",
+        findings: str = "",
+        rectification_deadline: DateInput | None = None,
+        penalty_fen: int = 0,
+        penalty_basis: str = "",
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """This department's part of a joint check's result (its own items)."""
+        result = common_pb.InspectionResult(
+            outcome=enum_value(common_pb.Outcome, "OUTCOME_", outcome),
+            handling=enum_value(common_pb.Handling, "HANDLING_", handling),
+            findings=findings,
+            rectification_deadline=date_message(rectification_deadline),
+            penalty_fen=_fen(penalty_fen, "penalty_fen"),
+            penalty_basis=penalty_basis,
+        )
+        request = insp_pb.RecordPartRequest(inspection_id=inspection_id, result=result)
+        return self._call(self._inspections.RecordPart, request, insp_pb.InspectionChange, request_id)
+
+    def record_acceptance(
+        self,
+        inspection_id: str,
+        *,
+        verdict: EnumInput,
+        opinion: str = "",
+        rectification_deadline: DateInput | None = None,
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """As the lead, the unified acceptance (统一验收) once every part is in → ``COMPLETED``."""
+        request = insp_pb.RecordAcceptanceRequest(
+            inspection_id=inspection_id,
+            verdict=enum_value(insp_pb.AcceptanceVerdict, "ACCEPTANCE_VERDICT_", verdict),
+            opinion=opinion,
+            rectification_deadline=date_message(rectification_deadline),
+        )
+        return self._call(self._inspections.RecordAcceptance, request, insp_pb.InspectionChange, request_id)
+
     def publish_result(
         self, inspection_id: str, *, request_id: str | None = None
     ) -> insp_pb.InspectionChange:

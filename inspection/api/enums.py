@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from inspection.domain.approval import Office, Verdict
 from inspection.domain.card import EntryKind
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
+from inspection.domain.inspections.model import Acceptance
 from inspection.errors import Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
@@ -67,6 +68,7 @@ ORIGINS = EnumMap(Origin, pb.InspectionOrigin, "INSPECTION_ORIGIN_")
 #: An office decides APPROVE or REJECT; ACKNOWLEDGE is a filing's, with a message of its own.
 DECISIONS = EnumMap(Verdict, pb.Decision, "DECISION_", members=(Verdict.APPROVE, Verdict.REJECT))
 ENTRY_KINDS = EnumMap(EntryKind, card_pb.CardEntryKind, "CARD_ENTRY_KIND_")
+ACCEPTANCES = EnumMap(Acceptance, pb.AcceptanceVerdict, "ACCEPTANCE_VERDICT_")
 
 
 class CreditClass(enum.StrEnum):
@@ -90,5 +92,6 @@ ALL: tuple[EnumMap[Any], ...] = (
     ORIGINS,
     DECISIONS,
     ENTRY_KINDS,
+    ACCEPTANCES,
     CREDIT_CLASSES_MAP,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from inspection.api.convert import date, timestamp
-from inspection.api.enums import DECISIONS, HANDLINGS, KINDS, OFFICES, ORIGINS, OUTCOMES, STATES
+from inspection.api.enums import ACCEPTANCES, DECISIONS, HANDLINGS, KINDS, OFFICES, ORIGINS, OUTCOMES, STATES
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.inspections import InspectionView, mask_name
 from inspection.domain.inspections.model import Inspection
@@ -107,6 +107,23 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
             else None
         ),
         cancel_reason=row.cancel_reason,
+        parts=[
+            pb.DepartmentPart(
+                department_code=part.department_code,
+                result=common_pb.InspectionResult(
+                    outcome=OUTCOMES.to_proto(part.outcome),
+                    findings=part.findings,
+                    handling=HANDLINGS.to_proto(part.handling),
+                    rectification_deadline=date(part.rectification_deadline),
+                    penalty_fen=part.penalty_fen,
+                    penalty_basis=part.penalty_basis,
+                ),
+                recorded_by=part.recorded_by,
+                record_time=timestamp(part.record_time),
+            )
+            for part in view.parts
+        ],
+        acceptance=ACCEPTANCES.to_proto(row.acceptance),
     )
 
 

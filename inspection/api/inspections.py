@@ -11,12 +11,13 @@ from sqlmodel import Session
 from inspection.api import convert
 from inspection.api import inspection_convert as ic
 from inspection.api.base import ServicerBase
-from inspection.api.enums import DECISIONS, HANDLINGS, KINDS, OUTCOMES, STATES
+from inspection.api.enums import ACCEPTANCES, DECISIONS, HANDLINGS, KINDS, OUTCOMES, STATES
 from inspection.auth import Principal, Role
 from inspection.domain import inspections as domain
 from inspection.domain.card import CardHead
 from inspection.domain.inspections import InspectionView, joint
 from inspection.errors import Violations
+from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import inspection_service_pb2_grpc as pb_grpc
 from inspection.v1 import public_service_pb2 as public_pb
@@ -152,6 +153,55 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             ),
         )
 
+    def RecordPart(self, request: pb.RecordPartRequest, context: grpc.ServicerContext) -> pb.InspectionChange:
+        violations = Violations()
+        part = _result(request.result, violations)
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                joint.record_part(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    part,
+                    violations,
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def RecordAcceptance(
+        self, request: pb.RecordAcceptanceRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
+        violations = Violations()
+        acceptance = joint.AcceptanceRecord(
+            verdict=_value(ACCEPTANCES.from_proto(request.verdict, violations, "verdict", required=True)),
+            opinion=request.opinion,
+            rectification_deadline=convert.day(
+                violations,
+                "rectification_deadline",
+                request.rectification_deadline,
+                request.HasField("rectification_deadline"),
+            ),
+        )
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                joint.record_acceptance(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    acceptance,
+                    violations,
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
     def CancelInspection(
         self, request: pb.CancelInspectionRequest, context: grpc.ServicerContext
     ) -> pb.InspectionChange:
@@ -209,20 +259,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         self, request: pb.RecordResultRequest, context: grpc.ServicerContext
     ) -> pb.InspectionChange:
         violations = Violations()
-        message = request.result
-        result = domain.Result(
-            outcome=_value(OUTCOMES.from_proto(message.outcome, violations, "result.outcome")),
-            findings=message.findings,
-            handling=_value(HANDLINGS.from_proto(message.handling, violations, "result.handling")),
-            rectification_deadline=convert.day(
-                violations,
-                "result.rectification_deadline",
-                message.rectification_deadline,
-                message.HasField("rectification_deadline"),
-            ),
-            penalty_fen=message.penalty_fen,
-            penalty_basis=message.penalty_basis,
-        )
+        result = _result(request.result, violations)
         return self.write(
             request,
             pb.InspectionChange,
@@ -419,4 +456,21 @@ def _inspection_request(
             violations, "window_end", request.window_end, request.HasField("window_end"), required=True
         ),
         inspector_ids=tuple(request.inspector_ids),
+    )
+
+
+def _result(message: common_pb.InspectionResult, violations: Violations) -> domain.Result:
+    """The domain's result from the API's (RecordResult, or one department's part)."""
+    return domain.Result(
+        outcome=_value(OUTCOMES.from_proto(message.outcome, violations, "result.outcome")),
+        findings=message.findings,
+        handling=_value(HANDLINGS.from_proto(message.handling, violations, "result.handling")),
+        rectification_deadline=convert.day(
+            violations,
+            "result.rectification_deadline",
+            message.rectification_deadline,
+            message.HasField("rectification_deadline"),
+        ),
+        penalty_fen=message.penalty_fen,
+        penalty_basis=message.penalty_basis,
     )

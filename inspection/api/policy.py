@@ -97,6 +97,8 @@ POLICY: dict[str, Rule] = {
     _INSP + "ProposeJointCheck": Rule(DEPARTMENT, mutating=True),
     _INSP + "ConfirmParticipation": Rule(DEPARTMENT, mutating=True),
     _INSP + "DeclineParticipation": Rule(DEPARTMENT, mutating=True),
+    _INSP + "RecordPart": Rule(DEPARTMENT, mutating=True),
+    _INSP + "RecordAcceptance": Rule(DEPARTMENT, mutating=True),
     _INSP + "GetInspection": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).

@@ -56,6 +56,25 @@ class Inspection(SQLModel, table=True):
     filing_due_time: dt.datetime | None = _instant()  # type: ignore[assignment]
     file_time: dt.datetime | None = _instant()  # type: ignore[assignment]
     draw_plan_id: str | None = None
+    # A joint check's unified acceptance (统一验收): PASSED, PASSED_WITH_CONDITIONS, NOT_PASSED.
+    acceptance: str = Field(default="", max_length=24)
+
+
+class InspectionPart(SQLModel, table=True):
+    """One participating department's part of a joint check's result, recorded by that department."""
+
+    __tablename__ = "inspection_part"
+
+    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    department_code: str = Field(primary_key=True, foreign_key="department.code")
+    outcome: str = Field(max_length=16)
+    findings: str = ""
+    handling: str = Field(max_length=16)
+    rectification_deadline: dt.date | None = None
+    penalty_fen: int = 0
+    penalty_basis: str = ""
+    recorded_by: str = Field(max_length=64)
+    record_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
 
 
 class InspectionParticipant(SQLModel, table=True):

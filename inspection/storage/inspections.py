@@ -23,6 +23,7 @@ from inspection.storage.inspection_models import (
     Inspection,
     InspectionInspector,
     InspectionItem,
+    InspectionPart,
     InspectionParticipant,
     InspectionRating,
 )
@@ -68,6 +69,7 @@ class InspectionRecord:
     filing_due_time: dt.datetime | None = None
     file_time: dt.datetime | None = None
     draw_plan_id: str | None = None
+    acceptance: str = ""
 
 
 # The workflow's writes run on every call, so the inspection row is read and written with Core
@@ -206,6 +208,24 @@ def withdraw(session: Session, inspection_id: str, department_code: str) -> None
             col(InspectionParticipant.inspection_id) == inspection_id,
             col(InspectionParticipant.department_code) == department_code,
         )
+    )
+
+
+def add_part(session: Session, part: dict[str, Any]) -> None:
+    """One department's part of a joint check's result (the columns of ``inspection_part``)."""
+    session.connection().execute(insert(InspectionPart), part)
+
+
+def parts(session: Session, inspection_ids: Sequence[str]) -> list[InspectionPart]:
+    """The recorded parts of these inspections, by inspection and department."""
+    if not inspection_ids:
+        return []
+    return list(
+        session.execute(
+            select(InspectionPart)
+            .where(col(InspectionPart.inspection_id).in_(list(inspection_ids)))
+            .order_by(col(InspectionPart.inspection_id), col(InspectionPart.department_code))
+        ).scalars()
     )
 
 

@@ -75,6 +75,10 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """An invited department confirmed its part (items, inspectors) of a joint check."""
     CARD_ENTRY_KIND_PARTICIPATION_DECLINED: _CardEntryKind.ValueType  # 26
     """An invited department declined a joint check, with its reason."""
+    CARD_ENTRY_KIND_PART_RECORDED: _CardEntryKind.ValueType  # 27
+    """A participating department recorded its part of a joint check's result."""
+    CARD_ENTRY_KIND_ACCEPTANCE_RECORDED: _CardEntryKind.ValueType  # 28
+    """The lead recorded a joint check's unified acceptance (统一验收), with every department's part."""
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -127,6 +131,10 @@ CARD_ENTRY_KIND_PARTICIPATION_CONFIRMED: CardEntryKind.ValueType  # 25
 """An invited department confirmed its part (items, inspectors) of a joint check."""
 CARD_ENTRY_KIND_PARTICIPATION_DECLINED: CardEntryKind.ValueType  # 26
 """An invited department declined a joint check, with its reason."""
+CARD_ENTRY_KIND_PART_RECORDED: CardEntryKind.ValueType  # 27
+"""A participating department recorded its part of a joint check's result."""
+CARD_ENTRY_KIND_ACCEPTANCE_RECORDED: CardEntryKind.ValueType  # 28
+"""The lead recorded a joint check's unified acceptance (统一验收), with every department's part."""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final

@@ -134,6 +134,34 @@ DECISION_REJECT: Decision.ValueType  # 2
 """Reject: the inspection is REJECTED at once; the comment must state the reason."""
 Global___Decision: _TypeAlias = Decision  # noqa: Y015
 
+class _AcceptanceVerdict:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _AcceptanceVerdictEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AcceptanceVerdict.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    ACCEPTANCE_VERDICT_UNSPECIFIED: _AcceptanceVerdict.ValueType  # 0
+    """Not recorded."""
+    ACCEPTANCE_VERDICT_PASSED: _AcceptanceVerdict.ValueType  # 1
+    """Every part passed."""
+    ACCEPTANCE_VERDICT_PASSED_WITH_CONDITIONS: _AcceptanceVerdict.ValueType  # 2
+    """Passed, with conditions to meet by the rectification deadline."""
+    ACCEPTANCE_VERDICT_NOT_PASSED: _AcceptanceVerdict.ValueType  # 3
+    """Not passed: rectify by the deadline."""
+
+class AcceptanceVerdict(_AcceptanceVerdict, metaclass=_AcceptanceVerdictEnumTypeWrapper):
+    """The unified acceptance (统一验收) of a joint check."""
+
+ACCEPTANCE_VERDICT_UNSPECIFIED: AcceptanceVerdict.ValueType  # 0
+"""Not recorded."""
+ACCEPTANCE_VERDICT_PASSED: AcceptanceVerdict.ValueType  # 1
+"""Every part passed."""
+ACCEPTANCE_VERDICT_PASSED_WITH_CONDITIONS: AcceptanceVerdict.ValueType  # 2
+"""Passed, with conditions to meet by the rectification deadline."""
+ACCEPTANCE_VERDICT_NOT_PASSED: AcceptanceVerdict.ValueType  # 3
+"""Not passed: rectify by the deadline."""
+Global___AcceptanceVerdict: _TypeAlias = AcceptanceVerdict  # noqa: Y015
+
 @_typing.final
 class AssignedInspector(_message.Message):
     """An inspector named on an inspection."""
@@ -406,6 +434,8 @@ class Inspection(_message.Message):
     FILED_LATE_FIELD_NUMBER: _builtins.int
     RATING_FIELD_NUMBER: _builtins.int
     CANCEL_REASON_FIELD_NUMBER: _builtins.int
+    PARTS_FIELD_NUMBER: _builtins.int
+    ACCEPTANCE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The inspection's id: `I`, the district's date of the request, then a sortable unique tail."""
     uscc: _builtins.str
@@ -432,6 +462,8 @@ class Inspection(_message.Message):
     """Filed after `emergency_filing_hours`."""
     cancel_reason: _builtins.str
     """Why the department cancelled it."""
+    acceptance: Global___AcceptanceVerdict.ValueType
+    """A joint check: the lead's unified acceptance (统一验收), once recorded."""
     @_builtins.property
     def window_start(self) -> _date_pb2.Date:
         """First day the visit may happen (district time)."""
@@ -500,6 +532,10 @@ class Inspection(_message.Message):
     def rating(self) -> Global___Rating:
         """The enterprise's rating, if any."""
 
+    @_builtins.property
+    def parts(self) -> _containers.RepeatedCompositeFieldContainer[Global___DepartmentPart]:
+        """A joint check: each participating department's part of the result, as recorded."""
+
     def __init__(
         self,
         *,
@@ -533,14 +569,54 @@ class Inspection(_message.Message):
         filed_late: _builtins.bool = ...,
         rating: Global___Rating | None = ...,
         cancel_reason: _builtins.str = ...,
+        parts: _abc.Iterable[Global___DepartmentPart] | None = ...,
+        acceptance: Global___AcceptanceVerdict.ValueType = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["approve_time", b"approve_time", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "file_time", b"file_time", "filing_due_time", b"filing_due_time", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "request_time", b"request_time", "result", b"result", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["approvals", b"approvals", "approve_time", b"approve_time", "cancel_reason", b"cancel_reason", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "enterprise_name", b"enterprise_name", "file_time", b"file_time", "filed_late", b"filed_late", "filing_acknowledgements", b"filing_acknowledgements", "filing_due_time", b"filing_due_time", "id", b"id", "inspection_code", b"inspection_code", "kind", b"kind", "lead_department", b"lead_department", "legal_basis", b"legal_basis", "origin", b"origin", "participants", b"participants", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "reason", b"reason", "request_time", b"request_time", "requested_by", b"requested_by", "result", b"result", "state", b"state", "uscc", b"uscc", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance", b"acceptance", "approvals", b"approvals", "approve_time", b"approve_time", "cancel_reason", b"cancel_reason", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "enterprise_name", b"enterprise_name", "file_time", b"file_time", "filed_late", b"filed_late", "filing_acknowledgements", b"filing_acknowledgements", "filing_due_time", b"filing_due_time", "id", b"id", "inspection_code", b"inspection_code", "kind", b"kind", "lead_department", b"lead_department", "legal_basis", b"legal_basis", "origin", b"origin", "participants", b"participants", "parts", b"parts", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "reason", b"reason", "request_time", b"request_time", "requested_by", b"requested_by", "result", b"result", "state", b"state", "uscc", b"uscc", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Inspection: _TypeAlias = Inspection  # noqa: Y015
+
+@_typing.final
+class DepartmentPart(_message.Message):
+    """One department's part of a joint check's result."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
+    RESULT_FIELD_NUMBER: _builtins.int
+    RECORDED_BY_FIELD_NUMBER: _builtins.int
+    RECORD_TIME_FIELD_NUMBER: _builtins.int
+    department_code: _builtins.str
+    """The department (code)."""
+    recorded_by: _builtins.str
+    """Who recorded it."""
+    @_builtins.property
+    def result(self) -> _common_pb2.InspectionResult:
+        """Its findings, outcome and handling for its own items."""
+
+    @_builtins.property
+    def record_time(self) -> _timestamp_pb2.Timestamp:
+        """When."""
+
+    def __init__(
+        self,
+        *,
+        department_code: _builtins.str = ...,
+        result: _common_pb2.InspectionResult | None = ...,
+        recorded_by: _builtins.str = ...,
+        record_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["record_time", b"record_time", "result", b"result"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_code", b"department_code", "record_time", b"record_time", "recorded_by", b"recorded_by", "result", b"result"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DepartmentPart: _TypeAlias = DepartmentPart  # noqa: Y015
 
 @_typing.final
 class InspectionChange(_message.Message):
@@ -753,6 +829,80 @@ class ConfirmParticipationRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ConfirmParticipationRequest: _TypeAlias = ConfirmParticipationRequest  # noqa: Y015
+
+@_typing.final
+class RecordPartRequest(_message.Message):
+    """A participating department's part of a joint check's result."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    INSPECTION_ID_FIELD_NUMBER: _builtins.int
+    RESULT_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    inspection_id: _builtins.str
+    """The joint check."""
+    @_builtins.property
+    def result(self) -> _common_pb2.InspectionResult:
+        """Findings, outcome and handling for the department's own items; the rules of RecordResult."""
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        inspection_id: _builtins.str = ...,
+        result: _common_pb2.InspectionResult | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["result", b"result"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inspection_id", b"inspection_id", "request_id", b"request_id", "result", b"result"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordPartRequest: _TypeAlias = RecordPartRequest  # noqa: Y015
+
+@_typing.final
+class RecordAcceptanceRequest(_message.Message):
+    """The lead's unified acceptance of a joint check."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    INSPECTION_ID_FIELD_NUMBER: _builtins.int
+    VERDICT_FIELD_NUMBER: _builtins.int
+    OPINION_FIELD_NUMBER: _builtins.int
+    RECTIFICATION_DEADLINE_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    inspection_id: _builtins.str
+    """The joint check."""
+    verdict: Global___AcceptanceVerdict.ValueType
+    """Passed, passed with conditions, or not passed; required."""
+    opinion: _builtins.str
+    """The lead's opinion, free text; required unless every part passed without findings."""
+    @_builtins.property
+    def rectification_deadline(self) -> _date_pb2.Date:
+        """The day by which conditions must be met or failures rectified: required unless PASSED, not
+        before today.
+        """
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        inspection_id: _builtins.str = ...,
+        verdict: Global___AcceptanceVerdict.ValueType = ...,
+        opinion: _builtins.str = ...,
+        rectification_deadline: _date_pb2.Date | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["rectification_deadline", b"rectification_deadline"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inspection_id", b"inspection_id", "opinion", b"opinion", "rectification_deadline", b"rectification_deadline", "request_id", b"request_id", "verdict", b"verdict"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RecordAcceptanceRequest: _TypeAlias = RecordAcceptanceRequest  # noqa: Y015
 
 @_typing.final
 class DeclineParticipationRequest(_message.Message):

@@ -125,6 +125,16 @@ class InspectionServiceStub:
                 request_serializer=inspection_dot_v1_dot_inspection__service__pb2.DeclineParticipationRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
                 _registered_method=True)
+        self.RecordPart = channel.unary_unary(
+                '/inspection.v1.InspectionService/RecordPart',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.RecordPartRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+                _registered_method=True)
+        self.RecordAcceptance = channel.unary_unary(
+                '/inspection.v1.InspectionService/RecordAcceptance',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.RecordAcceptanceRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+                _registered_method=True)
 
 
 class InspectionServiceServicer:
@@ -259,6 +269,21 @@ class InspectionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordPart(self, request, context):
+        """A participating department of a joint check in progress: its own part of the result.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordAcceptance(self, request, context):
+        """The lead department: the unified acceptance (统一验收) once every confirmed department's part is
+        in → COMPLETED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InspectionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -345,6 +370,16 @@ def add_InspectionServiceServicer_to_server(servicer, server):
             'DeclineParticipation': grpc.unary_unary_rpc_method_handler(
                     servicer.DeclineParticipation,
                     request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.DeclineParticipationRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
+            ),
+            'RecordPart': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordPart,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.RecordPartRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
+            ),
+            'RecordAcceptance': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordAcceptance,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.RecordAcceptanceRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
             ),
     }
@@ -812,6 +847,60 @@ class InspectionService:
             target,
             '/inspection.v1.InspectionService/DeclineParticipation',
             inspection_dot_v1_dot_inspection__service__pb2.DeclineParticipationRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordPart(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/RecordPart',
+            inspection_dot_v1_dot_inspection__service__pb2.RecordPartRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordAcceptance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/RecordAcceptance',
+            inspection_dot_v1_dot_inspection__service__pb2.RecordAcceptanceRequest.SerializeToString,
             inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
             options,
             channel_credentials,

@@ -81,6 +81,12 @@ class InspectionServiceStub:
     """Invited department: decline, with a reason. If fewer than two departments remain, the joint
     check is CANCELLED.
     """
+    RecordPart: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.RecordPartRequest, _inspection_service_pb2.InspectionChange]
+    """A participating department of a joint check in progress: its own part of the result."""
+    RecordAcceptance: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.RecordAcceptanceRequest, _inspection_service_pb2.InspectionChange]
+    """The lead department: the unified acceptance (统一验收) once every confirmed department's part is
+    in → COMPLETED.
+    """
 
 @_typing.type_check_only
 class InspectionServiceAsyncStub(InspectionServiceStub):
@@ -134,6 +140,12 @@ class InspectionServiceAsyncStub(InspectionServiceStub):
     DeclineParticipation: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.DeclineParticipationRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
     """Invited department: decline, with a reason. If fewer than two departments remain, the joint
     check is CANCELLED.
+    """
+    RecordPart: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.RecordPartRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
+    """A participating department of a joint check in progress: its own part of the result."""
+    RecordAcceptance: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.RecordAcceptanceRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
+    """The lead department: the unified acceptance (统一验收) once every confirmed department's part is
+    in → COMPLETED.
     """
 
 class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -287,6 +299,24 @@ class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
         """Invited department: decline, with a reason. If fewer than two departments remain, the joint
         check is CANCELLED.
+        """
+
+    @_abc_1.abstractmethod
+    def RecordPart(
+        self,
+        request: _inspection_service_pb2.RecordPartRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
+        """A participating department of a joint check in progress: its own part of the result."""
+
+    @_abc_1.abstractmethod
+    def RecordAcceptance(
+        self,
+        request: _inspection_service_pb2.RecordAcceptanceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
+        """The lead department: the unified acceptance (统一验收) once every confirmed department's part is
+        in → COMPLETED.
         """
 
 def add_InspectionServiceServicer_to_server(servicer: InspectionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

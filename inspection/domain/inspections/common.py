@@ -24,7 +24,9 @@ from inspection.domain.card import CardHead, LockedCard
 from inspection.domain.inspections.lifecycle import Event, Transition, step
 from inspection.domain.inspections.model import (
     Inspection,
+    InspectionPart,
     InspectionView,
+    Origin,
     ParticipantView,
     Rules,
     State,
@@ -283,6 +285,11 @@ def load_views(
         decisions = approval.decisions_by_subject(
             session, approval.SubjectKind.INSPECTION, [i.id for i in inspections]
         )
+    # Only a joint check in progress or beyond has parts: most views need not look.
+    with_parts = [i.id for i in inspections if i.origin == Origin.JOINT_CHECK and i.check_in_time is not None]
+    parts_of: dict[str, list[InspectionPart]] = defaultdict(list)
+    for part in stored.parts(session, with_parts):
+        parts_of[part.inspection_id].append(part)
     return [
         InspectionView(
             inspection=i,
@@ -291,6 +298,7 @@ def load_views(
             approvals=decisions[i.id][approval.Stage.APPROVAL],
             acknowledgements=decisions[i.id][approval.Stage.FILING],
             rating=parts.ratings.get(i.id),
+            parts=parts_of[i.id],
         )
         for i in inspections
     ]

@@ -32,11 +32,22 @@ from inspection.domain.inspections.common import (
     load_view,
     locked,
     new_id,
+    require_lead,
 )
 from inspection.domain.inspections.lifecycle import Event, step
-from inspection.domain.inspections.model import Inspection, InspectionView, Kind, Origin, Rules
+from inspection.domain.inspections.model import (
+    Acceptance,
+    Handling,
+    Inspection,
+    InspectionView,
+    Kind,
+    Origin,
+    Outcome,
+    Rules,
+)
 from inspection.domain.inspections.request import InspectionRequest, check_routine, validate_request
-from inspection.domain.text import check_identifiers, check_text
+from inspection.domain.inspections.result import Result, validate_result
+from inspection.domain.text import check_identifier, check_identifiers, check_text
 from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
@@ -268,3 +279,181 @@ def _requested(rules: Rules, now: dt.datetime) -> dict[str, object]:
 def _due(changes: dict[str, object]) -> dict[str, str]:
     due = changes.get("decision_due_time")
     return {"decision_due": cards.format_time(due)} if isinstance(due, dt.datetime) else {}
+
+
+# --- the visit's result: each department's part, then the unified acceptance (统一验收) ---------
+
+
+def record_part(
+    session: Session,
+    rules: Rules,
+    inspection_id: str,
+    part: Result,
+    violations: Violations,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[InspectionView, CardHead]:
+    """A confirmed department records its part of a joint check in progress (its items' findings,
+    outcome and handling, under the rules of a single result)."""
+    check_identifier(violations, "inspection_id", inspection_id)
+    validate_result(part, violations, rules.calendar.today(now))
+    violations.raise_if_any()
+    department = department_of(actor)
+    inspection, card = locked(session, inspection_id)
+    step(inspection.kind, inspection.state, Event.RECORD_PART, inspection.origin)
+    participation = stored.participation(session, inspection.id)
+    if not participation.get(department):
+        raise PermissionDenied(
+            f"department {department} takes no part in this joint check", reason=Reason.NOT_YOUR_INSPECTION
+        )
+    recorded = {p.department_code for p in stored.parts(session, [inspection.id])}
+    if department in recorded:
+        raise FailedPrecondition(
+            Reason.PART_ALREADY_RECORDED,
+            f"department {department} has recorded its part; a correction is a new entry",
+        )
+    _, head = apply(
+        session,
+        card,
+        inspection,
+        Event.RECORD_PART,
+        actor=actor,
+        now=now,
+        department_code=department,
+        payload=_payload(
+            participation,
+            part_of=department,
+            **_result_payload(part),
+            waiting_for=sorted(
+                code for code, ok in participation.items() if ok and code not in {*recorded, department}
+            ),
+        ),
+    )
+    stored.add_part(
+        session,
+        {
+            "inspection_id": inspection.id,
+            "department_code": department,
+            "outcome": part.outcome,
+            "findings": part.findings,
+            "handling": part.handling,
+            "rectification_deadline": part.rectification_deadline,
+            "penalty_fen": part.penalty_fen,
+            "penalty_basis": part.penalty_basis,
+            "recorded_by": actor.sub,
+            "record_time": now,
+        },
+    )
+    return load_view(session, inspection), head
+
+
+@dataclass(frozen=True)
+class AcceptanceRecord:
+    verdict: str
+    opinion: str
+    rectification_deadline: dt.date | None
+
+
+def record_acceptance(
+    session: Session,
+    rules: Rules,
+    inspection_id: str,
+    acceptance: AcceptanceRecord,
+    violations: Violations,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[InspectionView, CardHead]:
+    """The lead's unified acceptance, once every confirmed department's part is in → COMPLETED. The
+    inspection's result is the parts together: issues found if any part found any, the strictest
+    handling, the penalties summed, the findings by department; publication falls due as for any
+    result."""
+    check_identifier(violations, "inspection_id", inspection_id)
+    today = rules.calendar.today(now)
+    if acceptance.verdict not in Acceptance.__members__:
+        violations.add("verdict", "must be PASSED, PASSED_WITH_CONDITIONS or NOT_PASSED")
+    elif acceptance.verdict != Acceptance.PASSED:
+        if acceptance.rectification_deadline is None:
+            violations.add("rectification_deadline", "is required unless the acceptance passed")
+        elif acceptance.rectification_deadline < today:
+            violations.add("rectification_deadline", "must not be before today")
+        check_text(violations, "opinion", acceptance.opinion, required=True, what="say what must be done")
+    else:
+        check_text(violations, "opinion", acceptance.opinion, required=False)
+    violations.raise_if_any()
+    inspection, card = locked(session, inspection_id)
+    require_lead(inspection, actor)
+    step(inspection.kind, inspection.state, Event.ACCEPT, inspection.origin)
+    participation = stored.participation(session, inspection.id)
+    parts = {p.department_code: p for p in stored.parts(session, [inspection.id])}
+    missing = sorted(code for code, confirmed in participation.items() if confirmed and code not in parts)
+    if missing:
+        raise FailedPrecondition(
+            Reason.PARTS_MISSING,
+            f"waiting for the part of {', '.join(missing)}; the acceptance comes when every part is in",
+            {"departments": ",".join(missing)},
+        )
+    issues = any(p.outcome == Outcome.ISSUES_FOUND for p in parts.values())
+    if acceptance.verdict == Acceptance.PASSED and issues:
+        raise FailedPrecondition(
+            Reason.ACCEPTANCE_CONTRADICTS_PARTS,
+            "a part found issues; the acceptance passes only with conditions, or does not pass",
+        )
+    handling = max((p.handling for p in parts.values()), key=_SEVERITY.index, default=Handling.NONE)
+    if acceptance.verdict != Acceptance.PASSED and handling == Handling.NONE:
+        handling = Handling.RECTIFICATION
+    findings = "\n".join(f"{code}: {p.findings}" for code, p in sorted(parts.items()) if p.findings)
+    penalty_fen = sum(p.penalty_fen for p in parts.values())
+    penalty_basis = "; ".join(
+        f"{code}: {p.penalty_basis}" for code, p in sorted(parts.items()) if p.penalty_basis
+    )
+    outcome = Outcome.ISSUES_FOUND if issues or acceptance.verdict != Acceptance.PASSED else Outcome.NO_ISSUES
+    _, head = apply(
+        session,
+        card,
+        inspection,
+        Event.ACCEPT,
+        actor=actor,
+        now=now,
+        payload=_payload(
+            participation,
+            verdict=acceptance.verdict,
+            opinion=acceptance.opinion,
+            rectification_deadline=acceptance.rectification_deadline.isoformat()
+            if acceptance.rectification_deadline
+            else "",
+            parts={code: {"outcome": p.outcome, "handling": p.handling} for code, p in sorted(parts.items())},
+        ),
+        changes={
+            "acceptance": acceptance.verdict,
+            "outcome": outcome.value,
+            "findings": "\n".join(filter(None, [findings, acceptance.opinion])),
+            "handling": handling,
+            "rectification_deadline": acceptance.rectification_deadline,
+            "penalty_fen": penalty_fen,
+            "penalty_basis": penalty_basis,
+            "complete_time": now,
+            "publication_due_time": rules.calendar.due_after_working_days(
+                now, rules.publication_due_working_days
+            ),
+        },
+    )
+    return load_view(session, inspection), head
+
+
+#: Handling from the mildest to the strictest.
+_SEVERITY = [Handling.NONE.value, Handling.RECTIFICATION.value, Handling.PENALTY.value]
+
+
+def _result_payload(part: Result) -> dict[str, object]:
+    return {
+        "outcome": part.outcome,
+        "findings": part.findings,
+        "handling": part.handling,
+        "rectification_deadline": part.rectification_deadline.isoformat()
+        if part.rectification_deadline
+        else "",
+        "penalty_fen": part.penalty_fen,
+        "penalty_basis": part.penalty_basis,
+    }

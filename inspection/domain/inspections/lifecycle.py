@@ -71,6 +71,10 @@ class Event(enum.StrEnum):
     DECLINE_LAST = "DECLINE_LAST"
     #: The last answer is a decline and only the lead remains: no joint check.
     DECLINE_LAST_ALONE = "DECLINE_LAST_ALONE"
+    #: A participating department records its part of a joint check's result.
+    RECORD_PART = "RECORD_PART"
+    #: The lead records the unified acceptance (统一验收).
+    ACCEPT = "ACCEPT"
 
 
 #: What an event does to a new inspection: it has no state yet.
@@ -136,8 +140,11 @@ TRANSITIONS = {
     **{
         (_J, state, event): transition
         for (flow, state, event), transition in TRANSITIONS.items()
-        if flow is _A and state is not NEW
+        if flow is _A and state is not NEW and event is not Event.RECORD_RESULT
     },
+    # Each department its part, then the lead's unified acceptance (统一验收).
+    (_J, S.IN_PROGRESS, Event.RECORD_PART): Transition(S.IN_PROGRESS, EntryKind.PART_RECORDED),
+    (_J, S.IN_PROGRESS, Event.ACCEPT): Transition(S.COMPLETED, EntryKind.ACCEPTANCE_RECORDED),
 }
 
 #: Why an event is refused when the table has no row for it, by event…
@@ -157,6 +164,8 @@ REFUSED: Mapping[Event, Reason] = {
     Event.ACKNOWLEDGE: Reason.FILING_NOT_PENDING,
     Event.RATE: Reason.NOT_COMPLETED,
     Event.PROPOSE: Reason.ALREADY_EXISTS,
+    Event.RECORD_PART: Reason.NOT_IN_PROGRESS,
+    Event.ACCEPT: Reason.NOT_IN_PROGRESS,
     **{
         event: Reason.NOT_PROPOSED
         for event in (
@@ -178,6 +187,11 @@ REFUSED_IN: Mapping[tuple[Event, State], Reason] = {
     (Event.RECORD_RESULT, S.COMPLETED): Reason.RESULT_ALREADY_RECORDED,
     (Event.RECORD_RESULT, S.PUBLISHED): Reason.RESULT_ALREADY_RECORDED,
     (Event.PUBLISH, S.PUBLISHED): Reason.ALREADY_PUBLISHED,
+    **{
+        (event, state): Reason.RESULT_ALREADY_RECORDED
+        for event in (Event.RECORD_PART, Event.ACCEPT)
+        for state in (S.COMPLETED, S.PUBLISHED)
+    },
     (Event.PUBLISH, S.FILED_PENDING): Reason.FILING_NOT_ACKNOWLEDGED,
     # Only an emergency reaches COMPLETED without a row for PUBLISH: it is published once filed.
     (Event.PUBLISH, S.COMPLETED): Reason.FILING_NOT_ACKNOWLEDGED,
@@ -189,6 +203,7 @@ REFUSED_IN_FLOW: Mapping[tuple[Flow, Event], Reason] = {
     (_A, Event.ACKNOWLEDGE_FIRST): Reason.FILING_NOT_PENDING,
     (_A, Event.ACKNOWLEDGE): Reason.FILING_NOT_PENDING,
     (_J, Event.FILE): Reason.NOT_EMERGENCY,
+    (_J, Event.RECORD_RESULT): Reason.USE_ACCEPTANCE,
     (_J, Event.ACKNOWLEDGE_FIRST): Reason.FILING_NOT_PENDING,
     (_J, Event.ACKNOWLEDGE): Reason.FILING_NOT_PENDING,
     **{
@@ -200,6 +215,8 @@ REFUSED_IN_FLOW: Mapping[tuple[Flow, Event], Reason] = {
             Event.DECLINE,
             Event.DECLINE_LAST,
             Event.DECLINE_LAST_ALONE,
+            Event.RECORD_PART,
+            Event.ACCEPT,
         )
     },
 }
@@ -221,6 +238,8 @@ _DOING = {
     Event.ACKNOWLEDGE: "acknowledge its filing",
     Event.RATE: "rate it",
     Event.PROPOSE: "propose it",
+    Event.RECORD_PART: "record a part",
+    Event.ACCEPT: "record the acceptance",
     **{
         event: "answer it"
         for event in (
@@ -253,7 +272,8 @@ def step(kind: str, state: str | None, event: Event, origin: str = "") -> Transi
         shown = current.value if current else "new"
         message = {
             Reason.NOT_EMERGENCY: "only an emergency inspection is filed afterwards",
-            Reason.NOT_JOINT_CHECK: "only a joint check is confirmed or declined by its departments",
+            Reason.NOT_JOINT_CHECK: "only a joint check has departments that answer, parts and an acceptance",
+            Reason.USE_ACCEPTANCE: "a joint check's result is its departments' parts and the acceptance",
         }.get(reason, f"cannot {_DOING[event]}: the inspection is {shown}")
         raise FailedPrecondition(reason, message, {"state": shown})
     return found

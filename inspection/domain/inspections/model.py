@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from inspection.config import Settings
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.calendar import Calendar
+from inspection.storage.inspection_models import InspectionPart as InspectionPart
 from inspection.storage.inspection_models import InspectionRating as InspectionRating
 
 # The inspection record is the storage row; the api names it from here, never from storage.
@@ -50,6 +51,14 @@ class State(enum.StrEnum):
     PUBLISHED = "PUBLISHED"
     FILED_PENDING = "FILED_PENDING"
     FILED = "FILED"
+
+
+class Acceptance(enum.StrEnum):
+    """A joint check's unified acceptance (统一验收)."""
+
+    PASSED = "PASSED"
+    PASSED_WITH_CONDITIONS = "PASSED_WITH_CONDITIONS"
+    NOT_PASSED = "NOT_PASSED"
 
 
 class Outcome(enum.StrEnum):
@@ -119,6 +128,8 @@ class InspectionView:
     approvals: list[OfficeDecision]
     acknowledgements: list[OfficeDecision]
     rating: InspectionRating | None
+    #: A joint check's recorded parts, by department.
+    parts: list[InspectionPart] = field(default_factory=list)
 
     @property
     def filed_late(self) -> bool:

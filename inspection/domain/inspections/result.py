@@ -81,11 +81,11 @@ def record_result(
     violations.raise_if_any()
     inspection, card = locked(session, inspection_id)
     require_lead(inspection, actor)
+    step(inspection.kind, inspection.state, Event.RECORD_RESULT, inspection.origin)
     if inspection.complete_time is not None:
         raise FailedPrecondition(
             Reason.RESULT_ALREADY_RECORDED, "the result is already recorded; a correction is a new entry"
         )
-    step(inspection.kind, inspection.state, Event.RECORD_RESULT, inspection.origin)
     _, head = apply(
         session,
         card,
