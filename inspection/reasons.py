@@ -65,6 +65,10 @@ class Reason(enum.StrEnum):
     NOT_JOINT_CHECK = "NOT_JOINT_CHECK"
     NOT_INVITED = "NOT_INVITED"
     USE_ACCEPTANCE = "USE_ACCEPTANCE"
+    SLOT_TAKEN = "SLOT_TAKEN"
+    RESCHEDULE_LIMIT = "RESCHEDULE_LIMIT"
+    NOT_BOOKED = "NOT_BOOKED"
+    NOT_BOOKED_DAY = "NOT_BOOKED_DAY"
     PARTS_MISSING = "PARTS_MISSING"
     ACCEPTANCE_CONTRADICTS_PARTS = "ACCEPTANCE_CONTRADICTS_PARTS"
     PART_ALREADY_RECORDED = "PART_ALREADY_RECORDED"
@@ -222,6 +226,16 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
     Reason.NOT_INVITED: (
         "PERMISSION_DENIED",
         "a department answering a joint check it was not invited to (or has declined)",
+    ),
+    Reason.SLOT_TAKEN: (
+        "FAILED_PRECONDITION",
+        "a booking on a half-day an inspector of the check, or the enterprise, already has another visit",
+    ),
+    Reason.RESCHEDULE_LIMIT: ("FAILED_PRECONDITION", "a booked visit moved a second time"),
+    Reason.NOT_BOOKED: ("FAILED_PRECONDITION", "a visit of a joint check whose enterprise has not booked it"),
+    Reason.NOT_BOOKED_DAY: (
+        "FAILED_PRECONDITION",
+        "a visit of a joint check on another day than the one booked",
     ),
     Reason.USE_ACCEPTANCE: (
         "FAILED_PRECONDITION",

@@ -21,6 +21,7 @@ from tests.inspection_support import (
     LEGAL,
     Department,
     approve,
+    enterprise_md,
     head,
     kinds,
     local,
@@ -30,7 +31,7 @@ from tests.inspection_support import (
     request_for,
     token,
 )
-from tests.support import expect_error, field_violations, footprint
+from tests.support import day, expect_error, field_violations, footprint
 
 FP = grpc.StatusCode.FAILED_PRECONDITION
 
@@ -69,6 +70,14 @@ def _confirm(inspections: Any, inspection_id: str, department: Department, **ove
     }
     fields.update(overrides)
     return inspections.ConfirmParticipation(pb.ConfirmParticipationRequest(**fields), metadata=department.md)
+
+
+def _book(inspections: Any, inspection_id: str, uscc: str, when: str, half: int = pb.HALF_DAY_MORNING) -> Any:
+    """The enterprise books the visit (each test its own day, as the departments are shared)."""
+    return inspections.BookVisit(
+        pb.BookVisitRequest(inspection_id=inspection_id, slot=pb.Slot(date=day(when), half_day=half)),
+        metadata=enterprise_md(uscc),
+    )
 
 
 def _entries(cards: Any, uscc: str) -> list[card_pb.CardEntry]:
@@ -121,7 +130,9 @@ def test_a_joint_check_from_proposal_to_one_check_in(
     assert {p.department_code for p in doorstep.inspection.participants} == {"SCJG", "YJGL", "SWJ"}
     assert sum(len(p.inspectors) for p in doorstep.inspection.participants) == 6
 
-    # One check-in for the departments present: each brings at least two of its own inspectors.
+    # One check-in for the departments present, on the day booked: each brings at least two of its
+    # own inspectors.
+    _book(inspections, check.id, uscc, "2026-03-23")
     clock.set(local(2026, 3, 23))
     present = scjg.inspectors[:2] + yjgl.inspectors[:2]
     checked_in = inspections.CheckIn(
@@ -137,6 +148,7 @@ def test_a_joint_check_from_proposal_to_one_check_in(
         "PARTICIPATION_CONFIRMED",
         "INSPECTION_DECIDED",
         "INSPECTION_APPROVED",
+        "VISIT_BOOKED",
         "INSPECTION_CHECKED_IN",
     ]
     entries = _entries(cards, uscc)
@@ -162,7 +174,8 @@ def test_a_department_absent_at_check_in_is_fine_one_with_a_single_inspector_is_
     check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL"]), metadata=scjg.md).inspection
     _confirm(inspections, check.id, yjgl)
     code = approve(inspections, check.id).inspection.inspection_code
-    clock.set(local(2026, 3, 23))
+    _book(inspections, check.id, uscc, "2026-03-24")
+    clock.set(local(2026, 3, 24))
     before, rows = head(cards, uscc), footprint(db)
     one_short = scjg.inspectors[:2] + yjgl.inspectors[:1]
     assert rejected(
@@ -372,7 +385,8 @@ def test_each_department_records_its_part_then_the_lead_the_unified_acceptance(
     check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL"]), metadata=scjg.md).inspection
     _confirm(inspections, check.id, yjgl)
     code = approve(inspections, check.id).inspection.inspection_code
-    clock.set(local(2026, 3, 23))
+    _book(inspections, check.id, uscc, "2026-03-25")
+    clock.set(local(2026, 3, 25))
     present = scjg.inspectors[:2] + yjgl.inspectors[:2]
     inspections.CheckIn(pb.CheckInRequest(inspection_code=code, inspector_ids=present), metadata=scjg.md)
 

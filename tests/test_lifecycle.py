@@ -44,12 +44,13 @@ from tests.inspection_support import (
     head,
     kinds,
     local,
+    make_department,
     make_enterprise,
     rejected,
     request_for,
     token,
 )
-from tests.support import footprint
+from tests.support import day, footprint
 
 FP = grpc.StatusCode.FAILED_PRECONDITION
 
@@ -232,6 +233,14 @@ class Builder:
             assert self.sweep() >= 1
         elif state is not State.APPROVED:
             self.clock.set(local(2026, 3, 23))
+            if parts_by:  # a joint check's visit happens on the day the enterprise booked
+                self.api.BookVisit(
+                    pb.BookVisitRequest(
+                        inspection_id=made.id,
+                        slot=pb.Slot(date=day("2026-03-23"), half_day=pb.HALF_DAY_MORNING),
+                    ),
+                    metadata=enterprise_md(uscc),
+                )
             self.api.CheckIn(
                 pb.CheckInRequest(inspection_code=code, inspector_ids=self.dept.inspectors[:2]),
                 metadata=self.dept.md,
@@ -317,7 +326,9 @@ _CALLED = {
     "DeclineParticipation": (Event.DECLINE, Event.DECLINE_LAST, Event.DECLINE_LAST_ALONE),
     "RecordPart": (Event.RECORD_PART,),
     "RecordAcceptance": (Event.ACCEPT,),
+    "BookVisit": (Event.BOOK, Event.RESCHEDULE),
 }
+_JOINT_CASES = itertools.count(1)
 _REFUSED_CALLS = [
     (flow, state, call)
     for flow, states in _REACHABLE.items()
@@ -399,6 +410,13 @@ def _send(
             pb.RecordAcceptanceRequest(inspection_id=inspection_id, verdict=pb.ACCEPTANCE_VERDICT_PASSED),
             metadata=md,
         ),
+        "BookVisit": lambda: api.BookVisit(
+            pb.BookVisitRequest(
+                inspection_id=inspection_id,
+                slot=pb.Slot(date=day("2026-03-24"), half_day=pb.HALF_DAY_MORNING),
+            ),
+            metadata=enterprise_md(uscc),
+        ),
     }
     return sends[call]
 
@@ -423,16 +441,24 @@ def test_each_call_the_table_refuses_answers_its_reason_and_writes_nothing(
     settings: Settings,
     db: Database,
 ) -> None:
-    builder = Builder(registry, admin, inspections, scjg, clock, lambda: _sweep(running, settings, clock))
+    lead, invited = scjg, yjgl
     if flow is Flow.JOINT_CHECK:
-        inspection_id, code, uscc = builder.joint(state, yjgl)
+        # Departments of their own, so that every case can book the same morning for its inspectors.
+        n = next(_JOINT_CASES)
+        lead, invited = make_department(registry, admin, f"JL{n}"), make_department(registry, admin, f"JV{n}")
+    builder = Builder(registry, admin, inspections, lead, clock, lambda: _sweep(running, settings, clock))
+    if flow is Flow.JOINT_CHECK:
+        inspection_id, code, uscc = builder.joint(state, invited)
     elif flow is Flow.APPROVED_IN_ADVANCE:
         inspection_id, code, uscc = builder.in_advance(state)
     else:
         inspection_id, code, uscc = builder.emergency(state)
     before, rows = head(cards, uscc), footprint(db)
     expected = refusal(flow, state, _CALLED[call][0])
-    assert rejected(_send(inspections, call, inspection_id, code, uscc, scjg, yjgl)) == (FP, expected.value)
+    assert rejected(_send(inspections, call, inspection_id, code, uscc, lead, invited)) == (
+        FP,
+        expected.value,
+    )
     assert head(cards, uscc) == before
     assert footprint(db) == rows
     shown = inspections.GetInspection(

@@ -74,6 +74,8 @@ MATRIX: dict[str, str] = {
     "InspectionService.DeclineParticipation": "d",
     "InspectionService.RecordPart": "d",
     "InspectionService.RecordAcceptance": "d",
+    "InspectionService.ListAvailableSlots": "adlse",
+    "InspectionService.BookVisit": "e",
     "AccessService.RefreshToken": "adlseh",
     "AccessService.RevokeTokens": "a",
     "RegistryService.CreateEnterprise": "a",

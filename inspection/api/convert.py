@@ -146,6 +146,7 @@ def checklist_item(row: registry.ChecklistItem) -> reg_pb.ChecklistItem:
         name=row.name,
         legal_basis=row.legal_basis,
         published=row.published,
+        materials=registry.materials_of(row),
     )
 
 

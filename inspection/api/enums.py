@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from inspection.domain.approval import Office, Verdict
 from inspection.domain.card import EntryKind
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
+from inspection.domain.inspections.appointment import HalfDay
 from inspection.domain.inspections.model import Acceptance
 from inspection.errors import Violations
 from inspection.v1 import card_service_pb2 as card_pb
@@ -69,6 +70,7 @@ ORIGINS = EnumMap(Origin, pb.InspectionOrigin, "INSPECTION_ORIGIN_")
 DECISIONS = EnumMap(Verdict, pb.Decision, "DECISION_", members=(Verdict.APPROVE, Verdict.REJECT))
 ENTRY_KINDS = EnumMap(EntryKind, card_pb.CardEntryKind, "CARD_ENTRY_KIND_")
 ACCEPTANCES = EnumMap(Acceptance, pb.AcceptanceVerdict, "ACCEPTANCE_VERDICT_")
+HALF_DAYS = EnumMap(HalfDay, pb.HalfDay, "HALF_DAY_")
 
 
 class CreditClass(enum.StrEnum):
@@ -93,5 +95,6 @@ ALL: tuple[EnumMap[Any], ...] = (
     DECISIONS,
     ENTRY_KINDS,
     ACCEPTANCES,
+    HALF_DAYS,
     CREDIT_CLASSES_MAP,
 )

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from inspection.api.convert import date, timestamp
-from inspection.api.enums import ACCEPTANCES, DECISIONS, HANDLINGS, KINDS, OFFICES, ORIGINS, OUTCOMES, STATES
+from inspection.api.enums import (
+    ACCEPTANCES,
+    DECISIONS,
+    HALF_DAYS,
+    HANDLINGS,
+    KINDS,
+    OFFICES,
+    ORIGINS,
+    OUTCOMES,
+    STATES,
+)
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.inspections import InspectionView, mask_name
 from inspection.domain.inspections.model import Inspection
@@ -124,6 +134,17 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
             for part in view.parts
         ],
         acceptance=ACCEPTANCES.to_proto(row.acceptance),
+        appointment=(
+            pb.Appointment(
+                visit_date=date(view.appointment.visit_date),
+                half_day=HALF_DAYS.to_proto(view.appointment.half_day),
+                booked_by=view.appointment.booked_by,
+                book_time=timestamp(view.appointment.book_time),
+                reschedules=view.appointment.reschedules,
+            )
+            if view.appointment
+            else None
+        ),
     )
 
 

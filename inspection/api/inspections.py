@@ -11,11 +11,11 @@ from sqlmodel import Session
 from inspection.api import convert
 from inspection.api import inspection_convert as ic
 from inspection.api.base import ServicerBase
-from inspection.api.enums import ACCEPTANCES, DECISIONS, HANDLINGS, KINDS, OUTCOMES, STATES
+from inspection.api.enums import ACCEPTANCES, DECISIONS, HALF_DAYS, HANDLINGS, KINDS, OUTCOMES, STATES
 from inspection.auth import Principal, Role
 from inspection.domain import inspections as domain
 from inspection.domain.card import CardHead
-from inspection.domain.inspections import InspectionView, joint
+from inspection.domain.inspections import InspectionView, appointment, joint
 from inspection.errors import Violations
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
@@ -195,6 +195,55 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                     self.rules,
                     request.inspection_id,
                     acceptance,
+                    violations,
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                )
+            ),
+        )
+
+    def ListAvailableSlots(
+        self, request: pb.ListAvailableSlotsRequest, context: grpc.ServicerContext
+    ) -> pb.ListAvailableSlotsResponse:
+        violations = Violations()
+        start = convert.day(violations, "start_date", request.start_date, request.HasField("start_date"))
+        end = convert.day(violations, "end_date", request.end_date, request.HasField("end_date"))
+        violations.raise_if_any()
+
+        def work(session: Session) -> pb.ListAvailableSlotsResponse:
+            free = appointment.available_slots(
+                session,
+                self.rules,
+                request.inspection_id,
+                start,
+                end,
+                viewer=self.call.principal,
+                now=self.clock.now(),
+            )
+            return pb.ListAvailableSlotsResponse(
+                slots=[
+                    pb.Slot(date=convert.date(day), half_day=HALF_DAYS.to_proto(half)) for day, half in free
+                ]
+            )
+
+        return self.read(work)
+
+    def BookVisit(self, request: pb.BookVisitRequest, context: grpc.ServicerContext) -> pb.InspectionChange:
+        violations = Violations()
+        slot = request.slot
+        day = convert.day(violations, "slot.date", slot.date, slot.HasField("date"), required=True)
+        half = HALF_DAYS.from_proto(slot.half_day, violations, "slot.half_day", required=True)
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                appointment.book_visit(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    day,
+                    half.value if half is not None else "",
+                    request.reschedule_reason,
                     violations,
                     actor=self.call.principal,
                     now=self.clock.now(),

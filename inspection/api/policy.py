@@ -99,6 +99,9 @@ POLICY: dict[str, Rule] = {
     _INSP + "DeclineParticipation": Rule(DEPARTMENT, mutating=True),
     _INSP + "RecordPart": Rule(DEPARTMENT, mutating=True),
     _INSP + "RecordAcceptance": Rule(DEPARTMENT, mutating=True),
+    # By appointment: the enterprise books its visit; whoever may read the check sees free slots.
+    _INSP + "ListAvailableSlots": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
+    _INSP + "BookVisit": Rule(ENTERPRISE, mutating=True),
     _INSP + "GetInspection": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).

@@ -229,10 +229,11 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
             legal_basis=m.legal_basis,
             published=m.published,
         )
+        materials = tuple(m.materials)
         return self.write(
             request,
             pb.ChecklistItem,
-            lambda s: convert.checklist_item(registry.create_checklist_item(s, item)),
+            lambda s: convert.checklist_item(registry.create_checklist_item(s, item, materials=materials)),
         )
 
     def GetChecklistItem(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -530,18 +531,37 @@ def import_inspectors(session: Session, data: bytes) -> ImportReport:
     return ImportReport(len(rows), len(accepted), errors)
 
 
-def create_checklist_item(session: Session, item: ChecklistItem) -> ChecklistItem:
+#: The documents of one checklist item: how many, and how long each.
+MAX_MATERIALS = 30
+
+
+def create_checklist_item(
+    session: Session, item: ChecklistItem, *, materials: Sequence[str] = ()
+) -> ChecklistItem:
     violations = Violations()
     _code(violations, "item.code", item.code)
     _code(violations, "item.department_code", item.department_code)
     _text(violations, "item.name", item.name)
     _text(violations, "item.legal_basis", item.legal_basis)
+    if len(materials) > MAX_MATERIALS:
+        violations.add("item.materials", f"lists at most {MAX_MATERIALS} documents")
+    for index, document in enumerate(materials[:MAX_MATERIALS]):
+        _text(violations, f"item.materials[{index}]", document)
+    if len(set(materials)) != len(materials):
+        violations.add("item.materials", "lists a document twice")
     _known_department(session, violations, "item.department_code", item.department_code)
     violations.raise_if_any()
+    item.materials_json = json.dumps(list(materials), ensure_ascii=False)
     if stored.find(session, ChecklistItem, item.code) is not None:
         raise AlreadyExists("checklist item", item.code)
     stored.add(session, item)
     return item
+
+
+def materials_of(item: ChecklistItem) -> list[str]:
+    """The documents to prepare for ``item`` (一次性告知)."""
+    loaded = json.loads(item.materials_json or "[]")
+    return [str(document) for document in loaded] if isinstance(loaded, list) else []
 
 
 def create_fee_item(session: Session, item: FeeItem, violations: Violations) -> FeeItem:

@@ -77,6 +77,32 @@ class InspectionPart(SQLModel, table=True):
     record_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
 
 
+class Appointment(SQLModel, table=True):
+    """The booked visit of a joint check (预约)."""
+
+    __tablename__ = "appointment"
+
+    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    visit_date: dt.date
+    half_day: str = Field(max_length=16)  # MORNING, AFTERNOON
+    booked_by: str = Field(max_length=64)
+    book_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
+    reschedules: int = 0
+
+
+class SlotClaim(SQLModel, table=True):
+    """A half-day taken by a booked visit: one row per inspector of the visit and one for the
+    enterprise's whole day (half_day ``DAY``). The key makes a double booking impossible, on every
+    database and under any concurrency: the second of two racing bookings fails its insert."""
+
+    __tablename__ = "slot_claim"
+
+    holder: str = Field(primary_key=True, max_length=72)  # "inspector:<id>" or "enterprise:<uscc>"
+    visit_date: dt.date = Field(primary_key=True)
+    half_day: str = Field(primary_key=True, max_length=16)  # MORNING, AFTERNOON, DAY
+    inspection_id: str = Field(foreign_key="inspection.id", index=True)
+
+
 class InspectionParticipant(SQLModel, table=True):
     """A department taking part in an inspection, with its own items and inspectors."""
 

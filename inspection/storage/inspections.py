@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from inspection.storage import approvals
 from inspection.storage.inspection_models import (
+    Appointment,
     Complaint,
     EnterpriseVisit,
     Inspection,
@@ -26,6 +27,7 @@ from inspection.storage.inspection_models import (
     InspectionPart,
     InspectionParticipant,
     InspectionRating,
+    SlotClaim,
 )
 from inspection.storage.models import ChecklistItem, Department, Enterprise, Inspector, Recusal
 
@@ -226,6 +228,82 @@ def parts(session: Session, inspection_ids: Sequence[str]) -> list[InspectionPar
             .where(col(InspectionPart.inspection_id).in_(list(inspection_ids)))
             .order_by(col(InspectionPart.inspection_id), col(InspectionPart.department_code))
         ).scalars()
+    )
+
+
+def appointment(session: Session, inspection_id: str) -> Appointment | None:
+    return session.get(Appointment, inspection_id)
+
+
+def appointments(session: Session, inspection_ids: Sequence[str]) -> dict[str, Appointment]:
+    if not inspection_ids:
+        return {}
+    rows = session.execute(
+        select(Appointment).where(col(Appointment.inspection_id).in_(list(inspection_ids)))
+    )
+    return {row.inspection_id: row for row in rows.scalars()}
+
+
+def claims(
+    session: Session, holders: Sequence[str], *, start: dt.date, end: dt.date, other_than: str
+) -> list[tuple[str, dt.date, str]]:
+    """(holder, day, half-day) taken by other inspections' visits in [start, end]."""
+    rows = session.connection().execute(
+        select(col(SlotClaim.holder), col(SlotClaim.visit_date), col(SlotClaim.half_day)).where(
+            col(SlotClaim.holder).in_(list(holders)),
+            col(SlotClaim.visit_date) >= start,
+            col(SlotClaim.visit_date) <= end,
+            col(SlotClaim.inspection_id) != other_than,
+        )
+    )
+    return [(holder, day, half) for holder, day, half in rows]
+
+
+def visit_days(session: Session, uscc: str, *, start: dt.date, end: dt.date, other_than: str) -> set[dt.date]:
+    """Days in [start, end] on which the enterprise has another inspection's visit (checked in)."""
+    rows = session.connection().execute(
+        select(col(EnterpriseVisit.visit_date)).where(
+            col(EnterpriseVisit.uscc) == uscc,
+            col(EnterpriseVisit.visit_date) >= start,
+            col(EnterpriseVisit.visit_date) <= end,
+            col(EnterpriseVisit.inspection_id) != other_than,
+        )
+    )
+    return set(rows.scalars())
+
+
+def item_materials(session: Session, inspection_id: str) -> list[tuple[str, str, str, str]]:
+    """(item code, department code, item name, materials as JSON) of every item of the inspection."""
+    rows = session.connection().execute(
+        select(
+            col(ChecklistItem.code),
+            col(InspectionItem.department_code),
+            col(ChecklistItem.name),
+            col(ChecklistItem.materials_json),
+        )
+        .join(ChecklistItem, col(ChecklistItem.code) == col(InspectionItem.item_code))
+        .where(col(InspectionItem.inspection_id) == inspection_id)
+        .order_by(col(InspectionItem.department_code), col(ChecklistItem.code))
+    )
+    return [(code, department, name, materials) for code, department, name, materials in rows]
+
+
+def book(session: Session, booking: Appointment, claimed: Sequence[tuple[str, dt.date, str]]) -> None:
+    """Replaces the inspection's booking and its claims. A half-day another booking holds fails the
+    insert (the claim's key), for the caller's transaction to retry and find it taken."""
+    connection = session.connection()
+    connection.execute(delete(SlotClaim).where(col(SlotClaim.inspection_id) == booking.inspection_id))
+    connection.execute(delete(Appointment).where(col(Appointment.inspection_id) == booking.inspection_id))
+    connection.execute(
+        insert(Appointment),
+        {c.name: getattr(booking, c.name) for c in Appointment.__table__.columns},  # type: ignore[attr-defined]
+    )
+    connection.execute(
+        insert(SlotClaim),
+        [
+            {"holder": holder, "visit_date": day, "half_day": half, "inspection_id": booking.inspection_id}
+            for holder, day, half in claimed
+        ],
     )
 
 

@@ -58,6 +58,8 @@ class ChecklistItem(SQLModel, table=True):
     name: str
     legal_basis: str
     published: bool = True
+    #: The documents to prepare for this item, as a JSON list of strings.
+    materials_json: str = "[]"
 
 
 class FeeItem(SQLModel, table=True):

@@ -79,6 +79,12 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """A participating department recorded its part of a joint check's result."""
     CARD_ENTRY_KIND_ACCEPTANCE_RECORDED: _CardEntryKind.ValueType  # 28
     """The lead recorded a joint check's unified acceptance (统一验收), with every department's part."""
+    CARD_ENTRY_KIND_VISIT_BOOKED: _CardEntryKind.ValueType  # 29
+    """The enterprise booked a joint check's visit; the entry lists the departments, the inspectors
+    (names masked) and every document to prepare (一次性告知).
+    """
+    CARD_ENTRY_KIND_VISIT_RESCHEDULED: _CardEntryKind.ValueType  # 30
+    """The enterprise moved a booked visit, once, with its reason."""
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -135,6 +141,12 @@ CARD_ENTRY_KIND_PART_RECORDED: CardEntryKind.ValueType  # 27
 """A participating department recorded its part of a joint check's result."""
 CARD_ENTRY_KIND_ACCEPTANCE_RECORDED: CardEntryKind.ValueType  # 28
 """The lead recorded a joint check's unified acceptance (统一验收), with every department's part."""
+CARD_ENTRY_KIND_VISIT_BOOKED: CardEntryKind.ValueType  # 29
+"""The enterprise booked a joint check's visit; the entry lists the departments, the inspectors
+(names masked) and every document to prepare (一次性告知).
+"""
+CARD_ENTRY_KIND_VISIT_RESCHEDULED: CardEntryKind.ValueType  # 30
+"""The enterprise moved a booked visit, once, with its reason."""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final

@@ -134,6 +134,30 @@ DECISION_REJECT: Decision.ValueType  # 2
 """Reject: the inspection is REJECTED at once; the comment must state the reason."""
 Global___Decision: _TypeAlias = Decision  # noqa: Y015
 
+class _HalfDay:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _HalfDayEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_HalfDay.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    HALF_DAY_UNSPECIFIED: _HalfDay.ValueType  # 0
+    """Not set."""
+    HALF_DAY_MORNING: _HalfDay.ValueType  # 1
+    """上午."""
+    HALF_DAY_AFTERNOON: _HalfDay.ValueType  # 2
+    """下午."""
+
+class HalfDay(_HalfDay, metaclass=_HalfDayEnumTypeWrapper):
+    """Morning or afternoon of a working day."""
+
+HALF_DAY_UNSPECIFIED: HalfDay.ValueType  # 0
+"""Not set."""
+HALF_DAY_MORNING: HalfDay.ValueType  # 1
+"""上午."""
+HALF_DAY_AFTERNOON: HalfDay.ValueType  # 2
+"""下午."""
+Global___HalfDay: _TypeAlias = HalfDay  # noqa: Y015
+
 class _AcceptanceVerdict:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -436,6 +460,7 @@ class Inspection(_message.Message):
     CANCEL_REASON_FIELD_NUMBER: _builtins.int
     PARTS_FIELD_NUMBER: _builtins.int
     ACCEPTANCE_FIELD_NUMBER: _builtins.int
+    APPOINTMENT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The inspection's id: `I`, the district's date of the request, then a sortable unique tail."""
     uscc: _builtins.str
@@ -536,6 +561,10 @@ class Inspection(_message.Message):
     def parts(self) -> _containers.RepeatedCompositeFieldContainer[Global___DepartmentPart]:
         """A joint check: each participating department's part of the result, as recorded."""
 
+    @_builtins.property
+    def appointment(self) -> Global___Appointment:
+        """A joint check: the visit the enterprise booked, once booked."""
+
     def __init__(
         self,
         *,
@@ -571,14 +600,85 @@ class Inspection(_message.Message):
         cancel_reason: _builtins.str = ...,
         parts: _abc.Iterable[Global___DepartmentPart] | None = ...,
         acceptance: Global___AcceptanceVerdict.ValueType = ...,
+        appointment: Global___Appointment | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["approve_time", b"approve_time", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "file_time", b"file_time", "filing_due_time", b"filing_due_time", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "request_time", b"request_time", "result", b"result", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["appointment", b"appointment", "approve_time", b"approve_time", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "file_time", b"file_time", "filing_due_time", b"filing_due_time", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "request_time", b"request_time", "result", b"result", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance", b"acceptance", "approvals", b"approvals", "approve_time", b"approve_time", "cancel_reason", b"cancel_reason", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "enterprise_name", b"enterprise_name", "file_time", b"file_time", "filed_late", b"filed_late", "filing_acknowledgements", b"filing_acknowledgements", "filing_due_time", b"filing_due_time", "id", b"id", "inspection_code", b"inspection_code", "kind", b"kind", "lead_department", b"lead_department", "legal_basis", b"legal_basis", "origin", b"origin", "participants", b"participants", "parts", b"parts", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "reason", b"reason", "request_time", b"request_time", "requested_by", b"requested_by", "result", b"result", "state", b"state", "uscc", b"uscc", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance", b"acceptance", "appointment", b"appointment", "approvals", b"approvals", "approve_time", b"approve_time", "cancel_reason", b"cancel_reason", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "enterprise_name", b"enterprise_name", "file_time", b"file_time", "filed_late", b"filed_late", "filing_acknowledgements", b"filing_acknowledgements", "filing_due_time", b"filing_due_time", "id", b"id", "inspection_code", b"inspection_code", "kind", b"kind", "lead_department", b"lead_department", "legal_basis", b"legal_basis", "origin", b"origin", "participants", b"participants", "parts", b"parts", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "reason", b"reason", "request_time", b"request_time", "requested_by", b"requested_by", "result", b"result", "state", b"state", "uscc", b"uscc", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Inspection: _TypeAlias = Inspection  # noqa: Y015
+
+@_typing.final
+class Appointment(_message.Message):
+    """The visit of a joint check, as booked by the enterprise."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    VISIT_DATE_FIELD_NUMBER: _builtins.int
+    HALF_DAY_FIELD_NUMBER: _builtins.int
+    BOOKED_BY_FIELD_NUMBER: _builtins.int
+    BOOK_TIME_FIELD_NUMBER: _builtins.int
+    RESCHEDULES_FIELD_NUMBER: _builtins.int
+    half_day: Global___HalfDay.ValueType
+    """Morning or afternoon."""
+    booked_by: _builtins.str
+    """Who booked it (the enterprise's principal)."""
+    reschedules: _builtins.int
+    """How often it was moved (at most once)."""
+    @_builtins.property
+    def visit_date(self) -> _date_pb2.Date:
+        """The day of the visit (district time)."""
+
+    @_builtins.property
+    def book_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was (last) booked."""
+
+    def __init__(
+        self,
+        *,
+        visit_date: _date_pb2.Date | None = ...,
+        half_day: Global___HalfDay.ValueType = ...,
+        booked_by: _builtins.str = ...,
+        book_time: _timestamp_pb2.Timestamp | None = ...,
+        reschedules: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["book_time", b"book_time", "visit_date", b"visit_date"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["book_time", b"book_time", "booked_by", b"booked_by", "half_day", b"half_day", "reschedules", b"reschedules", "visit_date", b"visit_date"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Appointment: _TypeAlias = Appointment  # noqa: Y015
+
+@_typing.final
+class Slot(_message.Message):
+    """One half-day on which a joint check's visit can take place."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATE_FIELD_NUMBER: _builtins.int
+    HALF_DAY_FIELD_NUMBER: _builtins.int
+    half_day: Global___HalfDay.ValueType
+    """Morning or afternoon."""
+    @_builtins.property
+    def date(self) -> _date_pb2.Date:
+        """The day (district time)."""
+
+    def __init__(
+        self,
+        *,
+        date: _date_pb2.Date | None = ...,
+        half_day: Global___HalfDay.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["date", b"date"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["date", b"date", "half_day", b"half_day"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Slot: _TypeAlias = Slot  # noqa: Y015
 
 @_typing.final
 class DepartmentPart(_message.Message):
@@ -903,6 +1003,100 @@ class RecordAcceptanceRequest(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RecordAcceptanceRequest: _TypeAlias = RecordAcceptanceRequest  # noqa: Y015
+
+@_typing.final
+class ListAvailableSlotsRequest(_message.Message):
+    """Which joint check, and which days to look at."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INSPECTION_ID_FIELD_NUMBER: _builtins.int
+    START_DATE_FIELD_NUMBER: _builtins.int
+    END_DATE_FIELD_NUMBER: _builtins.int
+    inspection_id: _builtins.str
+    """The joint check (approved)."""
+    @_builtins.property
+    def start_date(self) -> _date_pb2.Date:
+        """First day to look at; default today."""
+
+    @_builtins.property
+    def end_date(self) -> _date_pb2.Date:
+        """Last day to look at; default the window's end; at most 31 days after `start_date`."""
+
+    def __init__(
+        self,
+        *,
+        inspection_id: _builtins.str = ...,
+        start_date: _date_pb2.Date | None = ...,
+        end_date: _date_pb2.Date | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["end_date", b"end_date", "start_date", b"start_date"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["end_date", b"end_date", "inspection_id", b"inspection_id", "start_date", b"start_date"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListAvailableSlotsRequest: _TypeAlias = ListAvailableSlotsRequest  # noqa: Y015
+
+@_typing.final
+class ListAvailableSlotsResponse(_message.Message):
+    """The half-days free for a joint check's visit, in order."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SLOTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def slots(self) -> _containers.RepeatedCompositeFieldContainer[Global___Slot]:
+        """Each free half-day."""
+
+    def __init__(
+        self,
+        *,
+        slots: _abc.Iterable[Global___Slot] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["slots", b"slots"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListAvailableSlotsResponse: _TypeAlias = ListAvailableSlotsResponse  # noqa: Y015
+
+@_typing.final
+class BookVisitRequest(_message.Message):
+    """The enterprise's booking of a joint check's visit."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    INSPECTION_ID_FIELD_NUMBER: _builtins.int
+    SLOT_FIELD_NUMBER: _builtins.int
+    RESCHEDULE_REASON_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    inspection_id: _builtins.str
+    """The joint check (approved, of the calling enterprise)."""
+    reschedule_reason: _builtins.str
+    """Why the visit moves; required to move a booked visit (allowed once), empty otherwise."""
+    @_builtins.property
+    def slot(self) -> Global___Slot:
+        """The half-day chosen; it must be available (see ListAvailableSlots)."""
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        inspection_id: _builtins.str = ...,
+        slot: Global___Slot | None = ...,
+        reschedule_reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["slot", b"slot"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inspection_id", b"inspection_id", "request_id", b"request_id", "reschedule_reason", b"reschedule_reason", "slot", b"slot"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BookVisitRequest: _TypeAlias = BookVisitRequest  # noqa: Y015
 
 @_typing.final
 class DeclineParticipationRequest(_message.Message):

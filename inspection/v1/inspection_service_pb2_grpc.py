@@ -135,6 +135,16 @@ class InspectionServiceStub:
                 request_serializer=inspection_dot_v1_dot_inspection__service__pb2.RecordAcceptanceRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
                 _registered_method=True)
+        self.ListAvailableSlots = channel.unary_unary(
+                '/inspection.v1.InspectionService/ListAvailableSlots',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.ListAvailableSlotsRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.ListAvailableSlotsResponse.FromString,
+                _registered_method=True)
+        self.BookVisit = channel.unary_unary(
+                '/inspection.v1.InspectionService/BookVisit',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.BookVisitRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+                _registered_method=True)
 
 
 class InspectionServiceServicer:
@@ -284,6 +294,23 @@ class InspectionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAvailableSlots(self, request, context):
+        """The half-days in a range on which an approved joint check's visit can take place: working days
+        outside the quiet days and inside the window, every participating inspector free, the
+        enterprise without another visit that day.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BookVisit(self, request, context):
+        """The enterprise books the visit of an approved joint check on one available half-day (or moves
+        it, once, with a reason). The card entry tells it every document to prepare (一次性告知).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InspectionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -380,6 +407,16 @@ def add_InspectionServiceServicer_to_server(servicer, server):
             'RecordAcceptance': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordAcceptance,
                     request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.RecordAcceptanceRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
+            ),
+            'ListAvailableSlots': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAvailableSlots,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.ListAvailableSlotsRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.ListAvailableSlotsResponse.SerializeToString,
+            ),
+            'BookVisit': grpc.unary_unary_rpc_method_handler(
+                    servicer.BookVisit,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.BookVisitRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
             ),
     }
@@ -901,6 +938,60 @@ class InspectionService:
             target,
             '/inspection.v1.InspectionService/RecordAcceptance',
             inspection_dot_v1_dot_inspection__service__pb2.RecordAcceptanceRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAvailableSlots(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/ListAvailableSlots',
+            inspection_dot_v1_dot_inspection__service__pb2.ListAvailableSlotsRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.ListAvailableSlotsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BookVisit(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/BookVisit',
+            inspection_dot_v1_dot_inspection__service__pb2.BookVisitRequest.SerializeToString,
             inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
             options,
             channel_credentials,

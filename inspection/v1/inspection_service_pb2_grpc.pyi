@@ -87,6 +87,15 @@ class InspectionServiceStub:
     """The lead department: the unified acceptance (统一验收) once every confirmed department's part is
     in → COMPLETED.
     """
+    ListAvailableSlots: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.ListAvailableSlotsRequest, _inspection_service_pb2.ListAvailableSlotsResponse]
+    """The half-days in a range on which an approved joint check's visit can take place: working days
+    outside the quiet days and inside the window, every participating inspector free, the
+    enterprise without another visit that day.
+    """
+    BookVisit: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.BookVisitRequest, _inspection_service_pb2.InspectionChange]
+    """The enterprise books the visit of an approved joint check on one available half-day (or moves
+    it, once, with a reason). The card entry tells it every document to prepare (一次性告知).
+    """
 
 @_typing.type_check_only
 class InspectionServiceAsyncStub(InspectionServiceStub):
@@ -146,6 +155,15 @@ class InspectionServiceAsyncStub(InspectionServiceStub):
     RecordAcceptance: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.RecordAcceptanceRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
     """The lead department: the unified acceptance (统一验收) once every confirmed department's part is
     in → COMPLETED.
+    """
+    ListAvailableSlots: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.ListAvailableSlotsRequest, _inspection_service_pb2.ListAvailableSlotsResponse]  # type: ignore[assignment]
+    """The half-days in a range on which an approved joint check's visit can take place: working days
+    outside the quiet days and inside the window, every participating inspector free, the
+    enterprise without another visit that day.
+    """
+    BookVisit: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.BookVisitRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
+    """The enterprise books the visit of an approved joint check on one available half-day (or moves
+    it, once, with a reason). The card entry tells it every document to prepare (一次性告知).
     """
 
 class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -317,6 +335,27 @@ class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
         """The lead department: the unified acceptance (统一验收) once every confirmed department's part is
         in → COMPLETED.
+        """
+
+    @_abc_1.abstractmethod
+    def ListAvailableSlots(
+        self,
+        request: _inspection_service_pb2.ListAvailableSlotsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.ListAvailableSlotsResponse, _abc.Awaitable[_inspection_service_pb2.ListAvailableSlotsResponse]]:
+        """The half-days in a range on which an approved joint check's visit can take place: working days
+        outside the quiet days and inside the window, every participating inspector free, the
+        enterprise without another visit that day.
+        """
+
+    @_abc_1.abstractmethod
+    def BookVisit(
+        self,
+        request: _inspection_service_pb2.BookVisitRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
+        """The enterprise books the visit of an approved joint check on one available half-day (or moves
+        it, once, with a reason). The card entry tells it every document to prepare (一次性告知).
         """
 
 def add_InspectionServiceServicer_to_server(servicer: InspectionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -737,6 +737,7 @@ class ChecklistItem(_message.Message):
     NAME_FIELD_NUMBER: _builtins.int
     LEGAL_BASIS_FIELD_NUMBER: _builtins.int
     PUBLISHED_FIELD_NUMBER: _builtins.int
+    MATERIALS_FIELD_NUMBER: _builtins.int
     code: _builtins.str
     """The item's code: at most 64 letters, digits, '-', '_' or '.'; unique."""
     department_code: _builtins.str
@@ -747,6 +748,13 @@ class ChecklistItem(_message.Message):
     """The law and article it rests on, at most 200 characters; required."""
     published: _builtins.bool
     """Published items may be inspected; unpublished ones are refused (ITEM_NOT_PUBLISHED)."""
+    @_builtins.property
+    def materials(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The documents an enterprise prepares for this item (licences, records, plans): at most 30,
+        each at most 200 characters. A joint check's booking tells the enterprise, once, every
+        document of every participating item (一次性告知).
+        """
+
     def __init__(
         self,
         *,
@@ -755,10 +763,11 @@ class ChecklistItem(_message.Message):
         name: _builtins.str = ...,
         legal_basis: _builtins.str = ...,
         published: _builtins.bool = ...,
+        materials: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "department_code", b"department_code", "legal_basis", b"legal_basis", "name", b"name", "published", b"published"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "department_code", b"department_code", "legal_basis", b"legal_basis", "materials", b"materials", "name", b"name", "published", b"published"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -290,6 +290,9 @@ def load_views(
     parts_of: dict[str, list[InspectionPart]] = defaultdict(list)
     for part in stored.parts(session, with_parts):
         parts_of[part.inspection_id].append(part)
+    # Only an approved joint check can have a booked visit.
+    bookable = [i.id for i in inspections if i.origin == Origin.JOINT_CHECK and i.decide_time is not None]
+    booked = stored.appointments(session, bookable)
     return [
         InspectionView(
             inspection=i,
@@ -299,6 +302,7 @@ def load_views(
             acknowledgements=decisions[i.id][approval.Stage.FILING],
             rating=parts.ratings.get(i.id),
             parts=parts_of[i.id],
+            appointment=booked.get(i.id),
         )
         for i in inspections
     ]

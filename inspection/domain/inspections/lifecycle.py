@@ -75,6 +75,10 @@ class Event(enum.StrEnum):
     RECORD_PART = "RECORD_PART"
     #: The lead records the unified acceptance (统一验收).
     ACCEPT = "ACCEPT"
+    #: The enterprise books the visit of an approved joint check.
+    BOOK = "BOOK"
+    #: The enterprise moves its booked visit, once.
+    RESCHEDULE = "RESCHEDULE"
 
 
 #: What an event does to a new inspection: it has no state yet.
@@ -145,6 +149,9 @@ TRANSITIONS = {
     # Each department its part, then the lead's unified acceptance (统一验收).
     (_J, S.IN_PROGRESS, Event.RECORD_PART): Transition(S.IN_PROGRESS, EntryKind.PART_RECORDED),
     (_J, S.IN_PROGRESS, Event.ACCEPT): Transition(S.COMPLETED, EntryKind.ACCEPTANCE_RECORDED),
+    # The enterprise books the approved visit (预约), and may move it once.
+    (_J, S.APPROVED, Event.BOOK): Transition(S.APPROVED, EntryKind.VISIT_BOOKED),
+    (_J, S.APPROVED, Event.RESCHEDULE): Transition(S.APPROVED, EntryKind.VISIT_RESCHEDULED),
 }
 
 #: Why an event is refused when the table has no row for it, by event…
@@ -166,6 +173,8 @@ REFUSED: Mapping[Event, Reason] = {
     Event.PROPOSE: Reason.ALREADY_EXISTS,
     Event.RECORD_PART: Reason.NOT_IN_PROGRESS,
     Event.ACCEPT: Reason.NOT_IN_PROGRESS,
+    Event.BOOK: Reason.NOT_APPROVED,
+    Event.RESCHEDULE: Reason.NOT_APPROVED,
     **{
         event: Reason.NOT_PROPOSED
         for event in (
@@ -217,6 +226,8 @@ REFUSED_IN_FLOW: Mapping[tuple[Flow, Event], Reason] = {
             Event.DECLINE_LAST_ALONE,
             Event.RECORD_PART,
             Event.ACCEPT,
+            Event.BOOK,
+            Event.RESCHEDULE,
         )
     },
 }
@@ -240,6 +251,8 @@ _DOING = {
     Event.PROPOSE: "propose it",
     Event.RECORD_PART: "record a part",
     Event.ACCEPT: "record the acceptance",
+    Event.BOOK: "book its visit",
+    Event.RESCHEDULE: "move its visit",
     **{
         event: "answer it"
         for event in (

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from inspection.config import Settings
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.calendar import Calendar
+from inspection.storage.inspection_models import Appointment as Appointment
 from inspection.storage.inspection_models import InspectionPart as InspectionPart
 from inspection.storage.inspection_models import InspectionRating as InspectionRating
 
@@ -130,6 +131,8 @@ class InspectionView:
     rating: InspectionRating | None
     #: A joint check's recorded parts, by department.
     parts: list[InspectionPart] = field(default_factory=list)
+    #: A joint check's booked visit.
+    appointment: Appointment | None = None
 
     @property
     def filed_late(self) -> bool:

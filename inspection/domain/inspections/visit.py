@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from inspection.auth import Principal, Role
 from inspection.domain.card import CardHead
+from inspection.domain.inspections.appointment import booked_day
 from inspection.domain.inspections.common import (
     apply,
     check_inspectors,
@@ -22,7 +23,7 @@ from inspection.domain.inspections.common import (
 )
 from inspection.domain.inspections.decision import MAX_CODE_TEXT, normalize_code
 from inspection.domain.inspections.lifecycle import Event, step
-from inspection.domain.inspections.model import Inspection, InspectionView, Rules
+from inspection.domain.inspections.model import Inspection, InspectionView, Origin, Rules, State
 from inspection.domain.text import check_identifiers
 from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
@@ -43,6 +44,21 @@ def _by_code(session: Session, code: str, violations: Violations) -> Inspection:
     return found
 
 
+def _refusal(
+    session: Session, rules: Rules, inspection: Inspection, today: dt.date
+) -> tuple[Reason, str] | None:
+    """``visit_refusal``, and for a joint check: the visit happens on the day the enterprise booked."""
+    refusal = visit_refusal(rules, inspection, today)
+    if refusal is not None or inspection.origin != Origin.JOINT_CHECK or inspection.state != State.APPROVED:
+        return refusal
+    booked = booked_day(session, inspection)
+    if booked is None:
+        return Reason.NOT_BOOKED, "the enterprise has not booked the visit of this joint check yet"
+    if booked != today:
+        return Reason.NOT_BOOKED_DAY, f"the visit is booked for {booked}; today is {today}"
+    return None
+
+
 @dataclass(frozen=True)
 class CodeVerification:
     valid: bool
@@ -61,7 +77,7 @@ def verify_code(
     inspection = _by_code(session, code, Violations())
     if viewer.role is Role.ENTERPRISE and viewer.org != inspection.uscc:
         raise PermissionDenied("this code is for another enterprise", reason=Reason.OUT_OF_SCOPE)
-    refusal = visit_refusal(rules, inspection, rules.calendar.today(now))
+    refusal = _refusal(session, rules, inspection, rules.calendar.today(now))
     reason, explanation = refusal if refusal else ("", "")
     return CodeVerification(
         valid=refusal is None, reason=reason, explanation=explanation, view=load_view(session, inspection)
@@ -85,7 +101,7 @@ def check_in(
     require_lead(inspection, actor)
     step(inspection.kind, inspection.state, Event.CHECK_IN, inspection.origin)
     today = rules.calendar.today(now)
-    refusal = visit_refusal(rules, inspection, today)
+    refusal = _refusal(session, rules, inspection, today)
     if refusal is not None:
         raise FailedPrecondition(refusal[0], refusal[1], {"date": today.isoformat()})
     department_of_inspector = {

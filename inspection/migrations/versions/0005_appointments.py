@@ -1,0 +1,61 @@
+"""joint checks by appointment: materials lists, booked visits, slot claims
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-24 04:10:00
+
+``checklist_item.materials_json`` lists the documents to prepare per item; ``appointment`` holds a
+joint check's booked visit; ``slot_claim`` the half-days it takes (each inspector, and the
+enterprise's day), keyed so that no half-day is booked twice.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("checklist_item", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "materials_json", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default="[]"
+            )
+        )
+    op.create_table(
+        "appointment",
+        sa.Column("inspection_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("visit_date", sa.Date(), nullable=False),
+        sa.Column("half_day", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("booked_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("book_time", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reschedules", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["inspection_id"], ["inspection.id"]),
+        sa.PrimaryKeyConstraint("inspection_id"),
+    )
+    op.create_table(
+        "slot_claim",
+        sa.Column("holder", sqlmodel.sql.sqltypes.AutoString(length=72), nullable=False),
+        sa.Column("visit_date", sa.Date(), nullable=False),
+        sa.Column("half_day", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("inspection_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.ForeignKeyConstraint(["inspection_id"], ["inspection.id"]),
+        sa.PrimaryKeyConstraint("holder", "visit_date", "half_day"),
+    )
+    with op.batch_alter_table("slot_claim", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_slot_claim_inspection_id"), ["inspection_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("slot_claim", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_slot_claim_inspection_id"))
+    op.drop_table("slot_claim")
+    op.drop_table("appointment")
+    with op.batch_alter_table("checklist_item", schema=None) as batch_op:
+        batch_op.drop_column("materials_json")
