@@ -510,3 +510,55 @@ def joint_accept(
             rectification_deadline=date_option(ctx, deadline, "--deadline") or None,
         )
     _show_change(ctx, json_output, result, "acceptance recorded")
+
+
+@joint_app.command("slots")
+@handles_errors
+def joint_slots(
+    ctx: typer.Context,
+    inspection_id: InspectionId,
+    start: Annotated[str, typer.Option(help="First day to look at: YYYY-MM-DD, today, +Nd.")] = "",
+    end: Annotated[str, typer.Option(help="Last day to look at.")] = "",
+    json_output: JsonFlag = False,
+) -> None:
+    """The free half-days of an approved joint check's visit (enterprise, departments, offices)."""
+    options = options_of(ctx)
+    with options.connect() as connection:
+        slots = list(
+            InspectionReader(connection).available_slots(
+                inspection_id,
+                start=date_option(ctx, start, "--start") or None,
+                end=date_option(ctx, end, "--end") or None,
+            )
+        )
+    emit(
+        ctx,
+        json_output,
+        slots,
+        lambda: Text("\n".join(_slot_line(s) for s in slots) or "no free half-day in this range"),
+    )
+
+
+@joint_app.command("book")
+@handles_errors
+def joint_book(
+    ctx: typer.Context,
+    inspection_id: InspectionId,
+    day: Annotated[str, typer.Option("--date", help="The day: YYYY-MM-DD or +Nd.", show_default=False)],
+    half_day: Annotated[str, typer.Option("--half-day", help="morning or afternoon.", show_default=False)],
+    reason: Annotated[str, typer.Option(help="Why the visit moves (to move a booked visit, once).")] = "",
+    json_output: JsonFlag = False,
+) -> None:
+    """Book (or move, once) the visit of your joint check (enterprise); the card lists every
+    document to prepare."""
+    half_value = choice_of(insp_pb.HalfDay, "HALF_DAY_", half_day, "--half-day")
+    with options_of(ctx).connect() as connection:
+        result = EnterpriseClient(connection).book_visit(
+            inspection_id, day=date_option(ctx, day, "--date"), half_day=half_value, reschedule_reason=reason
+        )
+    _show_change(ctx, json_output, result, "visit booked")
+
+
+def _slot_line(slot: insp_pb.Slot) -> str:
+    half = render.label(insp_pb.HalfDay, "HALF_DAY_", slot.half_day)
+    return f"{slot.date.year}-{slot.date.month:02d}-{slot.date.day:02d} {half}"

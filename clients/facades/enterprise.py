@@ -8,6 +8,10 @@ from typing import Any
 
 from clients.connection import Connection
 from clients.facades.base import (
+    DateInput,
+    EnumInput,
+    date_message,
+    enum_value,
     token_claims,
 )
 from clients.facades.readers import CardReader, CodeVerifier, DirectoryReader, InspectionReader
@@ -53,3 +57,22 @@ class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryRead
     ) -> insp_pb.FileComplaintResponse:
         request = insp_pb.FileComplaintRequest(inspection_id=inspection_id, text=text)
         return self._call(self._inspections.FileComplaint, request, insp_pb.FileComplaintResponse, request_id)
+
+    def book_visit(
+        self,
+        inspection_id: str,
+        *,
+        day: DateInput,
+        half_day: EnumInput,
+        reschedule_reason: str = "",
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """Books (or moves, once, with a reason) the visit of an approved joint check (预约)."""
+        request = insp_pb.BookVisitRequest(
+            inspection_id=inspection_id,
+            slot=insp_pb.Slot(
+                date=date_message(day), half_day=enum_value(insp_pb.HalfDay, "HALF_DAY_", half_day)
+            ),
+            reschedule_reason=reschedule_reason,
+        )
+        return self._call(self._inspections.BookVisit, request, insp_pb.InspectionChange, request_id)

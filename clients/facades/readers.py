@@ -139,6 +139,15 @@ class InspectionReader(Facade):
             insp_pb.Inspection,
         )
 
+    def available_slots(
+        self, inspection_id: str, *, start: DateInput | None = None, end: DateInput | None = None
+    ) -> Iterator[insp_pb.Slot]:
+        """The free half-days of an approved joint check's visit, every page."""
+        request = insp_pb.ListAvailableSlotsRequest(
+            inspection_id=inspection_id, start_date=date_message(start), end_date=date_message(end)
+        )
+        return paged(self.connection, self._inspections.ListAvailableSlots, request, "slots")
+
     def inspections(
         self,
         *,

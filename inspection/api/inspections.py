@@ -211,7 +211,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
         violations.raise_if_any()
 
         def work(session: Session) -> pb.ListAvailableSlotsResponse:
-            free = appointment.available_slots(
+            free, token = appointment.available_slots(
                 session,
                 self.rules,
                 request.inspection_id,
@@ -219,11 +219,14 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                 end,
                 viewer=self.call.principal,
                 now=self.clock.now(),
+                size=request.page_size,
+                token=request.page_token,
             )
             return pb.ListAvailableSlotsResponse(
                 slots=[
                     pb.Slot(date=convert.date(day), half_day=HALF_DAYS.to_proto(half)) for day, half in free
-                ]
+                ],
+                next_page_token=token,
             )
 
         return self.read(work)

@@ -231,17 +231,31 @@ def parts(session: Session, inspection_ids: Sequence[str]) -> list[InspectionPar
     )
 
 
-def appointment(session: Session, inspection_id: str) -> Appointment | None:
-    return session.get(Appointment, inspection_id)
+class AppointmentRow(NamedTuple):
+    """A booked visit as plain values (read and written with Core statements only)."""
+
+    inspection_id: str
+    visit_date: dt.date
+    half_day: str
+    booked_by: str
+    book_time: dt.datetime
+    reschedules: int
 
 
-def appointments(session: Session, inspection_ids: Sequence[str]) -> dict[str, Appointment]:
+_APPOINTMENTS = select(*(col(getattr(Appointment, name)) for name in AppointmentRow._fields)).where(
+    col(Appointment.inspection_id).in_(bindparam("ids", expanding=True))
+)
+
+
+def appointment(session: Session, inspection_id: str) -> AppointmentRow | None:
+    return appointments(session, [inspection_id]).get(inspection_id)
+
+
+def appointments(session: Session, inspection_ids: Sequence[str]) -> dict[str, AppointmentRow]:
     if not inspection_ids:
         return {}
-    rows = session.execute(
-        select(Appointment).where(col(Appointment.inspection_id).in_(list(inspection_ids)))
-    )
-    return {row.inspection_id: row for row in rows.scalars()}
+    rows = session.connection().execute(_APPOINTMENTS, {"ids": list(inspection_ids)})
+    return {row[0]: AppointmentRow._make(row) for row in rows}
 
 
 def claims(
@@ -288,16 +302,13 @@ def item_materials(session: Session, inspection_id: str) -> list[tuple[str, str,
     return [(code, department, name, materials) for code, department, name, materials in rows]
 
 
-def book(session: Session, booking: Appointment, claimed: Sequence[tuple[str, dt.date, str]]) -> None:
+def book(session: Session, booking: AppointmentRow, claimed: Sequence[tuple[str, dt.date, str]]) -> None:
     """Replaces the inspection's booking and its claims. A half-day another booking holds fails the
     insert (the claim's key), for the caller's transaction to retry and find it taken."""
     connection = session.connection()
     connection.execute(delete(SlotClaim).where(col(SlotClaim.inspection_id) == booking.inspection_id))
     connection.execute(delete(Appointment).where(col(Appointment.inspection_id) == booking.inspection_id))
-    connection.execute(
-        insert(Appointment),
-        {c.name: getattr(booking, c.name) for c in Appointment.__table__.columns},  # type: ignore[attr-defined]
-    )
+    connection.execute(insert(Appointment), booking._asdict())
     connection.execute(
         insert(SlotClaim),
         [

@@ -24,11 +24,12 @@ from inspection.domain.card import CardHead
 from inspection.domain.inspections.common import apply, load_view, locked, visit_refusal
 from inspection.domain.inspections.lifecycle import Event, step
 from inspection.domain.inspections.model import Inspection, InspectionView, Rules, mask_name
+from inspection.domain.paging import keyset_page
 from inspection.domain.text import check_identifier, check_text
 from inspection.errors import FailedPrecondition, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
-from inspection.storage.inspection_models import Appointment
+from inspection.storage.inspections import AppointmentRow
 
 #: The longest range one availability query covers.
 MAX_RANGE_DAYS = 31
@@ -95,8 +96,36 @@ def available_slots(
     *,
     viewer: Principal,
     now: dt.datetime,
+    size: int = 0,
+    token: str = "",
+) -> tuple[list[tuple[dt.date, HalfDay]], str]:
+    """The half-days free for an approved joint check's visit, within its window, a page at a time
+    (keyset by day and half-day, AIP-158)."""
+    free = _available(session, rules, inspection_id, start, end, viewer=viewer, now=now)
+
+    def key_of(slot: tuple[dt.date, HalfDay]) -> str:
+        # Sorts as the slots do: by day, the morning first.
+        return f"{slot[0].isoformat()}:{list(HalfDay).index(slot[1])}"
+
+    def fetch(after: str | None, limit: int) -> list[tuple[dt.date, HalfDay]]:
+        return [slot for slot in free if after is None or key_of(slot) > after][:limit]
+
+    query = {"inspection_id": inspection_id, "start": str(start or ""), "end": str(end or "")}
+    return keyset_page(
+        fetch, key_of, query=query, size=size, token=token, key_type=str, default_size=2 * MAX_RANGE_DAYS
+    )
+
+
+def _available(
+    session: Session,
+    rules: Rules,
+    inspection_id: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    viewer: Principal,
+    now: dt.datetime,
 ) -> list[tuple[dt.date, HalfDay]]:
-    """The half-days free for an approved joint check's visit, within its window."""
     violations = Violations()
     check_identifier(violations, "inspection_id", inspection_id)
     violations.raise_if_any()
@@ -172,7 +201,7 @@ def book_visit(
     claimed += [(_inspector_holder(a.inspector_id), day, half_day) for a in assigned]
     stored.book(
         session,
-        Appointment(
+        AppointmentRow(
             inspection_id=inspection.id,
             visit_date=day,
             half_day=half_day,

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from inspection.config import Settings
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.calendar import Calendar
-from inspection.storage.inspection_models import Appointment as Appointment
 from inspection.storage.inspection_models import InspectionPart as InspectionPart
 from inspection.storage.inspection_models import InspectionRating as InspectionRating
 
 # The inspection record is the storage row; the api names it from here, never from storage.
-from inspection.storage.inspections import InspectionRecord, InspectorRow, ItemRow
+from inspection.storage.inspections import AppointmentRow, InspectionRecord, InspectorRow, ItemRow
 
 #: An inspection as the domain reads and changes it (the inspection row, as plain values).
 Inspection = InspectionRecord
@@ -132,7 +131,7 @@ class InspectionView:
     #: A joint check's recorded parts, by department.
     parts: list[InspectionPart] = field(default_factory=list)
     #: A joint check's booked visit.
-    appointment: Appointment | None = None
+    appointment: AppointmentRow | None = None
 
     @property
     def filed_late(self) -> bool:
