@@ -338,3 +338,13 @@ def test_the_enterprise_sees_free_slots_and_books_with_the_cli(
         pb.GetInspectionRequest(inspection_id=check_id), metadata=LEGAL
     ).appointment
     assert (appointment.visit_date.day, appointment.half_day) == (30, AFTERNOON)
+
+
+def test_slots_of_an_unknown_inspection_are_not_found(inspections: Any) -> None:
+    expect_error(
+        lambda: inspections.ListAvailableSlots(
+            pb.ListAvailableSlotsRequest(inspection_id="I-NONE"), metadata=LEGAL
+        ),
+        grpc.StatusCode.NOT_FOUND,
+        "NOT_FOUND",
+    )

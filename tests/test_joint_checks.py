@@ -465,3 +465,118 @@ def test_each_department_records_its_part_then_the_lead_the_unified_acceptance(
     acceptance_entry = json.loads(_entries(cards, uscc)[-1].payload_json)
     assert acceptance_entry["parts"]["YJGL"]["outcome"] == "ISSUES_FOUND"
     assert acceptance_entry["departments"] == ["SCJG", "YJGL"]
+
+
+def _acceptance(uscc: str, departments: list[str], **overrides: Any) -> pb.RequestAcceptanceRequest:
+    fields: dict[str, Any] = {
+        "uscc": uscc,
+        "project": "新建厂房竣工验收",
+        "department_codes": departments,
+        "window_start": day("2026-03-23"),
+        "window_end": day("2026-03-31"),
+    }
+    fields.update(overrides)
+    return pb.RequestAcceptanceRequest(**fields)
+
+
+def test_an_enterprise_asks_for_a_joint_acceptance_and_every_named_department_answers(
+    registry: Any,
+    cards: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    swj: Department,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    asked = inspections.RequestAcceptance(
+        _acceptance(uscc, ["YJGL", "SWJ"]), metadata=enterprise_md(uscc)
+    ).inspection
+    assert (asked.state, asked.lead_department, asked.reason) == (
+        pb.INSPECTION_STATE_PROPOSED,
+        "YJGL",
+        "新建厂房竣工验收",
+    )
+    assert [(p.department_code, p.confirmed) for p in asked.participants] == [("SWJ", False), ("YJGL", False)]
+    # The lead answers like every named department; the last answer sends it to both offices.
+    assert _confirm(inspections, asked.id, yjgl).inspection.state == pb.INSPECTION_STATE_PROPOSED
+    assert _confirm(inspections, asked.id, swj).inspection.state == pb.INSPECTION_STATE_REQUESTED
+    entry = json.loads(_entries(cards, uscc)[1].payload_json)
+    assert entry["requested_by_enterprise"] and entry["required"] == ["YJGL", "SWJ"]
+
+    # A department the enterprise named declines: the acceptance cannot go on without it.
+    other = make_enterprise(registry, admin)
+    second = inspections.RequestAcceptance(
+        _acceptance(other, ["SCJG", "YJGL"]), metadata=enterprise_md(other)
+    ).inspection
+    _confirm(inspections, second.id, scjg)
+    ended = inspections.DeclineParticipation(
+        pb.DeclineParticipationRequest(inspection_id=second.id, reason="不属本部门验收范围"), metadata=yjgl.md
+    ).inspection
+    assert ended.state == pb.INSPECTION_STATE_CANCELLED and "required" in ended.cancel_reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"department_codes": ["YJGL"]}, "department_codes"),
+        ({"department_codes": ["YJGL", "NOPE"]}, "department_codes"),
+        ({"project": ""}, "project"),
+        ({"window_end": day("2026-03-01")}, "window_end"),
+    ],
+    ids=["one-department", "unknown-department", "no-project", "window-backwards"],
+)
+def test_an_acceptance_request_is_checked_field_by_field_and_writes_nothing(
+    registry: Any,
+    inspections: Any,
+    admin: Any,
+    yjgl: Department,
+    db: Database,
+    fields: dict[str, Any],
+    field: str,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    rows = footprint(db)
+    error = expect_error(
+        lambda: inspections.RequestAcceptance(
+            _acceptance(uscc, ["YJGL", "SCJG"], **fields), metadata=enterprise_md(uscc)
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+    )
+    assert field in field_violations(error)
+    assert footprint(db) == rows
+
+
+def test_an_enterprise_asks_only_for_itself(
+    registry: Any, inspections: Any, admin: Any, db: Database
+) -> None:
+    uscc, other = make_enterprise(registry, admin), make_enterprise(registry, admin)
+    rows = footprint(db)
+    assert rejected(
+        lambda: inspections.RequestAcceptance(
+            _acceptance(other, ["YJGL", "SCJG"]), metadata=enterprise_md(uscc)
+        )
+    ) == (grpc.StatusCode.PERMISSION_DENIED, "OUT_OF_SCOPE")
+    assert footprint(db) == rows
+
+
+def test_the_enterprise_requests_an_acceptance_with_the_cli(
+    registry: Any, inspections: Any, admin: Any, grpc_addr: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from clients.cli import app
+
+    uscc = make_enterprise(registry, admin)
+    env = {
+        "ONECARD_TARGET": grpc_addr,
+        "ONECARD_TOKEN": enterprise_md(uscc)[0][1].removeprefix("Bearer "),
+        "ONECARD_TIMEZONE": "Asia/Shanghai",
+    }
+    args = ["acceptance", "request", "--project", "生产线验收", "-d", "SCJG", "-d", "YJGL"]
+    result = CliRunner().invoke(app, [*args, "--start", "2026-03-23", "--end", "2026-03-31", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    inspection_id = [line for line in result.stdout.splitlines() if line.startswith("I")][-1]
+    asked = inspections.GetInspection(pb.GetInspectionRequest(inspection_id=inspection_id), metadata=LEGAL)
+    assert (asked.state, asked.lead_department) == (pb.INSPECTION_STATE_PROPOSED, "SCJG")

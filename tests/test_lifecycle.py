@@ -129,6 +129,7 @@ def test_the_table_is_what_the_design_draws() -> None:
         ("PROPOSED", "CONFIRM_LAST", "REQUESTED"),
         ("PROPOSED", "DECLINE_LAST", "REQUESTED"),
         ("PROPOSED", "DECLINE_LAST_ALONE", "CANCELLED"),
+        ("PROPOSED", "DECLINE_REQUIRED", "CANCELLED"),
         ("PROPOSED", "CANCEL", "CANCELLED"),
         ("PROPOSED", "EXPIRE", "EXPIRED"),
     }
@@ -323,7 +324,12 @@ _CALLED = {
     "AcknowledgeFiling": (Event.ACKNOWLEDGE_FIRST, Event.ACKNOWLEDGE),
     "RateInspection": (Event.RATE,),
     "ConfirmParticipation": (Event.CONFIRM, Event.CONFIRM_LAST),
-    "DeclineParticipation": (Event.DECLINE, Event.DECLINE_LAST, Event.DECLINE_LAST_ALONE),
+    "DeclineParticipation": (
+        Event.DECLINE,
+        Event.DECLINE_LAST,
+        Event.DECLINE_LAST_ALONE,
+        Event.DECLINE_REQUIRED,
+    ),
     "RecordPart": (Event.RECORD_PART,),
     "RecordAcceptance": (Event.ACCEPT,),
     "BookVisit": (Event.BOOK, Event.RESCHEDULE),

@@ -70,6 +70,7 @@ def test_mutating_rules_are_admin_or_named_roles_never_public() -> None:
 #: it at the door.
 MATRIX: dict[str, str] = {
     "InspectionService.ProposeJointCheck": "d",
+    "InspectionService.RequestAcceptance": "e",
     "InspectionService.ConfirmParticipation": "d",
     "InspectionService.DeclineParticipation": "d",
     "InspectionService.RecordPart": "d",

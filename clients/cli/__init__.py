@@ -22,6 +22,7 @@ app.add_typer(directories.recusal_app, name="recusal")
 inspections.inspection_app.add_typer(inspections.emergency_app, name="emergency")
 app.add_typer(inspections.inspection_app, name="inspection")
 app.add_typer(inspections.joint_app, name="joint")
+app.add_typer(inspections.acceptance_app, name="acceptance")
 app.add_typer(public.public_app, name="public")
 app.add_typer(tokens.token_app, name="token")
 

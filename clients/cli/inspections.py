@@ -562,3 +562,42 @@ def joint_book(
 def _slot_line(slot: insp_pb.Slot) -> str:
     half = render.label(insp_pb.HalfDay, "HALF_DAY_", slot.half_day)
     return f"{slot.date.year}-{slot.date.month:02d}-{slot.date.day:02d} {half}"
+
+
+acceptance_app = typer.Typer(
+    help="Joint acceptance of an enterprise's project (预约验收).", no_args_is_help=True
+)
+
+
+@acceptance_app.command("request")
+@handles_errors
+def acceptance_request(
+    ctx: typer.Context,
+    project: Annotated[str, typer.Option(help="The project to accept.", show_default=False)],
+    department: Annotated[
+        list[str],
+        typer.Option(
+            "--department",
+            "-d",
+            help="A department whose acceptance it needs (repeatable; first leads).",
+            show_default=False,
+        ),
+    ],
+    start: Annotated[str, typer.Option(help="First day: YYYY-MM-DD, today, +Nd.", show_default=False)],
+    end: Annotated[str, typer.Option(help="Last day.", show_default=False)],
+    quiet: Quiet = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Ask the departments to accept your project together (enterprise) → proposed."""
+    options = options_of(ctx)
+    with options.connect() as connection:
+        result = EnterpriseClient(connection).request_acceptance(
+            project,
+            departments=department,
+            window_start=date_option(ctx, start, "--start"),
+            window_end=date_option(ctx, end, "--end"),
+        )
+    if quiet:
+        typer.echo(result.inspection.id)
+        return
+    _show_change(ctx, json_output, result, "acceptance requested")

@@ -76,3 +76,22 @@ class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryRead
             reschedule_reason=reschedule_reason,
         )
         return self._call(self._inspections.BookVisit, request, insp_pb.InspectionChange, request_id)
+
+    def request_acceptance(
+        self,
+        project: str,
+        *,
+        departments: list[str],
+        window_start: DateInput,
+        window_end: DateInput,
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """Asks the named departments (the first leads) to accept a project together (预约验收)."""
+        request = insp_pb.RequestAcceptanceRequest(
+            uscc=self.uscc,
+            project=project,
+            department_codes=departments,
+            window_start=date_message(window_start),
+            window_end=date_message(window_end),
+        )
+        return self._call(self._inspections.RequestAcceptance, request, insp_pb.InspectionChange, request_id)

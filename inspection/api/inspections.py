@@ -116,6 +116,35 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             ),
         )
 
+    def RequestAcceptance(
+        self, request: pb.RequestAcceptanceRequest, context: grpc.ServicerContext
+    ) -> pb.InspectionChange:
+        violations = Violations()
+        ask = joint.AcceptanceRequest(
+            uscc=request.uscc,
+            project=request.project,
+            department_codes=tuple(request.department_codes),
+            window_start=convert.day(
+                violations,
+                "window_start",
+                request.window_start,
+                request.HasField("window_start"),
+                required=True,
+            ),
+            window_end=convert.day(
+                violations, "window_end", request.window_end, request.HasField("window_end"), required=True
+            ),
+        )
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                joint.request_acceptance(
+                    s, self.rules, ask, violations, actor=self.call.principal, now=self.clock.now()
+                )
+            ),
+        )
+
     def ConfirmParticipation(
         self, request: pb.ConfirmParticipationRequest, context: grpc.ServicerContext
     ) -> pb.InspectionChange:

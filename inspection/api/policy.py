@@ -95,6 +95,7 @@ POLICY: dict[str, Rule] = {
     # Joint checks (DESIGN §5): the lead proposes, each invited department answers for itself
     # (checked by the domain against the stored participants).
     _INSP + "ProposeJointCheck": Rule(DEPARTMENT, mutating=True),
+    _INSP + "RequestAcceptance": Rule(ENTERPRISE, own_enterprise(), mutating=True),
     _INSP + "ConfirmParticipation": Rule(DEPARTMENT, mutating=True),
     _INSP + "DeclineParticipation": Rule(DEPARTMENT, mutating=True),
     _INSP + "RecordPart": Rule(DEPARTMENT, mutating=True),

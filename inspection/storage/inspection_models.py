@@ -111,6 +111,8 @@ class InspectionParticipant(SQLModel, table=True):
     inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
     department_code: str = Field(primary_key=True, foreign_key="department.code")
     confirmed: bool = True
+    #: Named by the enterprise's own acceptance request: its decline ends the joint check.
+    required: bool = False
 
 
 class InspectionItem(SQLModel, table=True):

@@ -115,14 +115,24 @@ def add(
     item_codes: Sequence[str],
     inspector_ids: Sequence[str],
     present: bool = False,
+    confirmed: bool = True,
+    required: bool = False,
 ) -> None:
-    """Inserts a new inspection with its (lead) participant, items and inspectors."""
+    """Inserts a new inspection with its (lead) participant, items and inspectors. A lead named by
+    an enterprise's acceptance request comes unconfirmed, without items or inspectors yet."""
     connection = session.connection()
     connection.execute(_INSERT, {c.name: getattr(inspection, c.name) for c in _COLUMNS})
     connection.execute(
         _INSERT_PARTICIPANT,
-        {"inspection_id": inspection.id, "department_code": department_code, "confirmed": True},
+        {
+            "inspection_id": inspection.id,
+            "department_code": department_code,
+            "confirmed": confirmed,
+            "required": required,
+        },
     )
+    if not item_codes:
+        return
     connection.execute(
         _INSERT_ITEM,
         [
@@ -144,15 +154,29 @@ def add(
     )
 
 
-def invite(session: Session, inspection_id: str, department_codes: Sequence[str]) -> None:
+def invite(
+    session: Session, inspection_id: str, department_codes: Sequence[str], *, required: bool = False
+) -> None:
     """Adds departments invited to a joint check, not yet confirmed (no items, no inspectors)."""
+    if not department_codes:
+        return
     session.connection().execute(
         _INSERT_PARTICIPANT,
         [
-            {"inspection_id": inspection_id, "department_code": c, "confirmed": False}
+            {"inspection_id": inspection_id, "department_code": c, "confirmed": False, "required": required}
             for c in department_codes
         ],
     )
+
+
+def required_departments(session: Session, inspection_id: str) -> set[str]:
+    """The departments an enterprise's acceptance request requires."""
+    rows = session.connection().execute(
+        select(col(InspectionParticipant.department_code)).where(
+            col(InspectionParticipant.inspection_id) == inspection_id, col(InspectionParticipant.required)
+        )
+    )
+    return set(rows.scalars())
 
 
 def participation(session: Session, inspection_id: str) -> dict[str, bool]:

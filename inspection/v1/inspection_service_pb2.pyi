@@ -891,6 +891,58 @@ class ProposeJointCheckRequest(_message.Message):
 Global___ProposeJointCheckRequest: _TypeAlias = ProposeJointCheckRequest  # noqa: Y015
 
 @_typing.final
+class RequestAcceptanceRequest(_message.Message):
+    """An enterprise's request for a joint acceptance of one of its projects."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    USCC_FIELD_NUMBER: _builtins.int
+    PROJECT_FIELD_NUMBER: _builtins.int
+    DEPARTMENT_CODES_FIELD_NUMBER: _builtins.int
+    WINDOW_START_FIELD_NUMBER: _builtins.int
+    WINDOW_END_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    uscc: _builtins.str
+    """The enterprise's own USCC."""
+    project: _builtins.str
+    """The project to accept (completion of a building, a production line, a licence change), free
+    text; required.
+    """
+    @_builtins.property
+    def department_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The departments whose acceptance the project needs: at least two, distinct, registered; the
+        first leads.
+        """
+
+    @_builtins.property
+    def window_start(self) -> _date_pb2.Date:
+        """First day the acceptance may take place; not before today."""
+
+    @_builtins.property
+    def window_end(self) -> _date_pb2.Date:
+        """Last day; at most 31 days after `window_start`."""
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        uscc: _builtins.str = ...,
+        project: _builtins.str = ...,
+        department_codes: _abc.Iterable[_builtins.str] | None = ...,
+        window_start: _date_pb2.Date | None = ...,
+        window_end: _date_pb2.Date | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_codes", b"department_codes", "project", b"project", "request_id", b"request_id", "uscc", b"uscc", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RequestAcceptanceRequest: _TypeAlias = RequestAcceptanceRequest  # noqa: Y015
+
+@_typing.final
 class ConfirmParticipationRequest(_message.Message):
     """An invited department's confirmation, with its own part of the joint check."""
 

@@ -115,6 +115,11 @@ class InspectionServiceStub:
                 request_serializer=inspection_dot_v1_dot_inspection__service__pb2.ProposeJointCheckRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
                 _registered_method=True)
+        self.RequestAcceptance = channel.unary_unary(
+                '/inspection.v1.InspectionService/RequestAcceptance',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.RequestAcceptanceRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+                _registered_method=True)
         self.ConfirmParticipation = channel.unary_unary(
                 '/inspection.v1.InspectionService/ConfirmParticipation',
                 request_serializer=inspection_dot_v1_dot_inspection__service__pb2.ConfirmParticipationRequest.SerializeToString,
@@ -263,6 +268,14 @@ class InspectionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RequestAcceptance(self, request, context):
+        """The enterprise: ask the departments it names to accept its project together (预约验收) →
+        PROPOSED. The first named leads; every named department is required and answers for itself.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ConfirmParticipation(self, request, context):
         """Invited department: take part with its own items and inspectors. The last answer moves the
         joint check to REQUESTED, for one approval by both offices.
@@ -387,6 +400,11 @@ def add_InspectionServiceServicer_to_server(servicer, server):
             'ProposeJointCheck': grpc.unary_unary_rpc_method_handler(
                     servicer.ProposeJointCheck,
                     request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.ProposeJointCheckRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
+            ),
+            'RequestAcceptance': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestAcceptance,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.RequestAcceptanceRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
             ),
             'ConfirmParticipation': grpc.unary_unary_rpc_method_handler(
@@ -830,6 +848,33 @@ class InspectionService:
             target,
             '/inspection.v1.InspectionService/ProposeJointCheck',
             inspection_dot_v1_dot_inspection__service__pb2.ProposeJointCheckRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestAcceptance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/RequestAcceptance',
+            inspection_dot_v1_dot_inspection__service__pb2.RequestAcceptanceRequest.SerializeToString,
             inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
             options,
             channel_credentials,

@@ -73,6 +73,10 @@ class InspectionServiceStub:
     """Lead department: propose a joint check (联合检查) of one enterprise with other departments →
     PROPOSED, waiting for each invited department to confirm or decline.
     """
+    RequestAcceptance: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.RequestAcceptanceRequest, _inspection_service_pb2.InspectionChange]
+    """The enterprise: ask the departments it names to accept its project together (预约验收) →
+    PROPOSED. The first named leads; every named department is required and answers for itself.
+    """
     ConfirmParticipation: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.ConfirmParticipationRequest, _inspection_service_pb2.InspectionChange]
     """Invited department: take part with its own items and inspectors. The last answer moves the
     joint check to REQUESTED, for one approval by both offices.
@@ -141,6 +145,10 @@ class InspectionServiceAsyncStub(InspectionServiceStub):
     ProposeJointCheck: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.ProposeJointCheckRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
     """Lead department: propose a joint check (联合检查) of one enterprise with other departments →
     PROPOSED, waiting for each invited department to confirm or decline.
+    """
+    RequestAcceptance: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.RequestAcceptanceRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
+    """The enterprise: ask the departments it names to accept its project together (预约验收) →
+    PROPOSED. The first named leads; every named department is required and answers for itself.
     """
     ConfirmParticipation: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.ConfirmParticipationRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
     """Invited department: take part with its own items and inspectors. The last answer moves the
@@ -297,6 +305,16 @@ class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
         """Lead department: propose a joint check (联合检查) of one enterprise with other departments →
         PROPOSED, waiting for each invited department to confirm or decline.
+        """
+
+    @_abc_1.abstractmethod
+    def RequestAcceptance(
+        self,
+        request: _inspection_service_pb2.RequestAcceptanceRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
+        """The enterprise: ask the departments it names to accept its project together (预约验收) →
+        PROPOSED. The first named leads; every named department is required and answers for itself.
         """
 
     @_abc_1.abstractmethod

@@ -26,7 +26,7 @@ from inspection.domain.inspections.lifecycle import Event, step
 from inspection.domain.inspections.model import Inspection, InspectionView, Rules, mask_name
 from inspection.domain.paging import keyset_page
 from inspection.domain.text import check_identifier, check_text
-from inspection.errors import FailedPrecondition, PermissionDenied, Violations
+from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
 from inspection.storage.inspections import AppointmentRow
@@ -129,7 +129,9 @@ def _available(
     violations = Violations()
     check_identifier(violations, "inspection_id", inspection_id)
     violations.raise_if_any()
-    inspection = stored.get_fresh(session, inspection_id)
+    inspection = stored.get(session, inspection_id)
+    if inspection is None:
+        raise NotFound("inspection", inspection_id)
     step(inspection.kind, inspection.state, Event.BOOK, inspection.origin)
     if not _may_see(inspection, viewer, set(stored.participation(session, inspection.id))):
         raise PermissionDenied("outside the caller's scope", reason=Reason.OUT_OF_SCOPE)

@@ -110,9 +110,11 @@ def create(
     actor: Principal,
     now: dt.datetime,
     payload: dict[str, Any],
+    lead_confirmed: bool = True,
 ) -> CardHead:
     """Stores a new ``inspection`` (its lead as the one participant) in the state ``event`` leads to
-    from nothing, and appends that transition's card entry."""
+    from nothing, and appends that transition's card entry. A lead named by an enterprise's
+    acceptance request is stored unconfirmed (and required), to answer like any invited department."""
     transition = step(inspection.kind, None, event, inspection.origin)
     inspection.state = transition.target.value
     stored.add(
@@ -122,6 +124,8 @@ def create(
         item_codes=item_codes,
         inspector_ids=inspector_ids,
         present=present,
+        confirmed=lead_confirmed,
+        required=not lead_confirmed,
     )
     return _append(session, card, inspection, transition, actor=actor, now=now, payload=payload)
 

@@ -150,6 +150,99 @@ def propose_joint_check(
     return load_view(session, inspection), head
 
 
+@dataclass(frozen=True)
+class AcceptanceRequest:
+    """An enterprise's own request for a joint acceptance (预约验收) of a named project."""
+
+    uscc: str
+    project: str
+    department_codes: tuple[str, ...]
+    window_start: dt.date | None
+    window_end: dt.date | None
+
+
+#: The legal basis of an acceptance the enterprise applies for (依申请).
+ON_APPLICATION = "依申请：企业预约验收"
+
+
+def request_acceptance(
+    session: Session,
+    rules: Rules,
+    request: AcceptanceRequest,
+    violations: Violations,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[InspectionView, CardHead]:
+    """An enterprise asks the departments it names to accept its project together → PROPOSED.
+    The first department named leads; every department named is required, and confirms with its
+    own part (the lead too) — a decline by any of them ends the request."""
+    check_text(violations, "project", request.project, required=True)
+    check_identifiers(violations, "department_codes", request.department_codes, what="department")
+    if len(request.department_codes) == 1 and not violations.has("department_codes"):
+        violations.add("department_codes", "a joint acceptance names at least two departments")
+    if request.window_start is None and not violations.has("window_start"):
+        violations.add("window_start", "is required")
+    if request.window_end is None and not violations.has("window_end"):
+        violations.add("window_end", "is required")
+    if request.window_start and request.window_end:
+        if request.window_end < request.window_start:
+            violations.add("window_end", "must not be before window_start")
+        elif (request.window_end - request.window_start).days + 1 > rules.max_window_days:
+            violations.add("window_end", f"a window spans at most {rules.max_window_days} days")
+    violations.raise_if_any()
+    for code in request.department_codes:
+        if directory.find(session, Department, code) is None:
+            violations.add("department_codes", f"names no registered department ({code!r})")
+    violations.raise_if_any()
+    assert request.window_start is not None and request.window_end is not None
+    today = rules.calendar.today(now)
+    if request.window_start < today:
+        raise FailedPrecondition(
+            Reason.WINDOW_IN_PAST, f"the window opens on {request.window_start}, before today ({today})"
+        )
+    card = cards.lock_card(session, request.uscc)
+    if stored.enterprise(session, request.uscc) is None:
+        raise NotFound("enterprise", request.uscc)
+    lead, *others = request.department_codes
+    inspection = Inspection(
+        id=new_id("I", rules.calendar, now),
+        uscc=request.uscc,
+        lead_department=lead,
+        kind=Kind.SPECIAL,
+        origin=Origin.JOINT_CHECK,
+        state="",
+        window_start=request.window_start,
+        window_end=request.window_end,
+        legal_basis=ON_APPLICATION,
+        reason=request.project,
+        requested_by=actor.sub,
+        request_time=now,
+        decision_due_time=rules.calendar.due_after_working_days(now, rules.decision_due_working_days),
+    )
+    head = create(
+        session,
+        card,
+        inspection,
+        Event.PROPOSE,
+        item_codes=(),
+        inspector_ids=(),
+        present=False,
+        actor=actor,
+        now=now,
+        lead_confirmed=False,
+        payload={
+            "requested_by_enterprise": True,
+            "project": request.project,
+            "window": [inspection.window_start.isoformat(), inspection.window_end.isoformat()],
+            "departments": list(request.department_codes),
+            "required": list(request.department_codes),
+        },
+    )
+    stored.invite(session, inspection.id, others, required=True)
+    return load_view(session, inspection), head
+
+
 def _answering(
     session: Session, inspection_id: str, actor: Principal, event: Event
 ) -> tuple[Inspection, cards.LockedCard, str, dict[str, bool]]:
@@ -245,7 +338,12 @@ def decline_participation(
     remaining = {code: confirmed for code, confirmed in participation.items() if code != department}
     pending = [code for code, confirmed in remaining.items() if not confirmed]
     changes: dict[str, object] = {}
-    if pending:
+    if department in stored.required_departments(session, inspection.id):
+        event = Event.DECLINE_REQUIRED
+        changes = {
+            "cancel_reason": f"{department}, required by the enterprise's acceptance request, declined"
+        }
+    elif pending:
         event = Event.DECLINE
     elif len(remaining) >= 2:
         event, changes = Event.DECLINE_LAST, _requested(rules, now)

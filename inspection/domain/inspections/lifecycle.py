@@ -71,6 +71,8 @@ class Event(enum.StrEnum):
     DECLINE_LAST = "DECLINE_LAST"
     #: The last answer is a decline and only the lead remains: no joint check.
     DECLINE_LAST_ALONE = "DECLINE_LAST_ALONE"
+    #: A department the enterprise's acceptance request requires declines: no joint check.
+    DECLINE_REQUIRED = "DECLINE_REQUIRED"
     #: A participating department records its part of a joint check's result.
     RECORD_PART = "RECORD_PART"
     #: The lead records the unified acceptance (统一验收).
@@ -139,6 +141,7 @@ TRANSITIONS = {
     (_J, S.PROPOSED, Event.DECLINE): Transition(S.PROPOSED, EntryKind.PARTICIPATION_DECLINED),
     (_J, S.PROPOSED, Event.DECLINE_LAST): Transition(S.REQUESTED, EntryKind.PARTICIPATION_DECLINED),
     (_J, S.PROPOSED, Event.DECLINE_LAST_ALONE): Transition(S.CANCELLED, EntryKind.PARTICIPATION_DECLINED),
+    (_J, S.PROPOSED, Event.DECLINE_REQUIRED): Transition(S.CANCELLED, EntryKind.PARTICIPATION_DECLINED),
     (_J, S.PROPOSED, Event.CANCEL): Transition(S.CANCELLED, EntryKind.INSPECTION_CANCELLED),
     (_J, S.PROPOSED, Event.EXPIRE): Transition(S.EXPIRED, EntryKind.INSPECTION_EXPIRED),
     **{
@@ -183,6 +186,7 @@ REFUSED: Mapping[Event, Reason] = {
             Event.DECLINE,
             Event.DECLINE_LAST,
             Event.DECLINE_LAST_ALONE,
+            Event.DECLINE_REQUIRED,
         )
     },
 }
@@ -224,6 +228,7 @@ REFUSED_IN_FLOW: Mapping[tuple[Flow, Event], Reason] = {
             Event.DECLINE,
             Event.DECLINE_LAST,
             Event.DECLINE_LAST_ALONE,
+            Event.DECLINE_REQUIRED,
             Event.RECORD_PART,
             Event.ACCEPT,
             Event.BOOK,
@@ -261,6 +266,7 @@ _DOING = {
             Event.DECLINE,
             Event.DECLINE_LAST,
             Event.DECLINE_LAST_ALONE,
+            Event.DECLINE_REQUIRED,
         )
     },
 }

@@ -1,4 +1,4 @@
-"""joint checks by appointment: materials lists, booked visits, slot claims
+"""joint checks by appointment: materials lists, booked visits, slot claims, required participants
 
 Revision ID: 0005
 Revises: 0004
@@ -6,7 +6,8 @@ Create Date: 2026-11-24 04:10:00
 
 ``checklist_item.materials_json`` lists the documents to prepare per item; ``appointment`` holds a
 joint check's booked visit; ``slot_claim`` the half-days it takes (each inspector, and the
-enterprise's day), keyed so that no half-day is booked twice.
+enterprise's day), keyed so that no half-day is booked twice; ``inspection_participant.required``
+marks the departments an enterprise's own acceptance request names.
 """
 
 from collections.abc import Sequence
@@ -22,6 +23,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("inspection_participant", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("required", sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table("checklist_item", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -59,3 +62,5 @@ def downgrade() -> None:
     op.drop_table("appointment")
     with op.batch_alter_table("checklist_item", schema=None) as batch_op:
         batch_op.drop_column("materials_json")
+    with op.batch_alter_table("inspection_participant", schema=None) as batch_op:
+        batch_op.drop_column("required")
