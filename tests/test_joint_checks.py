@@ -580,3 +580,70 @@ def test_the_enterprise_requests_an_acceptance_with_the_cli(
     inspection_id = [line for line in result.stdout.splitlines() if line.startswith("I")][-1]
     asked = inspections.GetInspection(pb.GetInspectionRequest(inspection_id=inspection_id), metadata=LEGAL)
     assert (asked.state, asked.lead_department) == (pb.INSPECTION_STATE_PROPOSED, "SCJG")
+
+
+def test_a_not_passed_acceptance_schedules_a_recheck_of_the_failed_parts_only(
+    registry: Any,
+    cards: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    clock: SettableClock,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL"]), metadata=scjg.md).inspection
+    _confirm(inspections, check.id, yjgl)
+    code = approve(inspections, check.id).inspection.inspection_code
+    _book(inspections, check.id, uscc, "2026-03-27")
+    clock.set(local(2026, 3, 27))
+    inspections.CheckIn(
+        pb.CheckInRequest(inspection_code=code, inspector_ids=scjg.inspectors[:2] + yjgl.inspectors[:2]),
+        metadata=scjg.md,
+    )
+    inspections.RecordPart(
+        pb.RecordPartRequest(
+            inspection_id=check.id, result=_part(common_pb.OUTCOME_NO_ISSUES, common_pb.HANDLING_NONE)
+        ),
+        metadata=scjg.md,
+    )
+    inspections.RecordPart(
+        pb.RecordPartRequest(
+            inspection_id=check.id,
+            result=_part(
+                common_pb.OUTCOME_ISSUES_FOUND,
+                common_pb.HANDLING_RECTIFICATION,
+                findings="疏散通道堵塞",
+                rectification_deadline=Date(year=2026, month=4, day=20),
+            ),
+        ),
+        metadata=yjgl.md,
+    )
+    failed = inspections.RecordAcceptance(
+        pb.RecordAcceptanceRequest(
+            inspection_id=check.id,
+            verdict=pb.ACCEPTANCE_VERDICT_NOT_PASSED,
+            opinion="疏散通道未达标，限期整改后复查",
+            rectification_deadline=Date(year=2026, month=4, day=20),
+        ),
+        metadata=scjg.md,
+    ).inspection
+    assert (
+        failed.acceptance == pb.ACCEPTANCE_VERDICT_NOT_PASSED
+        and failed.state == pb.INSPECTION_STATE_COMPLETED
+    )
+
+    entries = _entries(cards, uscc)
+    assert [card_pb.CardEntryKind.Name(e.kind) for e in entries[-2:]] == [
+        "CARD_ENTRY_KIND_ACCEPTANCE_RECORDED",
+        "CARD_ENTRY_KIND_RECHECK_SCHEDULED",
+    ]
+    recheck_id = json.loads(entries[-2].payload_json)["recheck"]
+    recheck = inspections.GetInspection(pb.GetInspectionRequest(inspection_id=recheck_id), metadata=LEGAL)
+    # Only the failed part: YJGL alone, with its items and inspectors, for both offices to approve.
+    assert recheck.recheck_of == check.id and recheck.state == pb.INSPECTION_STATE_REQUESTED
+    assert recheck.lead_department == "YJGL"
+    assert [(p.department_code, p.confirmed, len(p.inspectors)) for p in recheck.participants] == [
+        ("YJGL", True, 2)
+    ]
+    assert (recheck.window_start.month, recheck.window_start.day) == (4, 20)

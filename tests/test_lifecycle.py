@@ -125,6 +125,7 @@ def test_the_table_is_what_the_design_draws() -> None:
         drawn - {("NEW", "REQUEST", "REQUESTED"), ("IN_PROGRESS", "RECORD_RESULT", "COMPLETED")}
     ) | {
         ("NEW", "PROPOSE", "PROPOSED"),
+        ("NEW", "RECHECK", "REQUESTED"),
         ("IN_PROGRESS", "ACCEPT", "COMPLETED"),
         ("PROPOSED", "CONFIRM_LAST", "REQUESTED"),
         ("PROPOSED", "DECLINE_LAST", "REQUESTED"),

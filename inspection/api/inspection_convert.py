@@ -134,6 +134,7 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
             for part in view.parts
         ],
         acceptance=ACCEPTANCES.to_proto(row.acceptance),
+        recheck_of=row.recheck_of or "",
         appointment=(
             pb.Appointment(
                 visit_date=date(view.appointment.visit_date),

@@ -58,6 +58,8 @@ class Inspection(SQLModel, table=True):
     draw_plan_id: str | None = None
     # A joint check's unified acceptance (统一验收): PASSED, PASSED_WITH_CONDITIONS, NOT_PASSED.
     acceptance: str = Field(default="", max_length=24)
+    # A re-check of the failed parts of a not-passed acceptance: the joint check it re-checks.
+    recheck_of: str | None = Field(default=None, max_length=40)
 
 
 class InspectionPart(SQLModel, table=True):

@@ -72,6 +72,7 @@ class InspectionRecord:
     file_time: dt.datetime | None = None
     draw_plan_id: str | None = None
     acceptance: str = ""
+    recheck_of: str | None = None
 
 
 # The workflow's writes run on every call, so the inspection row is read and written with Core
@@ -152,6 +153,27 @@ def add(
             for i in inspector_ids
         ],
     )
+
+
+def assignment(session: Session, inspection_id: str) -> dict[str, tuple[list[str], list[str]]]:
+    """Per department of an inspection: its item codes and its inspector ids."""
+    connection = session.connection()
+    found: dict[str, tuple[list[str], list[str]]] = {}
+    items = connection.execute(
+        select(col(InspectionItem.department_code), col(InspectionItem.item_code))
+        .where(col(InspectionItem.inspection_id) == inspection_id)
+        .order_by(col(InspectionItem.item_code))
+    )
+    for department, code in items:
+        found.setdefault(department, ([], []))[0].append(code)
+    people = connection.execute(
+        select(col(InspectionInspector.department_code), col(InspectionInspector.inspector_id))
+        .where(col(InspectionInspector.inspection_id) == inspection_id)
+        .order_by(col(InspectionInspector.inspector_id))
+    )
+    for department, inspector_id in people:
+        found.setdefault(department, ([], []))[1].append(inspector_id)
+    return found
 
 
 def invite(

@@ -85,6 +85,10 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """
     CARD_ENTRY_KIND_VISIT_RESCHEDULED: _CardEntryKind.ValueType  # 30
     """The enterprise moved a booked visit, once, with its reason."""
+    CARD_ENTRY_KIND_RECHECK_SCHEDULED: _CardEntryKind.ValueType  # 31
+    """A not-passed acceptance scheduled a re-check of its failed parts (a new joint check, for both
+    offices to approve, its window from the rectification deadline on).
+    """
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -147,6 +151,10 @@ CARD_ENTRY_KIND_VISIT_BOOKED: CardEntryKind.ValueType  # 29
 """
 CARD_ENTRY_KIND_VISIT_RESCHEDULED: CardEntryKind.ValueType  # 30
 """The enterprise moved a booked visit, once, with its reason."""
+CARD_ENTRY_KIND_RECHECK_SCHEDULED: CardEntryKind.ValueType  # 31
+"""A not-passed acceptance scheduled a re-check of its failed parts (a new joint check, for both
+offices to approve, its window from the rectification deadline on).
+"""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final

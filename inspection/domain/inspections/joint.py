@@ -507,6 +507,9 @@ def record_acceptance(
         f"{code}: {p.penalty_basis}" for code, p in sorted(parts.items()) if p.penalty_basis
     )
     outcome = Outcome.ISSUES_FOUND if issues or acceptance.verdict != Acceptance.PASSED else Outcome.NO_ISSUES
+    # Not passed: the failed parts (every part, if none found issues itself) are re-checked.
+    failed = sorted(code for code, p in parts.items() if p.outcome == Outcome.ISSUES_FOUND) or sorted(parts)
+    recheck_id = new_id("I", rules.calendar, now) if acceptance.verdict == Acceptance.NOT_PASSED else ""
     _, head = apply(
         session,
         card,
@@ -522,6 +525,7 @@ def record_acceptance(
             if acceptance.rectification_deadline
             else "",
             parts={code: {"outcome": p.outcome, "handling": p.handling} for code, p in sorted(parts.items())},
+            **({"recheck": recheck_id} if recheck_id else {}),
         ),
         changes={
             "acceptance": acceptance.verdict,
@@ -537,7 +541,85 @@ def record_acceptance(
             ),
         },
     )
-    return load_view(session, inspection), head
+    view = load_view(session, inspection)
+    if recheck_id:
+        assert acceptance.rectification_deadline is not None
+        head = _schedule_recheck(
+            session,
+            rules,
+            card,
+            inspection,
+            recheck_id,
+            failed,
+            acceptance.rectification_deadline,
+            actor=actor,
+            now=now,
+        )
+    return view, head
+
+
+#: How long after the rectification deadline a re-check may take place.
+RECHECK_WINDOW_DAYS = 14
+
+
+def _schedule_recheck(
+    session: Session,
+    rules: Rules,
+    card: cards.LockedCard,
+    original: Inspection,
+    recheck_id: str,
+    failed: Sequence[str],
+    deadline: dt.date,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> CardHead:
+    """A new joint check of the failed parts only: their departments, items and inspectors, already
+    confirmed, for both offices to approve; its window opens on the rectification deadline."""
+    assigned = stored.assignment(session, original.id)
+    lead = original.lead_department if original.lead_department in failed else failed[0]
+    decision_due = rules.calendar.due_after_working_days(now, rules.decision_due_working_days)
+    recheck = Inspection(
+        id=recheck_id,
+        uscc=original.uscc,
+        lead_department=lead,
+        kind=original.kind,
+        origin=Origin.JOINT_CHECK,
+        state="",
+        window_start=deadline,
+        window_end=deadline + dt.timedelta(days=min(RECHECK_WINDOW_DAYS, rules.max_window_days - 1)),
+        legal_basis=original.legal_basis,
+        reason=f"整改复查 {original.id}: {original.reason}",
+        requested_by=actor.sub,
+        request_time=now,
+        decision_due_time=decision_due,
+        recheck_of=original.id,
+    )
+    items, inspectors = assigned.get(lead, ([], []))
+    head = create(
+        session,
+        card,
+        recheck,
+        Event.RECHECK,
+        item_codes=items,
+        inspector_ids=inspectors,
+        present=False,
+        actor=actor,
+        now=now,
+        payload={
+            "recheck_of": original.id,
+            "departments": list(failed),
+            "window": [recheck.window_start.isoformat(), recheck.window_end.isoformat()],
+            "items": {code: assigned.get(code, ([], []))[0] for code in failed},
+            "decision_due": cards.format_time(decision_due),
+        },
+    )
+    others = [code for code in failed if code != lead]
+    stored.invite(session, recheck.id, others)
+    for code in others:
+        items, inspectors = assigned.get(code, ([], []))
+        stored.confirm_part(session, recheck.id, code, items, inspectors)
+    return head
 
 
 #: Handling from the mildest to the strictest.

@@ -81,6 +81,9 @@ class Event(enum.StrEnum):
     BOOK = "BOOK"
     #: The enterprise moves its booked visit, once.
     RESCHEDULE = "RESCHEDULE"
+    #: A not-passed acceptance schedules the re-check of its failed parts: a new joint check,
+    #: its departments already confirmed, for both offices.
+    RECHECK = "RECHECK"
 
 
 #: What an event does to a new inspection: it has no state yet.
@@ -136,6 +139,7 @@ TRANSITIONS: Mapping[tuple[Flow, State | None, Event], Transition] = {
 TRANSITIONS = {
     **TRANSITIONS,
     (_J, NEW, Event.PROPOSE): Transition(S.PROPOSED, EntryKind.JOINT_CHECK_PROPOSED),
+    (_J, NEW, Event.RECHECK): Transition(S.REQUESTED, EntryKind.RECHECK_SCHEDULED),
     (_J, S.PROPOSED, Event.CONFIRM): Transition(S.PROPOSED, EntryKind.PARTICIPATION_CONFIRMED),
     (_J, S.PROPOSED, Event.CONFIRM_LAST): Transition(S.REQUESTED, EntryKind.PARTICIPATION_CONFIRMED),
     (_J, S.PROPOSED, Event.DECLINE): Transition(S.PROPOSED, EntryKind.PARTICIPATION_DECLINED),
@@ -174,6 +178,7 @@ REFUSED: Mapping[Event, Reason] = {
     Event.ACKNOWLEDGE: Reason.FILING_NOT_PENDING,
     Event.RATE: Reason.NOT_COMPLETED,
     Event.PROPOSE: Reason.ALREADY_EXISTS,
+    Event.RECHECK: Reason.ALREADY_EXISTS,
     Event.RECORD_PART: Reason.NOT_IN_PROGRESS,
     Event.ACCEPT: Reason.NOT_IN_PROGRESS,
     Event.BOOK: Reason.NOT_APPROVED,
@@ -254,6 +259,7 @@ _DOING = {
     Event.ACKNOWLEDGE: "acknowledge its filing",
     Event.RATE: "rate it",
     Event.PROPOSE: "propose it",
+    Event.RECHECK: "schedule a re-check",
     Event.RECORD_PART: "record a part",
     Event.ACCEPT: "record the acceptance",
     Event.BOOK: "book its visit",
