@@ -44,6 +44,9 @@ class Job:
     #: Return every OK response with the index of its request.
     keep_responses: bool = False
     deadline_seconds: float = 60.0
+    #: Metadata per request (cycled like the requests), for calls each made by another principal;
+    #: empty: ``metadata`` for every call.
+    metadata_each: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 @dataclass
@@ -79,8 +82,11 @@ async def drive(job: Job) -> LoadResult:
                 cursor += 1
                 request = job.requests[index % len(job.requests)]
                 started = time.perf_counter()
+                metadata = (
+                    job.metadata_each[index % len(job.metadata_each)] if job.metadata_each else job.metadata
+                )
                 try:
-                    response = await call(request, metadata=job.metadata, timeout=job.deadline_seconds)
+                    response = await call(request, metadata=metadata, timeout=job.deadline_seconds)
                 except grpc.aio.AioRpcError as error:
                     errors[error.code().name] += 1
                     continue

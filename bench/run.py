@@ -45,6 +45,7 @@ from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import card_service_pb2_grpc as card_grpc
 from inspection.v1 import common_pb2
 from inspection.v1 import inspection_service_pb2 as insp_pb
+from inspection.v1 import inspection_service_pb2_grpc as insp_grpc
 from inspection.v1 import registry_service_pb2 as reg_pb
 
 POSTGRES_ENV = ("INSPECTION_BENCH_POSTGRES_URL", "INSPECTION_TEST_POSTGRES_URL")
@@ -471,6 +472,98 @@ def measure_import(bench: Bench, backend: str, target: str) -> None:
     bench.add(figure)
 
 
+def measure_joint_checks(
+    bench: Bench, backend: str, target: str, db: Database, many: list[str], url: str
+) -> None:
+    """ListAvailableSlots of approved three-department joint checks over a 30-day range, and the
+    enterprise's BookVisit of each on its own free half-day (DESIGN §5)."""
+    from inspection.config import Settings
+    from inspection.domain.inspections import Rules
+
+    sizes = bench.sizes
+    now = dt.datetime.now(dt.UTC)
+    settings = Settings(signing_key=bench.signing_key, database_url=url, _env_file=None)
+    rules = Rules.from_settings(settings)
+    today = rules.calendar.today(now)
+    window = (today + dt.timedelta(days=14), today + dt.timedelta(days=43))  # 30 days
+    with db.write() as session:
+        departments = seed.joint_departments(session, today=today, inspectors=sizes.joint_inspectors)
+    started = time.perf_counter()
+    usccs = many[: sizes.joint_checks]
+    checks = seed.approved_joint_checks(db, rules, usccs, departments, window=window, now=now)
+    bench.report.checks.append(
+        f"{backend}: seeded {len(checks):,} approved joint checks of 3 departments through the domain layer "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    slots_request = [insp_pb.ListAvailableSlotsRequest(inspection_id=i) for i in checks]
+    result = bench.load.run(
+        bench.job("joint.slots", target, INSPECTIONS + "ListAvailableSlots", slots_request)
+    )
+    bench.add(
+        Figure.from_load(
+            result,
+            backend=backend,
+            section="joint",
+            name="ListAvailableSlots, 3 departments, 30-day range",
+            rpc="ListAvailableSlots",
+        )
+    )
+    with grpc.insecure_channel(target, options=CHANNEL_OPTIONS) as channel:
+        free = (
+            insp_grpc.InspectionServiceStub(channel)
+            .ListAvailableSlots(
+                insp_pb.ListAvailableSlotsRequest(inspection_id=checks[0]),
+                metadata=bench.metadata,
+                timeout=30,
+            )
+            .slots
+        )
+    pairs = sizes.joint_inspectors // 2
+    bookings, tokens = [], []
+    for i, (inspection_id, uscc_) in enumerate(zip(checks, usccs, strict=True)):
+        if i // pairs >= len(free):
+            break
+        bookings.append(
+            insp_pb.BookVisitRequest(
+                request_id=f"book-{inspection_id}", inspection_id=inspection_id, slot=free[i // pairs]
+            )
+        )
+        tokens.append(_metadata(bench, Role.ENTERPRISE, f"officer-{uscc_[-4:]}", uscc_, now))
+    job = bench.job(
+        "joint.book",
+        target,
+        INSPECTIONS + "BookVisit",
+        bookings,
+        unique=True,
+        keep_responses=True,
+        metadata_each=tuple(tokens),
+        warmup=min(sizes.warmup, len(bookings) // 4),
+    )
+    result = bench.load.run(job)
+    figure = bench.add(
+        Figure.from_load(
+            result,
+            backend=backend,
+            section="joint",
+            name=f"BookVisit by each enterprise ({len(bookings):,} joint checks)",
+            rpc="BookVisit",
+        )
+    )
+    acks = []
+    for _, raw in result.responses:
+        change = insp_pb.InspectionChange.FromString(raw)
+        acks.append(
+            Ack(
+                change.inspection.uscc,
+                change.card_head.seq,
+                change.card_head.entry_hash,
+                "VISIT_BOOKED",
+                change.inspection.id,
+            )
+        )
+    figure.note = check_writes(bench, backend, target, db, result.name, acks)
+
+
 #: Floods of the overload figures: (key, label, method, request, calls in flight, anonymous).
 HEALTH_CHECK = "/grpc.health.v1.Health/Check"
 
@@ -565,6 +658,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
             measure_inspections(bench, backend, server.target, db, many, dt.datetime.now(dt.UTC))
             measure_scale(bench, backend, server.target)
             measure_import(bench, backend, server.target)
+            measure_joint_checks(bench, backend, server.target, db, many, url)
             measure_overload(bench, backend, server.target)
     finally:
         db.dispose()

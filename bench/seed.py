@@ -110,6 +110,102 @@ class BenchDepartment:
     inspector_ids: tuple[str, ...]
 
 
+def joint_departments(session: Session, *, today: dt.date, inspectors: int) -> list[BenchDepartment]:
+    """Three departments for joint checks, each with a published item (with its documents) and
+    ``inspectors`` certified inspectors."""
+    made = []
+    for code, name in (("BENCH-FIRE", "消防"), ("BENCH-SAFETY", "应急管理"), ("BENCH-BUILD", "住房建设")):
+        create_department(session, Department(code=code, name=f"基准测试{name}局"))
+        item = f"{code}-ACCEPT"
+        create_checklist_item(
+            session,
+            ChecklistItem(code=item, department_code=code, name=f"{name}验收", legal_basis="《基准条例》"),
+            materials=[f"{name}设计文件", "竣工图纸"],
+        )
+        ids = tuple(f"{code}-I{i:03d}" for i in range(inspectors))
+        for inspector in ids:
+            create_inspector(
+                session,
+                Inspector(
+                    id=inspector,
+                    department_code=code,
+                    name=f"执法人员{inspector[-3:]}",
+                    certificate_number=f"ZF-{inspector}",
+                    certificate_expiry=today.replace(year=today.year + 2),
+                ),
+                Violations(),
+            )
+        made.append(BenchDepartment(code, (item,), ids))
+    return made
+
+
+def approved_joint_checks(
+    db: Any,
+    rules: Any,
+    usccs: Sequence[str],
+    departments: Sequence[BenchDepartment],
+    *,
+    window: tuple[dt.date, dt.date],
+    now: dt.datetime,
+) -> list[str]:
+    """One approved joint check of the three departments per enterprise, through the domain layer
+    (propose, two confirmations, both offices); the i-th check uses the i-th pair of inspectors of
+    each department (cycling), so that bookings spread over pairs and half-days never collide."""
+    from inspection.domain.inspections import decide_inspection, joint
+    from inspection.domain.inspections.request import InspectionRequest
+
+    lead, *others = departments
+    pairs = len(lead.inspector_ids) // 2
+    made = []
+    for i, uscc_ in enumerate(usccs):
+        pair = slice(2 * (i % pairs), 2 * (i % pairs) + 2)
+        with db.write() as session:
+            view, _ = joint.propose_joint_check(
+                session,
+                rules,
+                joint.JointCheckProposal(
+                    InspectionRequest(
+                        uscc=uscc_,
+                        kind="TRIGGERED",
+                        item_codes=lead.item_codes,
+                        legal_basis="《基准条例》第十条",
+                        reason="联合验收",
+                        window_start=window[0],
+                        window_end=window[1],
+                        inspector_ids=lead.inspector_ids[pair],
+                    ),
+                    tuple(d.code for d in others),
+                ),
+                Violations(),
+                actor=Principal(sub="bench-lead", role=Role.DEPARTMENT, org=lead.code),
+                now=now,
+            )
+            inspection_id = view.inspection.id
+            for other in others:
+                joint.confirm_participation(
+                    session,
+                    rules,
+                    inspection_id,
+                    other.item_codes,
+                    other.inspector_ids[pair],
+                    actor=Principal(sub="bench-participant", role=Role.DEPARTMENT, org=other.code),
+                    now=now,
+                )
+            for office in (Role.LEGAL_OFFICE, Role.SUPERVISION):
+                decide_inspection(
+                    session,
+                    rules,
+                    inspection_id,
+                    "APPROVE",
+                    "同意",
+                    Violations(),
+                    actor=Principal(sub=f"bench-{office.value}", role=office),
+                    now=now,
+                )
+        made.append(inspection_id)
+    return made
+
+
 def department(session: Session, *, today: dt.date) -> BenchDepartment:
     """A department with published checklist items and certified inspectors, for inspection requests."""
     code = "BENCH-MARKET"

@@ -29,6 +29,10 @@ class Sizes:
     verify_repeats: int
     #: The size of each hostile inspection code of the overload figures.
     flood_code_bytes: int = 20 * 1024 * 1024
+    #: Approved joint checks of three departments (one per enterprise) for the booking figures, and
+    #: the inspectors per department they spread over (pairs × free half-days bound the bookings).
+    joint_checks: int = 600
+    joint_inspectors: int = 44
 
 
 FULL = Sizes(
@@ -60,6 +64,8 @@ TINY = Sizes(
     warmup=4,
     verify_repeats=2,
     flood_code_bytes=256 * 1024,
+    joint_checks=10,
+    joint_inspectors=4,
 )
 
 SIZES = {s.name: s for s in (FULL, TINY)}

@@ -25,6 +25,12 @@ FIGURES = {
     "verify.medium",
     "verify.large",
     "import",
+    "joint.slots",
+    "joint.book",
+    "overload.verify.get_card",
+    "overload.verify.health",
+    "overload.code.get_card",
+    "overload.code.health",
 }
 
 
@@ -49,5 +55,6 @@ def test_tiny_bench_produces_every_figure(tmp_path: Path) -> None:
             assert not figure["errors"], (backend, key, figure["errors"])
         assert figures[(backend, "read.get_card")]["ratio_to_baseline"] > 0
         assert "VerifyCard ok" in figures[(backend, "write.hot")]["note"]
+        assert "VerifyCard ok" in figures[(backend, "joint.book")]["note"]
     assert {g["backend"] for g in latest["goals"]} == set(backends)
     assert "make bench (tiny)" in (tmp_path / "table.txt").read_text(encoding="utf-8")
