@@ -50,6 +50,15 @@ class DemoDepartment:
     fees: tuple[tuple[str, str, str, int, str], ...]
 
 
+#: The documents an enterprise prepares for some items (一次性告知 at a joint check's booking).
+MATERIALS: dict[str, tuple[str, ...]] = {
+    "XFJY-SS01": ("消防设计审查意见书", "消防设施检测报告", "竣工图纸（消防部分）"),
+    "XFJY-TD01": ("疏散平面图", "竣工图纸（消防部分）"),
+    "YJGL-AQ01": ("安全生产责任制文件", "安全设施设计专篇", "从业人员安全培训记录"),
+    "SCJG-TZ01": ("特种设备使用登记证", "定期检验报告"),
+    "ZJJ-ZL01": ("竣工验收报告", "工程质量检测报告", "竣工图纸"),
+}
+
 ADMINISTRATIVE = "行政事业性收费"
 SERVICE = "经营服务性收费"
 
@@ -298,7 +307,7 @@ def _load_directories(session: Session, rng: random.Random, today: dt.date, load
             code = f"{department.code}-{suffix}"
             if session.get(ChecklistItem, code) is None:
                 item = ChecklistItem(code=code, department_code=department.code, name=name, legal_basis=basis)
-                registry.create_checklist_item(session, item)
+                registry.create_checklist_item(session, item, materials=MATERIALS.get(code, ()))
                 loaded.checklist_items += 1
         for suffix, name, nature, amount_fen, unit in department.fees:
             code = f"{department.code}-F{suffix}"
@@ -370,6 +379,7 @@ def write_tokens(settings: Settings, tokens_file: Path, *, enterprise_uscc: str,
         "SUPERVISION": Principal("demo-supervision", Role.SUPERVISION),
         "SCJG": Principal("demo-scjg-clerk", Role.DEPARTMENT, "SCJG"),
         "YJGL": Principal("demo-yjgl-clerk", Role.DEPARTMENT, "YJGL"),
+        "XFJY": Principal("demo-xfjy-clerk", Role.DEPARTMENT, "XFJY"),
         "ENTERPRISE": Principal("demo-enterprise-officer", Role.ENTERPRISE, enterprise_uscc),
         "SERVICE_HALL": Principal("demo-service-hall", Role.SERVICE_HALL),
     }
