@@ -66,6 +66,7 @@ class Reason(enum.StrEnum):
     NOT_INVITED = "NOT_INVITED"
     USE_ACCEPTANCE = "USE_ACCEPTANCE"
     SLOT_TAKEN = "SLOT_TAKEN"
+    NOT_MERGEABLE = "NOT_MERGEABLE"
     RESCHEDULE_LIMIT = "RESCHEDULE_LIMIT"
     NOT_BOOKED = "NOT_BOOKED"
     NOT_BOOKED_DAY = "NOT_BOOKED_DAY"
@@ -226,6 +227,11 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
     Reason.NOT_INVITED: (
         "PERMISSION_DENIED",
         "a department answering a joint check it was not invited to (or has declined)",
+    ),
+    Reason.NOT_MERGEABLE: (
+        "FAILED_PRECONDITION",
+        "a request named for merging into a joint check that is of another enterprise, not pending or "
+        "approved, or in a window that does not overlap",
     ),
     Reason.SLOT_TAKEN: (
         "FAILED_PRECONDITION",

@@ -647,3 +647,60 @@ def test_a_not_passed_acceptance_schedules_a_recheck_of_the_failed_parts_only(
         ("YJGL", True, 2)
     ]
     assert (recheck.window_start.month, recheck.window_start.day) == (4, 20)
+
+
+def test_overlapping_requests_merge_into_one_joint_check_with_each_departments_consent(
+    registry: Any, cards: Any, inspections: Any, admin: Any, scjg: Department, yjgl: Department
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    own = inspections.RequestInspection(
+        request_for(scjg, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=scjg.md
+    ).inspection
+    theirs = inspections.RequestInspection(
+        request_for(yjgl, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=yjgl.md
+    ).inspection
+    # YJGL is not named: merging its request invites it.
+    check = inspections.ProposeJointCheck(
+        _proposal(scjg, uscc, [], merge_inspection_ids=[own.id, theirs.id]), metadata=scjg.md
+    ).inspection
+    assert {p.department_code for p in check.participants} == {"SCJG", "YJGL"}
+
+    def state(inspection_id: str) -> int:
+        got = inspections.GetInspection(pb.GetInspectionRequest(inspection_id=inspection_id), metadata=LEGAL)
+        return got.state
+
+    # The lead's own request is absorbed at once; YJGL's waits for YJGL's consent.
+    assert state(own.id) == pb.INSPECTION_STATE_CANCELLED
+    assert state(theirs.id) == pb.INSPECTION_STATE_REQUESTED
+    _confirm(inspections, check.id, yjgl)
+    assert state(theirs.id) == pb.INSPECTION_STATE_CANCELLED
+    assert state(check.id) == pb.INSPECTION_STATE_REQUESTED
+    cancelled = [e for e in _entries(cards, uscc) if e.kind == card_pb.CARD_ENTRY_KIND_INSPECTION_CANCELLED]
+    assert [(e.inspection_id, json.loads(e.payload_json)["merged_into"]) for e in cancelled] == [
+        (own.id, check.id),
+        (theirs.id, check.id),
+    ]
+    assert [e.department_code for e in cancelled] == ["SCJG", "YJGL"]
+
+
+def test_a_request_that_cannot_be_merged_is_refused_and_nothing_written(
+    registry: Any, cards: Any, inspections: Any, admin: Any, scjg: Department, yjgl: Department, db: Database
+) -> None:
+    uscc, elsewhere = make_enterprise(registry, admin), make_enterprise(registry, admin)
+    other_enterprise = inspections.RequestInspection(
+        request_for(yjgl, elsewhere, kind=common_pb.INSPECTION_KIND_TRIGGERED), metadata=yjgl.md
+    ).inspection
+    later = inspections.RequestInspection(
+        request_for(
+            yjgl, uscc, start="2026-04-20", end="2026-04-24", kind=common_pb.INSPECTION_KIND_TRIGGERED
+        ),
+        metadata=yjgl.md,
+    ).inspection
+    before, rows = head(cards, uscc), footprint(db)
+    for merged in (other_enterprise.id, later.id):
+        assert rejected(
+            lambda merged=merged: inspections.ProposeJointCheck(
+                _proposal(scjg, uscc, ["YJGL"], merge_inspection_ids=[merged]), metadata=scjg.md
+            )
+        ) == (FP, "NOT_MERGEABLE")
+        assert head(cards, uscc) == before and footprint(db) == rows

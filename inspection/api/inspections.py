@@ -104,7 +104,9 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
     ) -> pb.InspectionChange:
         violations = Violations()
         proposal = joint.JointCheckProposal(
-            request=_inspection_request(request, violations), department_codes=tuple(request.department_codes)
+            request=_inspection_request(request, violations),
+            department_codes=tuple(request.department_codes),
+            merge_inspection_ids=tuple(request.merge_inspection_ids),
         )
         return self.write(
             request,

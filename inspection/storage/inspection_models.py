@@ -115,6 +115,8 @@ class InspectionParticipant(SQLModel, table=True):
     confirmed: bool = True
     #: Named by the enterprise's own acceptance request: its decline ends the joint check.
     required: bool = False
+    #: This department's own pending request, cancelled into the joint check when it confirms.
+    merges: str | None = Field(default=None, max_length=40)
 
 
 class InspectionItem(SQLModel, table=True):

@@ -191,6 +191,32 @@ def invite(
     )
 
 
+def set_merge(session: Session, inspection_id: str, department_code: str, merged_id: str) -> None:
+    """The department's own request the joint check absorbs when the department confirms."""
+    session.connection().execute(
+        sa_update(InspectionParticipant)
+        .where(
+            col(InspectionParticipant.inspection_id) == inspection_id,
+            col(InspectionParticipant.department_code) == department_code,
+        )
+        .values(merges=merged_id)
+    )
+
+
+def merge_of(session: Session, inspection_id: str, department_code: str) -> str | None:
+    row = (
+        session.connection()
+        .execute(
+            select(col(InspectionParticipant.merges)).where(
+                col(InspectionParticipant.inspection_id) == inspection_id,
+                col(InspectionParticipant.department_code) == department_code,
+            )
+        )
+        .first()
+    )
+    return row[0] if row else None
+
+
 def required_departments(session: Session, inspection_id: str) -> set[str]:
     """The departments an enterprise's acceptance request requires."""
     rows = session.connection().execute(

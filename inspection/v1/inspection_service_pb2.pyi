@@ -842,6 +842,7 @@ class ProposeJointCheckRequest(_message.Message):
     WINDOW_END_FIELD_NUMBER: _builtins.int
     INSPECTOR_IDS_FIELD_NUMBER: _builtins.int
     DEPARTMENT_CODES_FIELD_NUMBER: _builtins.int
+    MERGE_INSPECTION_IDS_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     """Makes a retry safe (AIP-155): the same id returns the first answer and writes nothing."""
     uscc: _builtins.str
@@ -872,6 +873,14 @@ class ProposeJointCheckRequest(_message.Message):
     def department_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """The other departments invited (codes): at least one, distinct, not the lead's own."""
 
+    @_builtins.property
+    def merge_inspection_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Pending or approved requests of the same enterprise, in overlapping windows, to merge into
+        this joint check (进一次门): the lead's own are cancelled at once with a reference to the joint
+        check; another department's is cancelled when that department confirms (its consent), and
+        that department is invited if not named above.
+        """
+
     def __init__(
         self,
         *,
@@ -885,10 +894,11 @@ class ProposeJointCheckRequest(_message.Message):
         window_end: _date_pb2.Date | None = ...,
         inspector_ids: _abc.Iterable[_builtins.str] | None = ...,
         department_codes: _abc.Iterable[_builtins.str] | None = ...,
+        merge_inspection_ids: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_codes", b"department_codes", "inspector_ids", b"inspector_ids", "item_codes", b"item_codes", "kind", b"kind", "legal_basis", b"legal_basis", "reason", b"reason", "request_id", b"request_id", "uscc", b"uscc", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_codes", b"department_codes", "inspector_ids", b"inspector_ids", "item_codes", b"item_codes", "kind", b"kind", "legal_basis", b"legal_basis", "merge_inspection_ids", b"merge_inspection_ids", "reason", b"reason", "request_id", b"request_id", "uscc", b"uscc", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

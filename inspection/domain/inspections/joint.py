@@ -44,6 +44,7 @@ from inspection.domain.inspections.model import (
     Origin,
     Outcome,
     Rules,
+    State,
 )
 from inspection.domain.inspections.request import InspectionRequest, check_routine, validate_request
 from inspection.domain.inspections.result import Result, validate_result
@@ -57,10 +58,12 @@ from inspection.storage.models import Department
 
 @dataclass(frozen=True)
 class JointCheckProposal:
-    """The lead's part of a joint check, and the departments it invites."""
+    """The lead's part of a joint check, the departments it invites, and the pending requests of
+    the same enterprise it absorbs (进一次门)."""
 
     request: InspectionRequest
     department_codes: tuple[str, ...]
+    merge_inspection_ids: tuple[str, ...] = ()
 
 
 def propose_joint_check(
@@ -75,7 +78,12 @@ def propose_joint_check(
     """The lead department proposes a joint check → PROPOSED, waiting for the invited departments."""
     request = proposal.request
     validate_request(request, violations, rules)
-    check_identifiers(violations, "department_codes", proposal.department_codes, what="invited department")
+    if proposal.department_codes or not proposal.merge_inspection_ids:
+        check_identifiers(
+            violations, "department_codes", proposal.department_codes, what="invited department"
+        )
+    if proposal.merge_inspection_ids:
+        check_identifiers(violations, "merge_inspection_ids", proposal.merge_inspection_ids, what="request")
     violations.raise_if_any()
     assert request.window_start is not None and request.window_end is not None
     lead = department_of(actor)
@@ -125,7 +133,13 @@ def propose_joint_check(
         # Due once every invited department has answered; until then, provisionally from now.
         decision_due_time=rules.calendar.due_after_working_days(now, rules.decision_due_working_days),
     )
-    departments = [lead, *proposal.department_codes]
+    merged = _mergeable(session, inspection, proposal.merge_inspection_ids)
+    invited = list(proposal.department_codes)
+    invited += [m.lead_department for m in merged if m.lead_department not in (lead, *invited)]
+    if not invited:
+        violations.add("department_codes", "a joint check needs at least one other department")
+        violations.raise_if_any()
+    departments = [lead, *invited]
     head = create(
         session,
         card,
@@ -144,10 +158,72 @@ def propose_joint_check(
             "inspectors": list(request.inspector_ids),
             "legal_basis": inspection.legal_basis,
             "reason": inspection.reason,
+            "merges": [m.id for m in merged],
         },
     )
-    stored.invite(session, inspection.id, proposal.department_codes)
+    stored.invite(session, inspection.id, invited)
+    for request_merged in merged:
+        if request_merged.lead_department == lead:  # the lead's own: absorbed at once
+            head = _absorb(session, card, request_merged, inspection.id, actor=actor, now=now)
+        else:  # another department's: absorbed when that department confirms
+            stored.set_merge(session, inspection.id, request_merged.lead_department, request_merged.id)
     return load_view(session, inspection), head
+
+
+#: The states of a request a joint check may absorb: decided or not, but not yet visited.
+_MERGEABLE = (State.REQUESTED.value, State.APPROVED.value)
+
+
+def _mergeable(session: Session, joint_check: Inspection, ids: Sequence[str]) -> list[Inspection]:
+    """The requests to merge, each of the same enterprise, pending or approved, in an overlapping
+    window, at most one per department."""
+    found: list[Inspection] = []
+    for inspection_id in ids:
+        other = stored.get(session, inspection_id)
+        if other is None:
+            raise NotFound("inspection", inspection_id)
+        problem = ""
+        if other.uscc != joint_check.uscc:
+            problem = "it concerns another enterprise"
+        elif other.origin == Origin.JOINT_CHECK or other.state not in _MERGEABLE:
+            problem = f"it is {other.state.lower()}, not a pending or approved request"
+        elif other.window_end < joint_check.window_start or other.window_start > joint_check.window_end:
+            problem = f"its window ({other.window_start}–{other.window_end}) does not overlap"
+        elif any(f.lead_department == other.lead_department for f in found):
+            problem = f"another request of {other.lead_department} is merged already"
+        if problem:
+            raise FailedPrecondition(
+                Reason.NOT_MERGEABLE,
+                f"request {inspection_id} cannot be merged: {problem}",
+                {"inspection_id": inspection_id},
+            )
+        found.append(other)
+    return found
+
+
+def _absorb(
+    session: Session,
+    card: cards.LockedCard,
+    merged: Inspection,
+    joint_check_id: str,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> CardHead:
+    """Cancels a request merged into a joint check, with a reference to it, on the card."""
+    reason = f"merged into joint check {joint_check_id} (进一次门)"
+    _, head = apply(
+        session,
+        card,
+        merged,
+        Event.CANCEL,
+        actor=actor,
+        now=now,
+        changes={"cancel_reason": reason},
+        department_code=merged.lead_department,
+        payload={"reason": reason, "merged_into": joint_check_id},
+    )
+    return head
 
 
 @dataclass(frozen=True)
@@ -317,6 +393,10 @@ def confirm_participation(
         ),
     )
     stored.confirm_part(session, inspection.id, department, item_codes, inspector_ids)
+    merged_id = stored.merge_of(session, inspection.id, department)
+    merged = stored.get(session, merged_id) if merged_id else None
+    if merged is not None and merged.state in _MERGEABLE:  # its consent: the request joins the check
+        head = _absorb(session, card, merged, inspection.id, actor=actor, now=now)
     return load_view(session, inspection), head
 
 

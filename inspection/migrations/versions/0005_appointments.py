@@ -7,7 +7,8 @@ Create Date: 2026-11-24 04:10:00
 ``checklist_item.materials_json`` lists the documents to prepare per item; ``appointment`` holds a
 joint check's booked visit; ``slot_claim`` the half-days it takes (each inspector, and the
 enterprise's day), keyed so that no half-day is booked twice; ``inspection_participant.required``
-marks the departments an enterprise's own acceptance request names; ``inspection.recheck_of``
+marks the departments an enterprise's own acceptance request names, ``merges`` the request of
+that department a joint check absorbs; ``inspection.recheck_of``
 links a re-check of failed parts to the joint check it re-checks.
 """
 
@@ -30,6 +31,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("inspection_participant", schema=None) as batch_op:
         batch_op.add_column(sa.Column("required", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column("merges", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
     with op.batch_alter_table("checklist_item", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -68,6 +70,7 @@ def downgrade() -> None:
     with op.batch_alter_table("checklist_item", schema=None) as batch_op:
         batch_op.drop_column("materials_json")
     with op.batch_alter_table("inspection_participant", schema=None) as batch_op:
+        batch_op.drop_column("merges")
         batch_op.drop_column("required")
     with op.batch_alter_table("inspection", schema=None) as batch_op:
         batch_op.drop_column("recheck_of")
