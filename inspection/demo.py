@@ -21,7 +21,15 @@ from inspection.domain import registry
 from inspection.domain.calendar import Calendar
 from inspection.errors import Violations
 from inspection.storage.db import Database
-from inspection.storage.models import ChecklistItem, Department, Enterprise, FeeItem, Inspector, Recusal
+from inspection.storage.models import (
+    ChecklistItem,
+    Department,
+    Enterprise,
+    FeeItem,
+    Inspector,
+    ProjectKind,
+    Recusal,
+)
 
 #: Everything random below is drawn from this seed, so every load yields the same district.
 SEED = 20260316
@@ -58,6 +66,13 @@ MATERIALS: dict[str, tuple[str, ...]] = {
     "SCJG-TZ01": ("特种设备使用登记证", "定期检验报告"),
     "ZJJ-ZL01": ("竣工验收报告", "工程质量检测报告", "竣工图纸"),
 }
+
+#: Kinds of project an enterprise may ask to have accepted, each with its designated lead
+#: department and its usual items (预约验收).
+PROJECT_KINDS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("WORKSHOP", "厂房竣工验收", "ZJJ", ("ZJJ-ZL01", "XFJY-SS01", "XFJY-TD01", "YJGL-AQ01")),
+    ("PRODUCTION-LINE", "生产线投产验收", "YJGL", ("YJGL-AQ01", "SCJG-TZ01", "STHJ-PW01")),
+)
 
 ADMINISTRATIVE = "行政事业性收费"
 SERVICE = "经营服务性收费"
@@ -327,6 +342,11 @@ def _load_directories(session: Session, rng: random.Random, today: dt.date, load
                 )
                 registry.create_fee_item(session, fee, Violations())
                 loaded.fee_items += 1
+    for code, name, lead, items in PROJECT_KINDS:
+        if session.get(ProjectKind, code) is None:
+            registry.create_project_kind(
+                session, ProjectKind(code=code, name=name, lead_department=lead), item_codes=items
+            )
     return certified
 
 

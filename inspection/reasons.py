@@ -66,6 +66,8 @@ class Reason(enum.StrEnum):
     NOT_INVITED = "NOT_INVITED"
     USE_ACCEPTANCE = "USE_ACCEPTANCE"
     SLOT_TAKEN = "SLOT_TAKEN"
+    SLOT_NOT_OFFERED = "SLOT_NOT_OFFERED"
+    ALREADY_BOOKED = "ALREADY_BOOKED"
     NOT_MERGEABLE = "NOT_MERGEABLE"
     RESCHEDULE_LIMIT = "RESCHEDULE_LIMIT"
     NOT_BOOKED = "NOT_BOOKED"
@@ -232,6 +234,14 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
         "FAILED_PRECONDITION",
         "a request named for merging into a joint check that is of another enterprise, not pending or "
         "approved, or in a window that does not overlap",
+    ),
+    Reason.SLOT_NOT_OFFERED: (
+        "FAILED_PRECONDITION",
+        "a booking on a half-day the lead did not offer, when the lead offered half-days",
+    ),
+    Reason.ALREADY_BOOKED: (
+        "FAILED_PRECONDITION",
+        "half-days offered for a visit the enterprise already booked",
     ),
     Reason.SLOT_TAKEN: (
         "FAILED_PRECONDITION",

@@ -348,3 +348,118 @@ def test_slots_of_an_unknown_inspection_are_not_found(inspections: Any) -> None:
         grpc.StatusCode.NOT_FOUND,
         "NOT_FOUND",
     )
+
+
+def test_a_quiet_day_is_booked_only_at_the_enterprises_own_request(
+    registry: Any, cards: Any, inspections: Any, admin: Any, clock: SettableClock, db: Database
+) -> None:
+    lead, invited = _departments(registry, admin)
+    uscc = make_enterprise(registry, admin)
+    part = request_for(
+        lead, uscc, start="2026-04-06", end="2026-04-17", kind=common_pb.INSPECTION_KIND_TRIGGERED
+    )
+    fields = {f.name: getattr(part, f.name) for f in part.DESCRIPTOR.fields if f.name != "request_id"}
+    check = inspections.ProposeJointCheck(
+        pb.ProposeJointCheckRequest(**fields, department_codes=[invited.code]), metadata=lead.md
+    ).inspection
+    inspections.ConfirmParticipation(
+        pb.ConfirmParticipationRequest(
+            inspection_id=check.id, item_codes=invited.items[:1], inspector_ids=invited.inspectors[:2]
+        ),
+        metadata=invited.md,
+    )
+    code = approve(inspections, check.id).inspection.inspection_code
+    quiet = ("2026-04-08", MORNING)  # a Wednesday among the quiet days (1st–10th)
+    assert quiet not in _slots(inspections, check.id, enterprise_md(uscc))
+    assert quiet in _slots(inspections, check.id, enterprise_md(uscc), include_quiet_days=True)
+    before, rows = head(cards, uscc), footprint(db)
+    assert rejected(lambda: _book(inspections, check.id, uscc, *quiet)) == (FP, "QUIET_PERIOD")
+    assert head(cards, uscc) == before and footprint(db) == rows
+
+    booked = inspections.BookVisit(
+        pb.BookVisitRequest(
+            inspection_id=check.id, slot=pb.Slot(date=day(quiet[0]), half_day=quiet[1]), at_own_request=True
+        ),
+        metadata=enterprise_md(uscc),
+    ).inspection
+    assert booked.appointment.at_enterprise_request
+    entry = cards.ListCardEntries(
+        card_pb.ListCardEntriesRequest(uscc=uscc, page_size=50), metadata=LEGAL
+    ).entries[-1]
+    assert json.loads(entry.payload_json)["at_enterprise_request"] is True
+    clock.set(local(2026, 4, 8))
+    assert inspections.VerifyInspectionCode(pb.VerifyInspectionCodeRequest(inspection_code=code)).valid
+    checked_in = inspections.CheckIn(
+        pb.CheckInRequest(inspection_code=code, inspector_ids=lead.inspectors[:2]), metadata=lead.md
+    ).inspection
+    assert checked_in.state == pb.INSPECTION_STATE_IN_PROGRESS
+
+
+def test_the_lead_offers_candidate_half_days_and_the_enterprise_books_one_of_them(
+    registry: Any, cards: Any, inspections: Any, admin: Any, db: Database
+) -> None:
+    lead, invited = _departments(registry, admin)
+    check_id, _, uscc = _approved_check(registry, inspections, admin, lead, invited)
+
+    def offer(*slots: tuple[str, int], by: Department = lead) -> Any:
+        return inspections.OfferSlots(
+            pb.OfferSlotsRequest(
+                inspection_id=check_id, slots=[pb.Slot(date=day(d), half_day=h) for d, h in slots]
+            ),
+            metadata=by.md,
+        )
+
+    before, rows = head(cards, uscc), footprint(db)
+    assert rejected(lambda: offer(("2026-03-24", MORNING), by=invited)) == (
+        grpc.StatusCode.PERMISSION_DENIED,
+        "NOT_YOUR_INSPECTION",
+    )
+    assert rejected(lambda: offer(("2026-03-28", MORNING))) == (FP, "SLOT_TAKEN")  # a Saturday
+    assert head(cards, uscc) == before and footprint(db) == rows
+
+    offer(("2026-03-24", MORNING), ("2026-03-26", AFTERNOON))
+    assert _slots(inspections, check_id, enterprise_md(uscc)) == [
+        ("2026-03-24", MORNING),
+        ("2026-03-26", AFTERNOON),
+    ]
+    before, rows = head(cards, uscc), footprint(db)
+    assert rejected(lambda: _book(inspections, check_id, uscc, "2026-03-25", MORNING)) == (
+        FP,
+        "SLOT_NOT_OFFERED",
+    )
+    assert head(cards, uscc) == before and footprint(db) == rows
+    _book(inspections, check_id, uscc, "2026-03-26", AFTERNOON)
+    assert rejected(lambda: offer(("2026-03-27", MORNING))) == (FP, "ALREADY_BOOKED")
+    kinds_seen = [
+        card_pb.CardEntryKind.Name(e.kind)
+        for e in cards.ListCardEntries(
+            card_pb.ListCardEntriesRequest(uscc=uscc, page_size=50), metadata=LEGAL
+        ).entries
+    ]
+    assert kinds_seen[-2:] == ["CARD_ENTRY_KIND_SLOTS_OFFERED", "CARD_ENTRY_KIND_VISIT_BOOKED"]
+
+
+def test_the_lead_offers_and_the_enterprise_books_with_the_cli(
+    registry: Any, inspections: Any, admin: Any, grpc_addr: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from clients.cli import app
+
+    lead, invited = _departments(registry, admin)
+    check_id, _, uscc = _approved_check(registry, inspections, admin, lead, invited)
+
+    def onecard(token: str, *args: str) -> Any:
+        env = {"ONECARD_TARGET": grpc_addr, "ONECARD_TOKEN": token, "ONECARD_TIMEZONE": "Asia/Shanghai"}
+        return CliRunner().invoke(app, ["joint", *args], env=env)
+
+    lead_token = lead.md[0][1].removeprefix("Bearer ")
+    enterprise_token = enterprise_md(uscc)[0][1].removeprefix("Bearer ")
+    offered = onecard(
+        lead_token, "offer", check_id, "--slot", "2026-03-30:morning", "--slot", "2026-03-31:afternoon"
+    )
+    assert offered.exit_code == 0, offered.output
+    refused = onecard(enterprise_token, "book", check_id, "--date", "2026-03-30", "--half-day", "afternoon")
+    assert refused.exit_code == 2 and "SLOT_NOT_OFFERED" in refused.output
+    booked = onecard(enterprise_token, "book", check_id, "--date", "2026-03-31", "--half-day", "afternoon")
+    assert booked.exit_code == 0, booked.output

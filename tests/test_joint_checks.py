@@ -17,6 +17,7 @@ from inspection.storage.db import Database
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
+from inspection.v1 import registry_service_pb2 as reg
 from tests.inspection_support import (
     LEGAL,
     Department,
@@ -704,3 +705,79 @@ def test_a_request_that_cannot_be_merged_is_refused_and_nothing_written(
             )
         ) == (FP, "NOT_MERGEABLE")
         assert head(cards, uscc) == before and footprint(db) == rows
+
+
+def test_an_acceptance_request_may_name_items_and_the_service_finds_their_departments(
+    registry: Any, inspections: Any, admin: Any, scjg: Department, yjgl: Department, db: Database
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    asked = inspections.RequestAcceptance(
+        _acceptance(uscc, [], item_codes=[yjgl.items[0], scjg.items[0], yjgl.items[1]]),
+        metadata=enterprise_md(uscc),
+    ).inspection
+    assert asked.lead_department == "YJGL"
+    assert {p.department_code for p in asked.participants} == {"YJGL", "SCJG"}
+    rows = footprint(db)
+    error = expect_error(
+        lambda: inspections.RequestAcceptance(
+            _acceptance(uscc, [], item_codes=[scjg.items[0], "NO-SUCH-ITEM"]), metadata=enterprise_md(uscc)
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+    )
+    assert "item_codes[1]" in field_violations(error)
+    assert footprint(db) == rows
+
+
+def test_the_catalogue_designates_the_lead_for_a_kind_of_project(
+    registry: Any, inspections: Any, admin: Any, scjg: Department, yjgl: Department, db: Database
+) -> None:
+    kind = reg.ProjectKind(
+        code="WORKSHOP",
+        name="厂房竣工验收",
+        lead_department="YJGL",
+        item_codes=[scjg.items[0], yjgl.items[0]],
+    )
+    created = registry.CreateProjectKind(reg.CreateProjectKindRequest(kind=kind), metadata=admin)
+    assert created == kind
+    listed = registry.ListProjectKinds(reg.ListProjectKindsRequest())  # the public reads the catalogue
+    assert [k.code for k in listed.kinds] == ["WORKSHOP"]
+    rows = footprint(db)
+    for bad, field in (
+        (reg.ProjectKind(code="BAD", name="x", lead_department="NOPE"), "kind.lead_department"),
+        (
+            reg.ProjectKind(code="BAD", name="x", lead_department="SCJG", item_codes=["NOPE"]),
+            "kind.item_codes[0]",
+        ),
+    ):
+        error = expect_error(
+            lambda bad=bad: registry.CreateProjectKind(
+                reg.CreateProjectKindRequest(kind=bad), metadata=admin
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+            "INVALID_ARGUMENT",
+        )
+        assert field in field_violations(error)
+    assert footprint(db) == rows
+
+    # Naming the kind only: its designated lead leads, its usual items bring their departments.
+    uscc = make_enterprise(registry, admin)
+    asked = inspections.RequestAcceptance(
+        _acceptance(uscc, [], project_kind="WORKSHOP"), metadata=enterprise_md(uscc)
+    ).inspection
+    assert asked.lead_department == "YJGL"
+    assert {p.department_code for p in asked.participants} == {"YJGL", "SCJG"}
+    # Named departments do not displace the catalogue's lead.
+    other = make_enterprise(registry, admin)
+    asked = inspections.RequestAcceptance(
+        _acceptance(other, ["SCJG", "YJGL"], project_kind="WORKSHOP"), metadata=enterprise_md(other)
+    ).inspection
+    assert asked.lead_department == "YJGL"
+    error = expect_error(
+        lambda: inspections.RequestAcceptance(
+            _acceptance(other, ["SCJG", "YJGL"], project_kind="NO-SUCH-KIND"), metadata=enterprise_md(other)
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+    )
+    assert "project_kind" in field_violations(error)

@@ -334,6 +334,7 @@ _CALLED = {
     "RecordPart": (Event.RECORD_PART,),
     "RecordAcceptance": (Event.ACCEPT,),
     "BookVisit": (Event.BOOK, Event.RESCHEDULE),
+    "OfferSlots": (Event.OFFER,),
 }
 _JOINT_CASES = itertools.count(1)
 _REFUSED_CALLS = [
@@ -415,6 +416,13 @@ def _send(
         ),
         "RecordAcceptance": lambda: api.RecordAcceptance(
             pb.RecordAcceptanceRequest(inspection_id=inspection_id, verdict=pb.ACCEPTANCE_VERDICT_PASSED),
+            metadata=md,
+        ),
+        "OfferSlots": lambda: api.OfferSlots(
+            pb.OfferSlotsRequest(
+                inspection_id=inspection_id,
+                slots=[pb.Slot(date=day("2026-03-24"), half_day=pb.HALF_DAY_MORNING)],
+            ),
             metadata=md,
         ),
         "BookVisit": lambda: api.BookVisit(

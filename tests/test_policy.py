@@ -69,6 +69,8 @@ def test_mutating_rules_are_admin_or_named_roles_never_public() -> None:
 #: the fee catalogue — and the public feed are open to everyone; anyone holding a code may verify
 #: it at the door.
 MATRIX: dict[str, str] = {
+    "RegistryService.CreateProjectKind": "a",
+    "RegistryService.ListProjectKinds": "adlsehp",
     "InspectionService.ProposeJointCheck": "d",
     "InspectionService.RequestAcceptance": "e",
     "InspectionService.ConfirmParticipation": "d",
@@ -77,6 +79,7 @@ MATRIX: dict[str, str] = {
     "InspectionService.RecordAcceptance": "d",
     "InspectionService.ListAvailableSlots": "adlse",
     "InspectionService.BookVisit": "e",
+    "InspectionService.OfferSlots": "d",
     "AccessService.RefreshToken": "adlseh",
     "AccessService.RevokeTokens": "a",
     "RegistryService.CreateEnterprise": "a",

@@ -547,6 +547,10 @@ def joint_book(
     day: Annotated[str, typer.Option("--date", help="The day: YYYY-MM-DD or +Nd.", show_default=False)],
     half_day: Annotated[str, typer.Option("--half-day", help="morning or afternoon.", show_default=False)],
     reason: Annotated[str, typer.Option(help="Why the visit moves (to move a booked visit, once).")] = "",
+    own_request: Annotated[
+        bool,
+        typer.Option("--own-request", help="You ask for this day yourself (a quiet day is then allowed)."),
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
     """Book (or move, once) the visit of your joint check (enterprise); the card lists every
@@ -554,7 +558,11 @@ def joint_book(
     half_value = choice_of(insp_pb.HalfDay, "HALF_DAY_", half_day, "--half-day")
     with options_of(ctx).connect() as connection:
         result = EnterpriseClient(connection).book_visit(
-            inspection_id, day=date_option(ctx, day, "--date"), half_day=half_value, reschedule_reason=reason
+            inspection_id,
+            day=date_option(ctx, day, "--date"),
+            half_day=half_value,
+            reschedule_reason=reason,
+            at_own_request=own_request,
         )
     _show_change(ctx, json_output, result, "visit booked")
 
@@ -580,11 +588,22 @@ def acceptance_request(
             "--department",
             "-d",
             help="A department whose acceptance it needs (repeatable; first leads).",
-            show_default=False,
         ),
-    ],
-    start: Annotated[str, typer.Option(help="First day: YYYY-MM-DD, today, +Nd.", show_default=False)],
-    end: Annotated[str, typer.Option(help="Last day.", show_default=False)],
+    ] = [],  # noqa: B006 (typer's way to default a repeatable option)
+    start: Annotated[
+        str, typer.Option(help="First day: YYYY-MM-DD, today, +Nd.", show_default=False)
+    ] = "today",
+    end: Annotated[str, typer.Option(help="Last day.", show_default=False)] = "+20d",
+    item: Annotated[
+        list[str],
+        typer.Option("--item", help="A checklist item to accept (repeatable); its department joins."),
+    ] = [],  # noqa: B006
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="A kind of project from the catalogue (acceptance kinds): its lead leads."
+        ),
+    ] = "",
     quiet: Quiet = False,
     json_output: JsonFlag = False,
 ) -> None:
@@ -596,8 +615,59 @@ def acceptance_request(
             departments=department,
             window_start=date_option(ctx, start, "--start"),
             window_end=date_option(ctx, end, "--end"),
+            item_codes=item,
+            project_kind=kind,
         )
     if quiet:
         typer.echo(result.inspection.id)
         return
     _show_change(ctx, json_output, result, "acceptance requested")
+
+
+@acceptance_app.command("kinds")
+@handles_errors
+def acceptance_kinds(ctx: typer.Context, json_output: JsonFlag = False) -> None:
+    """The catalogue of kinds of project, each with the department that leads its acceptance."""
+    with options_of(ctx).connect(anonymous=True) as connection:
+        kinds = list(EnterpriseClient(connection, uscc="").project_kinds())
+    emit(
+        ctx,
+        json_output,
+        kinds,
+        lambda: Text(
+            "\n".join(
+                f"{k.code}  {k.name}  lead {k.lead_department}  items {', '.join(k.item_codes)}"
+                for k in kinds
+            )
+        ),
+    )
+
+
+@joint_app.command("offer")
+@handles_errors
+def joint_offer(
+    ctx: typer.Context,
+    inspection_id: InspectionId,
+    slot: Annotated[
+        list[str],
+        typer.Option(
+            "--slot",
+            help="A half-day offered: YYYY-MM-DD:morning|afternoon (repeatable).",
+            show_default=False,
+        ),
+    ],
+    json_output: JsonFlag = False,
+) -> None:
+    """Offer candidate half-days for your joint check's visit (the lead department)."""
+    offered = []
+    for text in slot:
+        day_text, _, half = text.partition(":")
+        offered.append(
+            (
+                date_option(ctx, day_text, "--slot"),
+                choice_of(insp_pb.HalfDay, "HALF_DAY_", half or "?", "--slot"),
+            )
+        )
+    with options_of(ctx).connect() as connection:
+        result = DepartmentClient(connection).offer_slots(inspection_id, offered)
+    _show_change(ctx, json_output, result, "half-days offered")

@@ -104,6 +104,23 @@ class DepartmentClient(StaffReader):
             self._inspections.DeclineParticipation, request, insp_pb.InspectionChange, request_id
         )
 
+    def offer_slots(
+        self,
+        inspection_id: str,
+        slots: Iterable[tuple[DateInput, EnumInput]],
+        *,
+        request_id: str | None = None,
+    ) -> insp_pb.InspectionChange:
+        """As the lead, offer candidate half-days for an approved joint check's visit."""
+        request = insp_pb.OfferSlotsRequest(
+            inspection_id=inspection_id,
+            slots=[
+                insp_pb.Slot(date=date_message(day), half_day=enum_value(insp_pb.HalfDay, "HALF_DAY_", half))
+                for day, half in slots
+            ],
+        )
+        return self._call(self._inspections.OfferSlots, request, insp_pb.InspectionChange, request_id)
+
     def cancel_inspection(
         self, inspection_id: str, reason: str, *, request_id: str | None = None
     ) -> insp_pb.InspectionChange:

@@ -12,6 +12,7 @@ from clients.facades.base import (
     EnumInput,
     date_message,
     enum_value,
+    paged,
     token_claims,
 )
 from clients.facades.readers import CardReader, CodeVerifier, DirectoryReader, InspectionReader
@@ -65,15 +66,18 @@ class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryRead
         day: DateInput,
         half_day: EnumInput,
         reschedule_reason: str = "",
+        at_own_request: bool = False,
         request_id: str | None = None,
     ) -> insp_pb.InspectionChange:
-        """Books (or moves, once, with a reason) the visit of an approved joint check (预约)."""
+        """Books (or moves, once, with a reason) the visit of an approved joint check (预约); a quiet
+        day only ``at_own_request``."""
         request = insp_pb.BookVisitRequest(
             inspection_id=inspection_id,
             slot=insp_pb.Slot(
                 date=date_message(day), half_day=enum_value(insp_pb.HalfDay, "HALF_DAY_", half_day)
             ),
             reschedule_reason=reschedule_reason,
+            at_own_request=at_own_request,
         )
         return self._call(self._inspections.BookVisit, request, insp_pb.InspectionChange, request_id)
 
@@ -84,14 +88,25 @@ class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryRead
         departments: list[str],
         window_start: DateInput,
         window_end: DateInput,
+        item_codes: list[str] | None = None,
+        project_kind: str = "",
         request_id: str | None = None,
     ) -> insp_pb.InspectionChange:
-        """Asks the named departments (the first leads) to accept a project together (预约验收)."""
+        """Asks departments to accept a project together (预约验收): those named, those of the items,
+        the catalogue's lead of the kind of project first (else the first named)."""
         request = insp_pb.RequestAcceptanceRequest(
             uscc=self.uscc,
             project=project,
             department_codes=departments,
+            item_codes=item_codes or [],
+            project_kind=project_kind,
             window_start=date_message(window_start),
             window_end=date_message(window_end),
         )
         return self._call(self._inspections.RequestAcceptance, request, insp_pb.InspectionChange, request_id)
+
+    def project_kinds(self) -> Iterator[reg_pb.ProjectKind]:
+        """The catalogue of kinds of project (each with the department that leads its acceptance)."""
+        return paged(
+            self.connection, self._registry.ListProjectKinds, reg_pb.ListProjectKindsRequest(), "kinds"
+        )

@@ -150,6 +150,15 @@ def checklist_item(row: registry.ChecklistItem) -> reg_pb.ChecklistItem:
     )
 
 
+def project_kind(row: registry.ProjectKind) -> reg_pb.ProjectKind:
+    return reg_pb.ProjectKind(
+        code=row.code,
+        name=row.name,
+        lead_department=row.lead_department,
+        item_codes=registry.project_kind_items(row),
+    )
+
+
 def fee_item(row: registry.FeeItem) -> reg_pb.FeeItem:
     return reg_pb.FeeItem(
         code=row.code,

@@ -142,6 +142,7 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
                 booked_by=view.appointment.booked_by,
                 book_time=timestamp(view.appointment.book_time),
                 reschedules=view.appointment.reschedules,
+                at_enterprise_request=view.appointment.own_request,
             )
             if view.appointment
             else None

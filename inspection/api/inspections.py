@@ -126,6 +126,8 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             uscc=request.uscc,
             project=request.project,
             department_codes=tuple(request.department_codes),
+            item_codes=tuple(request.item_codes),
+            project_kind=request.project_kind,
             window_start=convert.day(
                 violations,
                 "window_start",
@@ -252,6 +254,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                 now=self.clock.now(),
                 size=request.page_size,
                 token=request.page_token,
+                quiet_days=request.include_quiet_days,
             )
             return pb.ListAvailableSlotsResponse(
                 slots=[
@@ -278,6 +281,32 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                     day,
                     half.value if half is not None else "",
                     request.reschedule_reason,
+                    violations,
+                    actor=self.call.principal,
+                    now=self.clock.now(),
+                    own_request=request.at_own_request,
+                )
+            ),
+        )
+
+    def OfferSlots(self, request: pb.OfferSlotsRequest, context: grpc.ServicerContext) -> pb.InspectionChange:
+        violations = Violations()
+        slots = []
+        for index, slot in enumerate(request.slots):
+            day = convert.day(
+                violations, f"slots[{index}].date", slot.date, slot.HasField("date"), required=True
+            )
+            half = HALF_DAYS.from_proto(slot.half_day, violations, f"slots[{index}].half_day", required=True)
+            slots.append((day, half.value if half is not None else ""))
+        return self.write(
+            request,
+            pb.InspectionChange,
+            lambda s: self._change(
+                appointment.offer_slots(
+                    s,
+                    self.rules,
+                    request.inspection_id,
+                    slots,
                     violations,
                     actor=self.call.principal,
                     now=self.clock.now(),

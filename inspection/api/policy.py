@@ -70,6 +70,8 @@ POLICY: dict[str, Rule] = {
     _REG + "CreateFeeItem": _admin_write(),
     _REG + "GetFeeItem": Rule(EVERYONE),
     _REG + "ListFeeItems": Rule(EVERYONE),
+    _REG + "CreateProjectKind": _admin_write(),
+    _REG + "ListProjectKinds": Rule(EVERYONE),
     _REG + "CreateRecusal": _admin_write(),
     _REG + "ListRecusals": Rule(STAFF),
     # The card: staff read every card, an enterprise its own.
@@ -103,6 +105,7 @@ POLICY: dict[str, Rule] = {
     # By appointment: the enterprise books its visit; whoever may read the check sees free slots.
     _INSP + "ListAvailableSlots": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     _INSP + "BookVisit": Rule(ENTERPRISE, mutating=True),
+    _INSP + "OfferSlots": Rule(DEPARTMENT, mutating=True),
     _INSP + "GetInspection": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).

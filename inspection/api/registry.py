@@ -301,6 +301,33 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
 
         return self.read(work)
 
+    # --- kinds of project ---
+
+    def CreateProjectKind(
+        self, request: pb.CreateProjectKindRequest, context: grpc.ServicerContext
+    ) -> pb.ProjectKind:
+        m = request.kind
+        kind = registry.ProjectKind(code=m.code, name=m.name, lead_department=m.lead_department)
+        items = tuple(m.item_codes)
+        return self.write(
+            request,
+            pb.ProjectKind,
+            lambda s: convert.project_kind(registry.create_project_kind(s, kind, item_codes=items)),
+        )
+
+    def ListProjectKinds(
+        self, request: pb.ListProjectKindsRequest, context: grpc.ServicerContext
+    ) -> pb.ListProjectKindsResponse:
+        def work(session: Session) -> pb.ListProjectKindsResponse:
+            rows, token = registry.list_project_kinds(
+                session, size=request.page_size, token=request.page_token
+            )
+            return pb.ListProjectKindsResponse(
+                kinds=[convert.project_kind(r) for r in rows], next_page_token=token
+            )
+
+        return self.read(work)
+
     # --- recusals ---
 
     def CreateRecusal(

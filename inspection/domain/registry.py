@@ -30,6 +30,7 @@ from inspection.storage.models import Department as Department
 from inspection.storage.models import Enterprise as Enterprise
 from inspection.storage.models import FeeItem as FeeItem
 from inspection.storage.models import Inspector as Inspector
+from inspection.storage.models import ProjectKind as ProjectKind
 from inspection.storage.models import Recusal as Recusal
 from inspection.storage.registry import EnterpriseRow as EnterpriseRow
 
@@ -556,6 +557,38 @@ def create_checklist_item(
         raise AlreadyExists("checklist item", item.code)
     stored.add(session, item)
     return item
+
+
+def create_project_kind(
+    session: Session, kind: ProjectKind, *, item_codes: Sequence[str] = ()
+) -> ProjectKind:
+    """A kind of project and the department that leads its joint acceptance (预约验收)."""
+    violations = Violations()
+    _code(violations, "kind.code", kind.code)
+    _text(violations, "kind.name", kind.name)
+    _code(violations, "kind.lead_department", kind.lead_department)
+    _known_department(session, violations, "kind.lead_department", kind.lead_department)
+    for index, code in enumerate(item_codes):
+        item = stored.find(session, ChecklistItem, code)
+        if item is None or not item.published:
+            violations.add(f"kind.item_codes[{index}]", f"names no published checklist item ({code!r})")
+    if len(set(item_codes)) != len(item_codes):
+        violations.add("kind.item_codes", "names an item twice")
+    violations.raise_if_any()
+    if stored.find(session, ProjectKind, kind.code) is not None:
+        raise AlreadyExists("project kind", kind.code)
+    kind.item_codes_json = json.dumps(list(item_codes))
+    stored.add(session, kind)
+    return kind
+
+
+def project_kind_items(kind: ProjectKind) -> list[str]:
+    loaded = json.loads(kind.item_codes_json or "[]")
+    return [str(code) for code in loaded] if isinstance(loaded, list) else []
+
+
+def list_project_kinds(session: Session, *, size: int, token: str) -> tuple[list[ProjectKind], str]:
+    return _keyset_page(session, ProjectKind, ProjectKind.code, {}, size=size, token=token, default=100)
 
 
 def materials_of(item: ChecklistItem) -> list[str]:

@@ -90,6 +90,19 @@ class Appointment(SQLModel, table=True):
     booked_by: str = Field(max_length=64)
     book_time: dt.datetime = _instant(nullable=False)  # type: ignore[assignment]
     reschedules: int = 0
+    #: The enterprise itself asked for this day (a quiet day is then allowed, 宁静日 at its request).
+    own_request: bool = False
+
+
+class SlotOffer(SQLModel, table=True):
+    """A half-day the lead offers for a joint check's visit; when a check has offers, the
+    enterprise books one of them."""
+
+    __tablename__ = "slot_offer"
+
+    inspection_id: str = Field(primary_key=True, foreign_key="inspection.id")
+    visit_date: dt.date = Field(primary_key=True)
+    half_day: str = Field(primary_key=True, max_length=16)
 
 
 class SlotClaim(SQLModel, table=True):

@@ -28,6 +28,7 @@ from inspection.storage.inspection_models import (
     InspectionParticipant,
     InspectionRating,
     SlotClaim,
+    SlotOffer,
 )
 from inspection.storage.models import ChecklistItem, Department, Enterprise, Inspector, Recusal
 
@@ -312,6 +313,7 @@ class AppointmentRow(NamedTuple):
     booked_by: str
     book_time: dt.datetime
     reschedules: int
+    own_request: bool = False
 
 
 _APPOINTMENTS = select(*(col(getattr(Appointment, name)) for name in AppointmentRow._fields)).where(
@@ -356,6 +358,26 @@ def visit_days(session: Session, uscc: str, *, start: dt.date, end: dt.date, oth
         )
     )
     return set(rows.scalars())
+
+
+def offers(session: Session, inspection_id: str) -> set[tuple[dt.date, str]]:
+    """The half-days the lead offered for the visit (empty: any free half-day)."""
+    rows = session.connection().execute(
+        select(col(SlotOffer.visit_date), col(SlotOffer.half_day)).where(
+            col(SlotOffer.inspection_id) == inspection_id
+        )
+    )
+    return {(day, half) for day, half in rows}
+
+
+def set_offers(session: Session, inspection_id: str, slots: Sequence[tuple[dt.date, str]]) -> None:
+    """Replaces the offered half-days."""
+    connection = session.connection()
+    connection.execute(delete(SlotOffer).where(col(SlotOffer.inspection_id) == inspection_id))
+    connection.execute(
+        insert(SlotOffer),
+        [{"inspection_id": inspection_id, "visit_date": d, "half_day": h} for d, h in slots],
+    )
 
 
 def item_materials(session: Session, inspection_id: str) -> list[tuple[str, str, str, str]]:

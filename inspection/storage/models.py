@@ -62,6 +62,19 @@ class ChecklistItem(SQLModel, table=True):
     materials_json: str = "[]"
 
 
+class ProjectKind(SQLModel, table=True):
+    """A kind of project an enterprise asks to have accepted (预约验收), and the department the
+    catalogue designates to lead its joint acceptance, with the checklist items it usually needs."""
+
+    __tablename__ = "project_kind"
+
+    code: str = Field(primary_key=True, max_length=64)
+    name: str
+    lead_department: str = Field(foreign_key="department.code")
+    #: The checklist items usually accepted, as a JSON list of codes.
+    item_codes_json: str = "[]"
+
+
 class FeeItem(SQLModel, table=True):
     """A line of the fee catalogue (收费清单)."""
 

@@ -89,6 +89,8 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """A not-passed acceptance scheduled a re-check of its failed parts (a new joint check, for both
     offices to approve, its window from the rectification deadline on).
     """
+    CARD_ENTRY_KIND_SLOTS_OFFERED: _CardEntryKind.ValueType  # 32
+    """The lead offered candidate half-days for a joint check's visit."""
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -155,6 +157,8 @@ CARD_ENTRY_KIND_RECHECK_SCHEDULED: CardEntryKind.ValueType  # 31
 """A not-passed acceptance scheduled a re-check of its failed parts (a new joint check, for both
 offices to approve, its window from the rectification deadline on).
 """
+CARD_ENTRY_KIND_SLOTS_OFFERED: CardEntryKind.ValueType  # 32
+"""The lead offered candidate half-days for a joint check's visit."""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final

@@ -625,12 +625,15 @@ class Appointment(_message.Message):
     BOOKED_BY_FIELD_NUMBER: _builtins.int
     BOOK_TIME_FIELD_NUMBER: _builtins.int
     RESCHEDULES_FIELD_NUMBER: _builtins.int
+    AT_ENTERPRISE_REQUEST_FIELD_NUMBER: _builtins.int
     half_day: Global___HalfDay.ValueType
     """Morning or afternoon."""
     booked_by: _builtins.str
     """Who booked it (the enterprise's principal)."""
     reschedules: _builtins.int
     """How often it was moved (at most once)."""
+    at_enterprise_request: _builtins.bool
+    """The enterprise asked for this day itself (a quiet day is allowed then)."""
     @_builtins.property
     def visit_date(self) -> _date_pb2.Date:
         """The day of the visit (district time)."""
@@ -647,10 +650,11 @@ class Appointment(_message.Message):
         booked_by: _builtins.str = ...,
         book_time: _timestamp_pb2.Timestamp | None = ...,
         reschedules: _builtins.int = ...,
+        at_enterprise_request: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["book_time", b"book_time", "visit_date", b"visit_date"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["book_time", b"book_time", "booked_by", b"booked_by", "half_day", b"half_day", "reschedules", b"reschedules", "visit_date", b"visit_date"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["at_enterprise_request", b"at_enterprise_request", "book_time", b"book_time", "booked_by", b"booked_by", "half_day", b"half_day", "reschedules", b"reschedules", "visit_date", b"visit_date"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -916,6 +920,8 @@ class RequestAcceptanceRequest(_message.Message):
     DEPARTMENT_CODES_FIELD_NUMBER: _builtins.int
     WINDOW_START_FIELD_NUMBER: _builtins.int
     WINDOW_END_FIELD_NUMBER: _builtins.int
+    ITEM_CODES_FIELD_NUMBER: _builtins.int
+    PROJECT_KIND_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     """Makes a retry safe (AIP-155)."""
     uscc: _builtins.str
@@ -924,10 +930,14 @@ class RequestAcceptanceRequest(_message.Message):
     """The project to accept (completion of a building, a production line, a licence change), free
     text; required.
     """
+    project_kind: _builtins.str
+    """A kind of project from the catalogue (ListProjectKinds): its designated department leads, and
+    its usual items are taken when the request names no items.
+    """
     @_builtins.property
     def department_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """The departments whose acceptance the project needs: at least two, distinct, registered; the
-        first leads.
+        """The departments whose acceptance the project needs: distinct, registered; with those of
+        `item_codes`, at least two. The first leads.
         """
 
     @_builtins.property
@@ -938,6 +948,12 @@ class RequestAcceptanceRequest(_message.Message):
     def window_end(self) -> _date_pb2.Date:
         """Last day; at most 31 days after `window_start`."""
 
+    @_builtins.property
+    def item_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Published checklist items the project needs accepted: their departments join those named
+        (so a request may name items only); the first department named, or of the first item, leads.
+        """
+
     def __init__(
         self,
         *,
@@ -947,10 +963,12 @@ class RequestAcceptanceRequest(_message.Message):
         department_codes: _abc.Iterable[_builtins.str] | None = ...,
         window_start: _date_pb2.Date | None = ...,
         window_end: _date_pb2.Date | None = ...,
+        item_codes: _abc.Iterable[_builtins.str] | None = ...,
+        project_kind: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_codes", b"department_codes", "project", b"project", "request_id", b"request_id", "uscc", b"uscc", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_codes", b"department_codes", "item_codes", b"item_codes", "project", b"project", "project_kind", b"project_kind", "request_id", b"request_id", "uscc", b"uscc", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1081,12 +1099,15 @@ class ListAvailableSlotsRequest(_message.Message):
     END_DATE_FIELD_NUMBER: _builtins.int
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    INCLUDE_QUIET_DAYS_FIELD_NUMBER: _builtins.int
     inspection_id: _builtins.str
     """The joint check (approved)."""
     page_size: _builtins.int
     """Slots per page (default 62, at most 1000)."""
     page_token: _builtins.str
     """From a previous response's `next_page_token`; empty for the first page."""
+    include_quiet_days: _builtins.bool
+    """Include the quiet days, which the enterprise may ask for itself (see BookVisit)."""
     @_builtins.property
     def start_date(self) -> _date_pb2.Date:
         """First day to look at; default today."""
@@ -1103,10 +1124,11 @@ class ListAvailableSlotsRequest(_message.Message):
         end_date: _date_pb2.Date | None = ...,
         page_size: _builtins.int = ...,
         page_token: _builtins.str = ...,
+        include_quiet_days: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["end_date", b"end_date", "start_date", b"start_date"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["end_date", b"end_date", "inspection_id", b"inspection_id", "page_size", b"page_size", "page_token", b"page_token", "start_date", b"start_date"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["end_date", b"end_date", "include_quiet_days", b"include_quiet_days", "inspection_id", b"inspection_id", "page_size", b"page_size", "page_token", b"page_token", "start_date", b"start_date"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1141,6 +1163,38 @@ class ListAvailableSlotsResponse(_message.Message):
 Global___ListAvailableSlotsResponse: _TypeAlias = ListAvailableSlotsResponse  # noqa: Y015
 
 @_typing.final
+class OfferSlotsRequest(_message.Message):
+    """The lead's candidate half-days for a joint check's visit."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    INSPECTION_ID_FIELD_NUMBER: _builtins.int
+    SLOTS_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    inspection_id: _builtins.str
+    """The joint check (approved, not yet booked)."""
+    @_builtins.property
+    def slots(self) -> _containers.RepeatedCompositeFieldContainer[Global___Slot]:
+        """The half-days offered: 1 to 10, each free (see ListAvailableSlots)."""
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        inspection_id: _builtins.str = ...,
+        slots: _abc.Iterable[Global___Slot] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["inspection_id", b"inspection_id", "request_id", b"request_id", "slots", b"slots"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OfferSlotsRequest: _TypeAlias = OfferSlotsRequest  # noqa: Y015
+
+@_typing.final
 class BookVisitRequest(_message.Message):
     """The enterprise's booking of a joint check's visit."""
 
@@ -1150,12 +1204,17 @@ class BookVisitRequest(_message.Message):
     INSPECTION_ID_FIELD_NUMBER: _builtins.int
     SLOT_FIELD_NUMBER: _builtins.int
     RESCHEDULE_REASON_FIELD_NUMBER: _builtins.int
+    AT_OWN_REQUEST_FIELD_NUMBER: _builtins.int
     request_id: _builtins.str
     """Makes a retry safe (AIP-155)."""
     inspection_id: _builtins.str
     """The joint check (approved, of the calling enterprise)."""
     reschedule_reason: _builtins.str
     """Why the visit moves; required to move a booked visit (allowed once), empty otherwise."""
+    at_own_request: _builtins.bool
+    """The enterprise asks for this day itself: a quiet day (宁静日) is then allowed, and the booking
+    records that it was the enterprise's request.
+    """
     @_builtins.property
     def slot(self) -> Global___Slot:
         """The half-day chosen; it must be available (see ListAvailableSlots)."""
@@ -1167,10 +1226,11 @@ class BookVisitRequest(_message.Message):
         inspection_id: _builtins.str = ...,
         slot: Global___Slot | None = ...,
         reschedule_reason: _builtins.str = ...,
+        at_own_request: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["slot", b"slot"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["inspection_id", b"inspection_id", "request_id", b"request_id", "reschedule_reason", b"reschedule_reason", "slot", b"slot"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["at_own_request", b"at_own_request", "inspection_id", b"inspection_id", "request_id", b"request_id", "reschedule_reason", b"reschedule_reason", "slot", b"slot"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -150,6 +150,11 @@ class InspectionServiceStub:
                 request_serializer=inspection_dot_v1_dot_inspection__service__pb2.BookVisitRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
                 _registered_method=True)
+        self.OfferSlots = channel.unary_unary(
+                '/inspection.v1.InspectionService/OfferSlots',
+                request_serializer=inspection_dot_v1_dot_inspection__service__pb2.OfferSlotsRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+                _registered_method=True)
 
 
 class InspectionServiceServicer:
@@ -324,6 +329,14 @@ class InspectionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def OfferSlots(self, request, context):
+        """The lead department: offer candidate half-days for an approved joint check's visit; the
+        enterprise then books one of them (replaces earlier offers; none offered: any free half-day).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InspectionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -435,6 +448,11 @@ def add_InspectionServiceServicer_to_server(servicer, server):
             'BookVisit': grpc.unary_unary_rpc_method_handler(
                     servicer.BookVisit,
                     request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.BookVisitRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
+            ),
+            'OfferSlots': grpc.unary_unary_rpc_method_handler(
+                    servicer.OfferSlots,
+                    request_deserializer=inspection_dot_v1_dot_inspection__service__pb2.OfferSlotsRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.SerializeToString,
             ),
     }
@@ -1037,6 +1055,33 @@ class InspectionService:
             target,
             '/inspection.v1.InspectionService/BookVisit',
             inspection_dot_v1_dot_inspection__service__pb2.BookVisitRequest.SerializeToString,
+            inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OfferSlots(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.InspectionService/OfferSlots',
+            inspection_dot_v1_dot_inspection__service__pb2.OfferSlotsRequest.SerializeToString,
             inspection_dot_v1_dot_inspection__service__pb2.InspectionChange.FromString,
             options,
             channel_credentials,

@@ -100,6 +100,10 @@ class InspectionServiceStub:
     """The enterprise books the visit of an approved joint check on one available half-day (or moves
     it, once, with a reason). The card entry tells it every document to prepare (一次性告知).
     """
+    OfferSlots: _grpc.UnaryUnaryMultiCallable[_inspection_service_pb2.OfferSlotsRequest, _inspection_service_pb2.InspectionChange]
+    """The lead department: offer candidate half-days for an approved joint check's visit; the
+    enterprise then books one of them (replaces earlier offers; none offered: any free half-day).
+    """
 
 @_typing.type_check_only
 class InspectionServiceAsyncStub(InspectionServiceStub):
@@ -172,6 +176,10 @@ class InspectionServiceAsyncStub(InspectionServiceStub):
     BookVisit: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.BookVisitRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
     """The enterprise books the visit of an approved joint check on one available half-day (or moves
     it, once, with a reason). The card entry tells it every document to prepare (一次性告知).
+    """
+    OfferSlots: _aio.UnaryUnaryMultiCallable[_inspection_service_pb2.OfferSlotsRequest, _inspection_service_pb2.InspectionChange]  # type: ignore[assignment]
+    """The lead department: offer candidate half-days for an approved joint check's visit; the
+    enterprise then books one of them (replaces earlier offers; none offered: any free half-day).
     """
 
 class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -374,6 +382,16 @@ class InspectionServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
         """The enterprise books the visit of an approved joint check on one available half-day (or moves
         it, once, with a reason). The card entry tells it every document to prepare (一次性告知).
+        """
+
+    @_abc_1.abstractmethod
+    def OfferSlots(
+        self,
+        request: _inspection_service_pb2.OfferSlotsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_inspection_service_pb2.InspectionChange, _abc.Awaitable[_inspection_service_pb2.InspectionChange]]:
+        """The lead department: offer candidate half-days for an approved joint check's visit; the
+        enterprise then books one of them (replaces earlier offers; none offered: any free half-day).
         """
 
 def add_InspectionServiceServicer_to_server(servicer: InspectionServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

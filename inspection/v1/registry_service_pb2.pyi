@@ -1002,6 +1002,126 @@ class GetFeeItemRequest(_message.Message):
 Global___GetFeeItemRequest: _TypeAlias = GetFeeItemRequest  # noqa: Y015
 
 @_typing.final
+class ProjectKind(_message.Message):
+    """A kind of project an enterprise asks to have accepted (预约验收): the catalogue designates the
+    department that leads its joint acceptance, and the checklist items usually accepted.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CODE_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    LEAD_DEPARTMENT_FIELD_NUMBER: _builtins.int
+    ITEM_CODES_FIELD_NUMBER: _builtins.int
+    code: _builtins.str
+    """The kind's code: at most 64 letters, digits, '-', '_' or '.'; unique."""
+    name: _builtins.str
+    """Its name, e.g. 厂房竣工验收; required."""
+    lead_department: _builtins.str
+    """The department that leads its joint acceptance (code); must exist."""
+    @_builtins.property
+    def item_codes(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Published checklist items usually accepted; their departments take part."""
+
+    def __init__(
+        self,
+        *,
+        code: _builtins.str = ...,
+        name: _builtins.str = ...,
+        lead_department: _builtins.str = ...,
+        item_codes: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "item_codes", b"item_codes", "lead_department", b"lead_department", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ProjectKind: _TypeAlias = ProjectKind  # noqa: Y015
+
+@_typing.final
+class CreateProjectKindRequest(_message.Message):
+    """A kind of project to register."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    @_builtins.property
+    def kind(self) -> Global___ProjectKind:
+        """The kind."""
+
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        kind: Global___ProjectKind | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateProjectKindRequest: _TypeAlias = CreateProjectKindRequest  # noqa: Y015
+
+@_typing.final
+class ListProjectKindsRequest(_message.Message):
+    """A page of kinds of project."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    page_size: _builtins.int
+    """At most this many results; 0 means the default."""
+    page_token: _builtins.str
+    """The previous page's `next_page_token`; empty for the first page."""
+    def __init__(
+        self,
+        *,
+        page_size: _builtins.int = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "page_token", b"page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListProjectKindsRequest: _TypeAlias = ListProjectKindsRequest  # noqa: Y015
+
+@_typing.final
+class ListProjectKindsResponse(_message.Message):
+    """One page of kinds of project by code."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KINDS_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Token of the next page; empty on the last one."""
+    @_builtins.property
+    def kinds(self) -> _containers.RepeatedCompositeFieldContainer[Global___ProjectKind]:
+        """The kinds of this page."""
+
+    def __init__(
+        self,
+        *,
+        kinds: _abc.Iterable[Global___ProjectKind] | None = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kinds", b"kinds", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListProjectKindsResponse: _TypeAlias = ListProjectKindsResponse  # noqa: Y015
+
+@_typing.final
 class ListFeeItemsRequest(_message.Message):
     """A page of the fee catalogue."""
 

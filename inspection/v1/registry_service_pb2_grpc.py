@@ -127,6 +127,16 @@ class RegistryServiceStub:
                 request_serializer=inspection_dot_v1_dot_registry__service__pb2.ListFeeItemsRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_registry__service__pb2.ListFeeItemsResponse.FromString,
                 _registered_method=True)
+        self.CreateProjectKind = channel.unary_unary(
+                '/inspection.v1.RegistryService/CreateProjectKind',
+                request_serializer=inspection_dot_v1_dot_registry__service__pb2.CreateProjectKindRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_registry__service__pb2.ProjectKind.FromString,
+                _registered_method=True)
+        self.ListProjectKinds = channel.unary_unary(
+                '/inspection.v1.RegistryService/ListProjectKinds',
+                request_serializer=inspection_dot_v1_dot_registry__service__pb2.ListProjectKindsRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_registry__service__pb2.ListProjectKindsResponse.FromString,
+                _registered_method=True)
         self.CreateRecusal = channel.unary_unary(
                 '/inspection.v1.RegistryService/CreateRecusal',
                 request_serializer=inspection_dot_v1_dot_registry__service__pb2.CreateRecusalRequest.SerializeToString,
@@ -272,6 +282,20 @@ class RegistryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateProjectKind(self, request, context):
+        """Admin: register a kind of project and the department that leads its joint acceptance.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListProjectKinds(self, request, context):
+        """The kinds of project, by code (public: an enterprise picks one to ask for an acceptance).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateRecusal(self, request, context):
         """Records that an inspector must never inspect an enterprise; written on the enterprise's card.
         """
@@ -378,6 +402,16 @@ def add_RegistryServiceServicer_to_server(servicer, server):
                     servicer.ListFeeItems,
                     request_deserializer=inspection_dot_v1_dot_registry__service__pb2.ListFeeItemsRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_registry__service__pb2.ListFeeItemsResponse.SerializeToString,
+            ),
+            'CreateProjectKind': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateProjectKind,
+                    request_deserializer=inspection_dot_v1_dot_registry__service__pb2.CreateProjectKindRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_registry__service__pb2.ProjectKind.SerializeToString,
+            ),
+            'ListProjectKinds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProjectKinds,
+                    request_deserializer=inspection_dot_v1_dot_registry__service__pb2.ListProjectKindsRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_registry__service__pb2.ListProjectKindsResponse.SerializeToString,
             ),
             'CreateRecusal': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRecusal,
@@ -879,6 +913,60 @@ class RegistryService:
             '/inspection.v1.RegistryService/ListFeeItems',
             inspection_dot_v1_dot_registry__service__pb2.ListFeeItemsRequest.SerializeToString,
             inspection_dot_v1_dot_registry__service__pb2.ListFeeItemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateProjectKind(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.RegistryService/CreateProjectKind',
+            inspection_dot_v1_dot_registry__service__pb2.CreateProjectKindRequest.SerializeToString,
+            inspection_dot_v1_dot_registry__service__pb2.ProjectKind.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListProjectKinds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.RegistryService/ListProjectKinds',
+            inspection_dot_v1_dot_registry__service__pb2.ListProjectKindsRequest.SerializeToString,
+            inspection_dot_v1_dot_registry__service__pb2.ListProjectKindsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -74,6 +74,10 @@ class RegistryServiceStub:
     """One fee catalogue item. Open to everyone."""
     ListFeeItems: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListFeeItemsRequest, _registry_service_pb2.ListFeeItemsResponse]
     """Fee catalogue items by code, optionally of one department. Open to everyone."""
+    CreateProjectKind: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.CreateProjectKindRequest, _registry_service_pb2.ProjectKind]
+    """Admin: register a kind of project and the department that leads its joint acceptance."""
+    ListProjectKinds: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListProjectKindsRequest, _registry_service_pb2.ListProjectKindsResponse]
+    """The kinds of project, by code (public: an enterprise picks one to ask for an acceptance)."""
     CreateRecusal: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.CreateRecusalRequest, _registry_service_pb2.CreateRecusalResponse]
     """Records that an inspector must never inspect an enterprise; written on the enterprise's card."""
     ListRecusals: _grpc.UnaryUnaryMultiCallable[_registry_service_pb2.ListRecusalsRequest, _registry_service_pb2.ListRecusalsResponse]
@@ -125,6 +129,10 @@ class RegistryServiceAsyncStub(RegistryServiceStub):
     """One fee catalogue item. Open to everyone."""
     ListFeeItems: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListFeeItemsRequest, _registry_service_pb2.ListFeeItemsResponse]  # type: ignore[assignment]
     """Fee catalogue items by code, optionally of one department. Open to everyone."""
+    CreateProjectKind: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.CreateProjectKindRequest, _registry_service_pb2.ProjectKind]  # type: ignore[assignment]
+    """Admin: register a kind of project and the department that leads its joint acceptance."""
+    ListProjectKinds: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListProjectKindsRequest, _registry_service_pb2.ListProjectKindsResponse]  # type: ignore[assignment]
+    """The kinds of project, by code (public: an enterprise picks one to ask for an acceptance)."""
     CreateRecusal: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.CreateRecusalRequest, _registry_service_pb2.CreateRecusalResponse]  # type: ignore[assignment]
     """Records that an inspector must never inspect an enterprise; written on the enterprise's card."""
     ListRecusals: _aio.UnaryUnaryMultiCallable[_registry_service_pb2.ListRecusalsRequest, _registry_service_pb2.ListRecusalsResponse]  # type: ignore[assignment]
@@ -281,6 +289,22 @@ class RegistryServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_registry_service_pb2.ListFeeItemsResponse, _abc.Awaitable[_registry_service_pb2.ListFeeItemsResponse]]:
         """Fee catalogue items by code, optionally of one department. Open to everyone."""
+
+    @_abc_1.abstractmethod
+    def CreateProjectKind(
+        self,
+        request: _registry_service_pb2.CreateProjectKindRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_service_pb2.ProjectKind, _abc.Awaitable[_registry_service_pb2.ProjectKind]]:
+        """Admin: register a kind of project and the department that leads its joint acceptance."""
+
+    @_abc_1.abstractmethod
+    def ListProjectKinds(
+        self,
+        request: _registry_service_pb2.ListProjectKindsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_registry_service_pb2.ListProjectKindsResponse, _abc.Awaitable[_registry_service_pb2.ListProjectKindsResponse]]:
+        """The kinds of project, by code (public: an enterprise picks one to ask for an acceptance)."""
 
     @_abc_1.abstractmethod
     def CreateRecusal(

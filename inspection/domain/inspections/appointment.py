@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from sqlmodel import Session
 
 from inspection.auth import Principal, Role
 from inspection.domain.card import CardHead
-from inspection.domain.inspections.common import apply, load_view, locked, visit_refusal
+from inspection.domain.inspections.common import apply, load_view, locked, require_lead, visit_refusal
 from inspection.domain.inspections.lifecycle import Event, step
 from inspection.domain.inspections.model import Inspection, InspectionView, Rules, mask_name
 from inspection.domain.paging import keyset_page
@@ -70,9 +70,16 @@ def _may_see(inspection: Inspection, viewer: Principal, departments: set[str]) -
 
 
 def _free(
-    session: Session, rules: Rules, inspection: Inspection, start: dt.date, end: dt.date
+    session: Session,
+    rules: Rules,
+    inspection: Inspection,
+    start: dt.date,
+    end: dt.date,
+    *,
+    quiet_days: bool = False,
 ) -> list[tuple[dt.date, HalfDay]]:
-    """The half-days in [start, end] on which the joint check's visit can take place."""
+    """The half-days in [start, end] on which the joint check's visit can take place (quiet days
+    too with ``quiet_days``: the enterprise's own request)."""
     inspectors = [a.inspector_id for a in stored.assigned(session, inspection.id)]
     holders = [_enterprise_holder(inspection.uscc), *(_inspector_holder(i) for i in inspectors)]
     taken = stored.claims(session, holders, start=start, end=end, other_than=inspection.id)
@@ -81,7 +88,10 @@ def _free(
     busy_days |= stored.visit_days(session, inspection.uscc, start=start, end=end, other_than=inspection.id)
     free: list[tuple[dt.date, HalfDay]] = []
     for day in _days(start, end):
-        if day in busy_days or visit_refusal(rules, inspection, day) is not None:
+        if (
+            day in busy_days
+            or visit_refusal(rules, inspection, day, quiet_day_requested=quiet_days) is not None
+        ):
             continue
         free.extend((day, half) for half in HalfDay if (day, half.value) not in busy_halves)
     return free
@@ -98,10 +108,13 @@ def available_slots(
     now: dt.datetime,
     size: int = 0,
     token: str = "",
+    quiet_days: bool = False,
 ) -> tuple[list[tuple[dt.date, HalfDay]], str]:
     """The half-days free for an approved joint check's visit, within its window, a page at a time
     (keyset by day and half-day, AIP-158)."""
-    free = _available(session, rules, inspection_id, start, end, viewer=viewer, now=now)
+    free = _available(
+        session, rules, inspection_id, start, end, viewer=viewer, now=now, quiet_days=quiet_days
+    )
 
     def key_of(slot: tuple[dt.date, HalfDay]) -> str:
         # Sorts as the slots do: by day, the morning first.
@@ -125,6 +138,7 @@ def _available(
     *,
     viewer: Principal,
     now: dt.datetime,
+    quiet_days: bool = False,
 ) -> list[tuple[dt.date, HalfDay]]:
     violations = Violations()
     check_identifier(violations, "inspection_id", inspection_id)
@@ -145,7 +159,9 @@ def _available(
     violations.raise_if_any()
     if last < first:
         return []
-    return _free(session, rules, inspection, first, last)
+    free = _free(session, rules, inspection, first, last, quiet_days=quiet_days)
+    offered = stored.offers(session, inspection.id)
+    return [(d, h) for d, h in free if (d, h.value) in offered] if offered else free
 
 
 def book_visit(
@@ -159,8 +175,10 @@ def book_visit(
     *,
     actor: Principal,
     now: dt.datetime,
+    own_request: bool = False,
 ) -> tuple[InspectionView, CardHead]:
-    """The enterprise books (or moves, once) its joint check's visit on an available half-day."""
+    """The enterprise books (or moves, once) its joint check's visit on an available half-day — a
+    quiet day too, when it asks for that day itself (``own_request``, recorded as its request)."""
     check_identifier(violations, "inspection_id", inspection_id)
     if day is None and not violations.has("slot.date"):
         violations.add("slot.date", "is required")
@@ -172,26 +190,33 @@ def book_visit(
     inspection, card = locked(session, inspection_id)
     if actor.role is not Role.ENTERPRISE or actor.org != inspection.uscc:
         raise PermissionDenied("only the inspected enterprise books its visit", reason=Reason.OUT_OF_SCOPE)
-    booked = stored.appointment(session, inspection.id)
-    event = Event.RESCHEDULE if booked is not None else Event.BOOK
+    previous = stored.appointment(session, inspection.id)
+    event = Event.RESCHEDULE if previous is not None else Event.BOOK
     step(inspection.kind, inspection.state, event, inspection.origin)
-    if booked is not None:
-        if booked.reschedules >= MAX_RESCHEDULES:
+    if previous is not None:
+        if previous.reschedules >= MAX_RESCHEDULES:
             raise FailedPrecondition(
                 Reason.RESCHEDULE_LIMIT,
-                f"the visit was already moved {booked.reschedules} time(s); at most once",
+                f"the visit was already moved {previous.reschedules} time(s); at most once",
             )
         if not reschedule_reason:
             violations.add("reschedule_reason", "is required to move a booked visit")
     elif reschedule_reason:
         violations.add("reschedule_reason", "is only given to move a booked visit")
     violations.raise_if_any()
-    refusal = visit_refusal(rules, inspection, day)
+    refusal = visit_refusal(rules, inspection, day, quiet_day_requested=own_request)
     if refusal is not None:
         raise FailedPrecondition(refusal[0], refusal[1], {"date": day.isoformat()})
     if day < rules.calendar.today(now):
         raise FailedPrecondition(Reason.WINDOW_IN_PAST, f"{day} is in the past")
-    if (day, HalfDay(half_day)) not in _free(session, rules, inspection, day, day):
+    offered = stored.offers(session, inspection.id)
+    if offered and (day, half_day) not in offered:
+        raise FailedPrecondition(
+            Reason.SLOT_NOT_OFFERED,
+            f"the lead offered {len(offered)} half-day(s) for this visit; book one of them",
+            {"date": day.isoformat(), "half_day": half_day},
+        )
+    if (day, HalfDay(half_day)) not in _free(session, rules, inspection, day, day, quiet_days=own_request):
         raise FailedPrecondition(
             Reason.SLOT_TAKEN,
             f"the {half_day.lower()} of {day} is not free: an inspector of this check or the enterprise "
@@ -209,7 +234,8 @@ def book_visit(
             half_day=half_day,
             booked_by=actor.sub,
             book_time=now,
-            reschedules=(booked.reschedules + 1) if booked is not None else 0,
+            reschedules=(previous.reschedules + 1) if previous is not None else 0,
+            own_request=own_request,
         ),
         claimed,
     )
@@ -224,10 +250,69 @@ def book_visit(
         },
         **_notice(session, inspection.id),
     }
-    if booked is not None:
-        payload["moved_from"] = {"date": booked.visit_date.isoformat(), "half_day": booked.half_day}
+    if own_request:
+        payload["at_enterprise_request"] = True
+    if previous is not None:
+        payload["moved_from"] = {"date": previous.visit_date.isoformat(), "half_day": previous.half_day}
         payload["reason"] = reschedule_reason
     _, head = apply(session, card, inspection, event, actor=actor, now=now, payload=payload)
+    return load_view(session, inspection), head
+
+
+#: How many half-days a lead offers at most.
+MAX_OFFERS = 10
+
+
+def offer_slots(
+    session: Session,
+    rules: Rules,
+    inspection_id: str,
+    slots: Sequence[tuple[dt.date | None, str]],
+    violations: Violations,
+    *,
+    actor: Principal,
+    now: dt.datetime,
+) -> tuple[InspectionView, CardHead]:
+    """The lead offers candidate half-days for the visit of an approved, unbooked joint check;
+    each must be free now. The enterprise then books one of them."""
+    check_identifier(violations, "inspection_id", inspection_id)
+    if not slots:
+        violations.add("slots", "offer at least one half-day")
+    elif len(slots) > MAX_OFFERS:
+        violations.add("slots", f"offer at most {MAX_OFFERS} half-days")
+    for index, (day, half) in enumerate(slots[:MAX_OFFERS]):
+        if day is None and not violations.has(f"slots[{index}].date"):
+            violations.add(f"slots[{index}].date", "is required")
+        if half not in HalfDay.__members__ and not violations.has(f"slots[{index}].half_day"):
+            violations.add(f"slots[{index}].half_day", "must be MORNING or AFTERNOON")
+    if len(set(slots)) != len(slots):
+        violations.add("slots", "offers a half-day twice")
+    violations.raise_if_any()
+    inspection, card = locked(session, inspection_id)
+    require_lead(inspection, actor)
+    step(inspection.kind, inspection.state, Event.OFFER, inspection.origin)
+    if stored.appointment(session, inspection.id) is not None:
+        raise FailedPrecondition(Reason.ALREADY_BOOKED, "the enterprise has booked this visit already")
+    chosen = [(day, half) for day, half in slots if day is not None]
+    first, last = min(d for d, _ in chosen), max(d for d, _ in chosen)
+    free = set(_free(session, rules, inspection, first, last))
+    for day, half in chosen:
+        if (day, HalfDay(half)) not in free:
+            raise FailedPrecondition(
+                Reason.SLOT_TAKEN,
+                f"the {half.lower()} of {day} is not free for this visit",
+                {"date": day.isoformat(), "half_day": half},
+            )
+    stored.set_offers(session, inspection.id, chosen)
+    _, head = apply(
+        session,
+        card,
+        inspection,
+        Event.OFFER,
+        actor=actor,
+        now=now,
+        payload={"slots": [{"date": d.isoformat(), "half_day": h} for d, h in sorted(chosen)]},
+    )
     return load_view(session, inspection), head
 
 
@@ -242,6 +327,5 @@ def _notice(session: Session, inspection_id: str) -> dict[str, object]:
     return {"materials": by_item, "prepare": every}
 
 
-def booked_day(session: Session, inspection: Inspection) -> dt.date | None:
-    booking = stored.appointment(session, inspection.id)
-    return booking.visit_date if booking is not None else None
+def booked(session: Session, inspection: Inspection) -> AppointmentRow | None:
+    return stored.appointment(session, inspection.id)

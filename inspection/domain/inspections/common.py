@@ -238,11 +238,14 @@ _NOT_VISITABLE = {
 }
 
 
-def visit_refusal(rules: Rules, inspection: Inspection, today: dt.date) -> tuple[Reason, str] | None:
+def visit_refusal(
+    rules: Rules, inspection: Inspection, today: dt.date, *, quiet_day_requested: bool = False
+) -> tuple[Reason, str] | None:
     """Why the approved visit of ``inspection`` may not happen on ``today``, or None if it may.
 
     The one answer for the doorstep (``VerifyInspectionCode``) and for check-in: approved, inside
-    the window, not a quiet day, a working day. An emergency is not held back by the calendar.
+    the window, not a quiet day, a working day. An emergency is not held back by the calendar; a
+    joint check's visit on a quiet day the enterprise itself asked for is not either.
     """
     state = State(inspection.state)
     if state in _NOT_VISITABLE:
@@ -257,7 +260,7 @@ def visit_refusal(rules: Rules, inspection: Inspection, today: dt.date) -> tuple
         )
     if today > inspection.window_end:
         return Reason.WINDOW_ENDED, f"the approved window ended on {inspection.window_end}; today is {today}"
-    if rules.calendar.is_quiet_day(today):
+    if rules.calendar.is_quiet_day(today) and not quiet_day_requested:
         return Reason.QUIET_PERIOD, f"{today} is a quiet day (宁静日): no visits but emergencies"
     if not rules.calendar.is_working_day(today):
         return Reason.NON_WORKING_DAY, f"{today} is a weekend day or holiday: no visits but emergencies"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
@@ -48,12 +48,13 @@ from inspection.domain.inspections.model import (
 )
 from inspection.domain.inspections.request import InspectionRequest, check_routine, validate_request
 from inspection.domain.inspections.result import Result, validate_result
+from inspection.domain.registry import project_kind_items
 from inspection.domain.text import check_identifier, check_identifiers, check_text
 from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
 from inspection.storage import registry as directory
-from inspection.storage.models import Department
+from inspection.storage.models import ChecklistItem, Department, ProjectKind
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,11 @@ class AcceptanceRequest:
     department_codes: tuple[str, ...]
     window_start: dt.date | None
     window_end: dt.date | None
+    #: Checklist items the project needs accepted: their departments join the named ones.
+    item_codes: tuple[str, ...] = ()
+    #: A kind of project from the catalogue: its designated department leads, and its usual items
+    #: are taken when no items are named.
+    project_kind: str = ""
 
 
 #: The legal basis of an acceptance the enterprise applies for (依申请).
@@ -254,9 +260,21 @@ def request_acceptance(
     The first department named leads; every department named is required, and confirms with its
     own part (the lead too) — a decline by any of them ends the request."""
     check_text(violations, "project", request.project, required=True)
-    check_identifiers(violations, "department_codes", request.department_codes, what="department")
-    if len(request.department_codes) == 1 and not violations.has("department_codes"):
-        violations.add("department_codes", "a joint acceptance names at least two departments")
+    kind = None
+    if request.project_kind:
+        check_identifier(violations, "project_kind", request.project_kind)
+        if not violations.has("project_kind"):
+            kind = directory.find(session, ProjectKind, request.project_kind)
+            if kind is None:
+                violations.add(
+                    "project_kind", f"names no kind of project in the catalogue ({request.project_kind!r})"
+                )
+    if kind is not None and not request.item_codes:
+        request = replace(request, item_codes=tuple(project_kind_items(kind)))
+    if request.department_codes or not (request.item_codes or kind):
+        check_identifiers(violations, "department_codes", request.department_codes, what="department")
+    if request.item_codes:
+        check_identifiers(violations, "item_codes", request.item_codes, what="checklist item")
     if request.window_start is None and not violations.has("window_start"):
         violations.add("window_start", "is required")
     if request.window_end is None and not violations.has("window_end"):
@@ -270,6 +288,20 @@ def request_acceptance(
     for code in request.department_codes:
         if directory.find(session, Department, code) is None:
             violations.add("department_codes", f"names no registered department ({code!r})")
+    # The catalogue's lead first, then the named departments, then those of the items chosen.
+    departments = ([kind.lead_department] if kind else []) + [
+        code for code in request.department_codes if not kind or code != kind.lead_department
+    ]
+    for index, item_code in enumerate(request.item_codes):
+        item = directory.find(session, ChecklistItem, item_code)
+        if item is None or not item.published:
+            violations.add(f"item_codes[{index}]", f"names no published checklist item ({item_code!r})")
+        elif item.department_code not in departments:
+            departments.append(item.department_code)
+    if len(departments) < 2 and not violations:
+        violations.add(
+            "department_codes", "a joint acceptance needs at least two departments (named, or of the items)"
+        )
     violations.raise_if_any()
     assert request.window_start is not None and request.window_end is not None
     today = rules.calendar.today(now)
@@ -280,7 +312,7 @@ def request_acceptance(
     card = cards.lock_card(session, request.uscc)
     if stored.enterprise(session, request.uscc) is None:
         raise NotFound("enterprise", request.uscc)
-    lead, *others = request.department_codes
+    lead, *others = departments
     inspection = Inspection(
         id=new_id("I", rules.calendar, now),
         uscc=request.uscc,
@@ -310,9 +342,11 @@ def request_acceptance(
         payload={
             "requested_by_enterprise": True,
             "project": request.project,
+            "project_kind": request.project_kind,
             "window": [inspection.window_start.isoformat(), inspection.window_end.isoformat()],
-            "departments": list(request.department_codes),
-            "required": list(request.department_codes),
+            "departments": departments,
+            "required": departments,
+            "items": list(request.item_codes),
         },
     )
     stored.invite(session, inspection.id, others, required=True)

@@ -81,6 +81,8 @@ class Event(enum.StrEnum):
     BOOK = "BOOK"
     #: The enterprise moves its booked visit, once.
     RESCHEDULE = "RESCHEDULE"
+    #: The lead offers candidate half-days for the visit.
+    OFFER = "OFFER"
     #: A not-passed acceptance schedules the re-check of its failed parts: a new joint check,
     #: its departments already confirmed, for both offices.
     RECHECK = "RECHECK"
@@ -159,6 +161,7 @@ TRANSITIONS = {
     # The enterprise books the approved visit (预约), and may move it once.
     (_J, S.APPROVED, Event.BOOK): Transition(S.APPROVED, EntryKind.VISIT_BOOKED),
     (_J, S.APPROVED, Event.RESCHEDULE): Transition(S.APPROVED, EntryKind.VISIT_RESCHEDULED),
+    (_J, S.APPROVED, Event.OFFER): Transition(S.APPROVED, EntryKind.SLOTS_OFFERED),
 }
 
 #: Why an event is refused when the table has no row for it, by event…
@@ -183,6 +186,7 @@ REFUSED: Mapping[Event, Reason] = {
     Event.ACCEPT: Reason.NOT_IN_PROGRESS,
     Event.BOOK: Reason.NOT_APPROVED,
     Event.RESCHEDULE: Reason.NOT_APPROVED,
+    Event.OFFER: Reason.NOT_APPROVED,
     **{
         event: Reason.NOT_PROPOSED
         for event in (
@@ -238,6 +242,7 @@ REFUSED_IN_FLOW: Mapping[tuple[Flow, Event], Reason] = {
             Event.ACCEPT,
             Event.BOOK,
             Event.RESCHEDULE,
+            Event.OFFER,
         )
     },
 }
@@ -264,6 +269,7 @@ _DOING = {
     Event.ACCEPT: "record the acceptance",
     Event.BOOK: "book its visit",
     Event.RESCHEDULE: "move its visit",
+    Event.OFFER: "offer half-days for its visit",
     **{
         event: "answer it"
         for event in (

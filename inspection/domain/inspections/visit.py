@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from inspection.auth import Principal, Role
 from inspection.domain.card import CardHead
-from inspection.domain.inspections.appointment import booked_day
+from inspection.domain.inspections.appointment import booked
 from inspection.domain.inspections.common import (
     apply,
     check_inspectors,
@@ -47,15 +47,20 @@ def _by_code(session: Session, code: str, violations: Violations) -> Inspection:
 def _refusal(
     session: Session, rules: Rules, inspection: Inspection, today: dt.date
 ) -> tuple[Reason, str] | None:
-    """``visit_refusal``, and for a joint check: the visit happens on the day the enterprise booked."""
-    refusal = visit_refusal(rules, inspection, today)
-    if refusal is not None or inspection.origin != Origin.JOINT_CHECK or inspection.state != State.APPROVED:
+    """``visit_refusal``, and for a joint check: the visit happens on the day the enterprise booked
+    (a quiet day too, when it asked for that day itself)."""
+    if inspection.origin != Origin.JOINT_CHECK or inspection.state != State.APPROVED:
+        return visit_refusal(rules, inspection, today)
+    booking = booked(session, inspection)
+    refusal = visit_refusal(
+        rules, inspection, today, quiet_day_requested=booking is not None and booking.own_request
+    )
+    if refusal is not None:
         return refusal
-    booked = booked_day(session, inspection)
-    if booked is None:
+    if booking is None:
         return Reason.NOT_BOOKED, "the enterprise has not booked the visit of this joint check yet"
-    if booked != today:
-        return Reason.NOT_BOOKED_DAY, f"the visit is booked for {booked}; today is {today}"
+    if booking.visit_date != today:
+        return Reason.NOT_BOOKED_DAY, f"the visit is booked for {booking.visit_date}; today is {today}"
     return None
 
 
