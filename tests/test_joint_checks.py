@@ -781,3 +781,17 @@ def test_the_catalogue_designates_the_lead_for_a_kind_of_project(
         "INVALID_ARGUMENT",
     )
     assert "project_kind" in field_violations(error)
+
+
+def test_every_entry_of_a_joint_check_names_all_its_departments(
+    registry: Any, cards: Any, inspections: Any, admin: Any, scjg: Department, yjgl: Department
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    check = inspections.ProposeJointCheck(_proposal(scjg, uscc, ["YJGL"]), metadata=scjg.md).inspection
+    _confirm(inspections, check.id, yjgl)
+    approve(inspections, check.id)
+    joint_entries = [e for e in _entries(cards, uscc) if e.inspection_id == check.id]
+    # Proposed, confirmed, one office's decision, both offices' approval.
+    assert len(joint_entries) == 4
+    for entry in joint_entries:
+        assert set(json.loads(entry.payload_json)["departments"]) == {"SCJG", "YJGL"}, entry.kind

@@ -142,7 +142,9 @@ def _append(
     department_code: str = "",
 ) -> CardHead:
     """The transition's card entry, in this transaction (一卡通), under the acting department (the
-    lead's unless another department acts)."""
+    lead's unless another department acts). A joint check's entries name all its departments."""
+    if inspection.origin == Origin.JOINT_CHECK and "departments" not in payload:
+        payload = {**payload, "departments": sorted(stored.participation(session, inspection.id))}
     return cards.append_entry(
         session,
         card,
