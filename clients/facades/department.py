@@ -21,6 +21,25 @@ def _fen(value: int, name: str) -> int:
     return value
 
 
+def _result(
+    outcome: EnumInput,
+    handling: EnumInput,
+    findings: str,
+    rectification_deadline: DateInput | None,
+    penalty_fen: int,
+    penalty_basis: str,
+) -> common_pb.InspectionResult:
+    """A result (or one department's part of one) as the API takes it; a penalty is integer fen."""
+    return common_pb.InspectionResult(
+        outcome=enum_value(common_pb.Outcome, "OUTCOME_", outcome),
+        handling=enum_value(common_pb.Handling, "HANDLING_", handling),
+        findings=findings,
+        rectification_deadline=date_message(rectification_deadline),
+        penalty_fen=_fen(penalty_fen, "penalty_fen"),
+        penalty_basis=penalty_basis,
+    )
+
+
 class DepartmentClient(StaffReader):
     """A department (执法部门): requests, runs and records its own inspections (DESIGN §4)."""
 
@@ -147,14 +166,7 @@ class DepartmentClient(StaffReader):
         request_id: str | None = None,
     ) -> insp_pb.InspectionChange:
         """Findings, outcome and handling (处理) → ``COMPLETED``; a penalty is integer fen."""
-        result = common_pb.InspectionResult(
-            outcome=enum_value(common_pb.Outcome, "OUTCOME_", outcome),
-            handling=enum_value(common_pb.Handling, "HANDLING_", handling),
-            findings=findings,
-            rectification_deadline=date_message(rectification_deadline),
-            penalty_fen=_fen(penalty_fen, "penalty_fen"),
-            penalty_basis=penalty_basis,
-        )
+        result = _result(outcome, handling, findings, rectification_deadline, penalty_fen, penalty_basis)
         request = insp_pb.RecordResultRequest(inspection_id=inspection_id, result=result)
         return self._call(self._inspections.RecordResult, request, insp_pb.InspectionChange, request_id)
 
@@ -171,14 +183,7 @@ class DepartmentClient(StaffReader):
         request_id: str | None = None,
     ) -> insp_pb.InspectionChange:
         """This department's part of a joint check's result (its own items)."""
-        result = common_pb.InspectionResult(
-            outcome=enum_value(common_pb.Outcome, "OUTCOME_", outcome),
-            handling=enum_value(common_pb.Handling, "HANDLING_", handling),
-            findings=findings,
-            rectification_deadline=date_message(rectification_deadline),
-            penalty_fen=_fen(penalty_fen, "penalty_fen"),
-            penalty_basis=penalty_basis,
-        )
+        result = _result(outcome, handling, findings, rectification_deadline, penalty_fen, penalty_basis)
         request = insp_pb.RecordPartRequest(inspection_id=inspection_id, result=result)
         return self._call(self._inspections.RecordPart, request, insp_pb.InspectionChange, request_id)
 

@@ -46,7 +46,7 @@ from inspection.domain.inspections.model import (
     Rules,
     State,
 )
-from inspection.domain.inspections.request import InspectionRequest, check_routine, validate_request
+from inspection.domain.inspections.request import InspectionRequest, check_requesting_part, validate_request
 from inspection.domain.inspections.result import Result, validate_result
 from inspection.domain.registry import project_kind_items
 from inspection.domain.text import check_identifier, check_identifiers, check_text
@@ -96,27 +96,8 @@ def propose_joint_check(
         violations.add("department_codes", f"names no registered department ({code!r})")
     violations.raise_if_any()
 
-    today = rules.calendar.today(now)
     card = cards.lock_card(session, request.uscc)
-    enterprise = stored.enterprise(session, request.uscc)
-    if enterprise is None:
-        raise NotFound("enterprise", request.uscc)
-    check_items(session, lead, request.item_codes)
-    check_inspectors(
-        session,
-        rules,
-        department=lead,
-        uscc=request.uscc,
-        inspector_ids=request.inspector_ids,
-        today=today,
-        valid_through=request.window_end,
-    )
-    if request.window_start < today:
-        raise FailedPrecondition(
-            Reason.WINDOW_IN_PAST, f"the window opens on {request.window_start}, before today ({today})"
-        )
-    if request.kind == Kind.ROUTINE:
-        check_routine(session, rules, enterprise, lead, request.window_start, today)
+    check_requesting_part(session, rules, request, lead, now=now)
 
     inspection = Inspection(
         id=new_id("I", rules.calendar, now),

@@ -33,7 +33,7 @@ from inspection.domain.text import check_identifiers, check_text
 from inspection.errors import FailedPrecondition, NotFound, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
-from inspection.storage.inspections import EnterpriseFacts
+from inspection.storage.inspections import EnterpriseFacts, InspectorRow, ItemRow
 
 #: Kinds a request may name; emergencies start with ``start_emergency``.
 REQUESTABLE = (Kind.ROUTINE, Kind.TRIGGERED, Kind.SPECIAL)
@@ -102,27 +102,8 @@ def request_inspection(
     violations.raise_if_any()
     assert request.window_start is not None and request.window_end is not None
     department = department_of(actor)
-    today = rules.calendar.today(now)
     card = cards.lock_card(session, request.uscc)
-    enterprise = stored.enterprise(session, request.uscc)
-    if enterprise is None:
-        raise NotFound("enterprise", request.uscc)
-    items = check_items(session, department, request.item_codes)
-    people = check_inspectors(
-        session,
-        rules,
-        department=department,
-        uscc=request.uscc,
-        inspector_ids=request.inspector_ids,
-        today=today,
-        valid_through=request.window_end,
-    )
-    if request.window_start < today:
-        raise FailedPrecondition(
-            Reason.WINDOW_IN_PAST, f"the window opens on {request.window_start}, before today ({today})"
-        )
-    if request.kind == Kind.ROUTINE:
-        check_routine(session, rules, enterprise, department, request.window_start, today)
+    enterprise, items, people = check_requesting_part(session, rules, request, department, now=now)
 
     overlaps = [
         Overlap(*other)
@@ -188,6 +169,37 @@ def request_inspection(
         rating=None,
     )
     return view, head, overlaps
+
+
+def check_requesting_part(
+    session: Session, rules: Rules, request: InspectionRequest, department: str, *, now: dt.datetime
+) -> tuple[EnterpriseFacts, list[ItemRow], list[InspectorRow]]:
+    """The rules of one department's part of a request (or of a joint check it leads), read under
+    the enterprise's card lock: the enterprise exists, the items are the department's and
+    published, its inspectors certified through the window and not recused, the window not in the
+    past, and a routine inspection within its lead time, white list and yearly cap."""
+    assert request.window_start is not None and request.window_end is not None
+    today = rules.calendar.today(now)
+    enterprise = stored.enterprise(session, request.uscc)
+    if enterprise is None:
+        raise NotFound("enterprise", request.uscc)
+    items = check_items(session, department, request.item_codes)
+    people = check_inspectors(
+        session,
+        rules,
+        department=department,
+        uscc=request.uscc,
+        inspector_ids=request.inspector_ids,
+        today=today,
+        valid_through=request.window_end,
+    )
+    if request.window_start < today:
+        raise FailedPrecondition(
+            Reason.WINDOW_IN_PAST, f"the window opens on {request.window_start}, before today ({today})"
+        )
+    if request.kind == Kind.ROUTINE:
+        check_routine(session, rules, enterprise, department, request.window_start, today)
+    return enterprise, items, people
 
 
 def check_routine(
