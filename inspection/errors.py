@@ -6,7 +6,9 @@ Each error carries a machine-readable ``reason`` (UPPER_SNAKE_CASE, stable, sent
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from inspection.reasons import Reason
 
@@ -19,15 +21,37 @@ class FieldViolation:
     description: str
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A refused call that oversight keeps (电子监察): on whose card, about which inspection and
+    department, with the facts of what was tried. The refusal itself writes nothing; the attempt
+    is appended to the card afterwards, in a transaction of its own (``ServicerBase.write``)."""
+
+    uscc: str
+    inspection_id: str = ""
+    department_code: str = ""
+    #: Small and JSON-able: what was asked for (an item code, an amount, an inspector id …).
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
 class DomainError(Exception):
     reason: str = "ERROR"
 
-    def __init__(self, message: str, *, reason: str | None = None, metadata: dict[str, str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        metadata: dict[str, str] | None = None,
+        attempt: Attempt | None = None,
+    ):
         super().__init__(message)
         self.message = message
         if reason is not None:
             self.reason = reason
         self.metadata: dict[str, str] = dict(metadata or {})
+        #: Set when oversight keeps this refusal as an attempt (an unlisted fee, an unapproved visit).
+        self.attempt = attempt
 
 
 class InvalidArgument(DomainError):
@@ -36,11 +60,16 @@ class InvalidArgument(DomainError):
     reason = "INVALID_ARGUMENT"
 
     def __init__(
-        self, violations: list[FieldViolation], message: str | None = None, *, reason: str | None = None
+        self,
+        violations: list[FieldViolation],
+        message: str | None = None,
+        *,
+        reason: str | None = None,
+        attempt: Attempt | None = None,
     ):
         self.violations = list(violations)
         summary = "; ".join(f"{v.field}: {v.description}" for v in self.violations)
-        super().__init__(message or f"invalid request: {summary}", reason=reason)
+        super().__init__(message or f"invalid request: {summary}", reason=reason, attempt=attempt)
 
 
 class NotFound(DomainError):
@@ -64,8 +93,15 @@ class FailedPrecondition(DomainError):
 
     reason = "FAILED_PRECONDITION"
 
-    def __init__(self, reason: Reason, message: str, metadata: dict[str, str] | None = None):
-        super().__init__(message, reason=reason, metadata=metadata)
+    def __init__(
+        self,
+        reason: Reason,
+        message: str,
+        metadata: dict[str, str] | None = None,
+        *,
+        attempt: Attempt | None = None,
+    ):
+        super().__init__(message, reason=reason, metadata=metadata, attempt=attempt)
 
 
 class PermissionDenied(DomainError):

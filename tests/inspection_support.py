@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -182,3 +183,21 @@ def approve(inspections: pb_grpc.InspectionServiceStub, inspection_id: str) -> p
         pb.DecideInspectionRequest(inspection_id=inspection_id, decision=pb.DECISION_APPROVE, comment="同意"),
         metadata=SUPERVISION,
     )
+
+
+def attempts_since(cards: Any, uscc: str, seq: int) -> list[str]:
+    """The reasons of the refused attempts written to a card after entry ``seq``; fails on any other entry.
+
+    A refused check-in changes nothing, but oversight keeps the attempt (docs/card.md).
+    """
+    entries = cards.ListCardEntries(
+        card_pb.ListCardEntriesRequest(uscc=uscc, page_size=200), metadata=LEGAL
+    ).entries
+    later = [e for e in entries if e.seq > seq]
+    assert all(e.kind == card_pb.CARD_ENTRY_KIND_ATTEMPT_REFUSED for e in later), [e.kind for e in later]
+    return [json.loads(e.payload_json)["reason"] for e in later]
+
+
+def only_attempts_written(before: dict[str, int], after: dict[str, int], n: int = 1) -> bool:
+    """Whether the only rows written between two footprints are ``n`` card entries (refused attempts)."""
+    return after == {**before, "card_entry": before["card_entry"] + n}

@@ -23,11 +23,13 @@ from tests.inspection_support import (
     LEGAL,
     Department,
     approve,
+    attempts_since,
     enterprise_md,
     head,
     local,
     make_department,
     make_enterprise,
+    only_attempts_written,
     rejected,
     request_for,
     token,
@@ -205,7 +207,8 @@ def test_booking_tells_every_document_once_and_the_visit_keeps_to_the_booked_day
             pb.CheckInRequest(inspection_code=code, inspector_ids=lead.inspectors[:2]), metadata=lead.md
         )
     ) == (FP, "NOT_BOOKED_DAY")
-    assert head(cards, uscc) == before and footprint(db) == rows
+    assert attempts_since(cards, uscc, before[0]) == ["NOT_BOOKED_DAY"]
+    assert only_attempts_written(rows, footprint(db))
     clock.set(local(2026, 3, 26, hour=14))
     checked_in = inspections.CheckIn(
         pb.CheckInRequest(inspection_code=code, inspector_ids=lead.inspectors[:2]), metadata=lead.md

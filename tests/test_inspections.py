@@ -22,6 +22,7 @@ from tests.inspection_support import (
     SUPERVISION,
     Department,
     approve,
+    attempts_since,
     enterprise_md,
     head,
     kinds,
@@ -457,7 +458,7 @@ def test_check_in_rules_each_refused_and_nothing_written(
             pb.CheckInRequest(inspection_code=with_code, inspector_ids=ids), metadata=md or scjg.md
         )
 
-    before = head(cards, uscc)
+    before = kinds(cards, uscc)
     clock.set(local(2026, 3, 30))
     assert rejected(check_in(scjg.inspectors[:2])) == (FP, "WINDOW_NOT_OPEN")
     clock.set(local(2026, 4, 8))
@@ -475,7 +476,26 @@ def test_check_in_rules_each_refused_and_nothing_written(
         grpc.StatusCode.NOT_FOUND,
         "NOT_FOUND",
     )
-    assert head(cards, uscc) == before
+    # Nothing changed but the attempts oversight keeps: a visit the approval does not cover.
+    assert kinds(cards, uscc) == before + ["ATTEMPT_REFUSED"] * 5
+    attempts = cards.ListCardEntries(
+        card_pb.ListCardEntriesRequest(uscc=uscc, page_size=200), metadata=LEGAL
+    ).entries[len(before) :]
+    assert [json.loads(e.payload_json)["reason"] for e in attempts] == [
+        "WINDOW_NOT_OPEN",
+        "QUIET_PERIOD",
+        "NON_WORKING_DAY",
+        "INSPECTOR_NOT_APPROVED",
+        "NOT_YOUR_INSPECTION",
+    ]
+    assert {(e.inspection_id, json.loads(e.payload_json)["method"]) for e in attempts} == {
+        (approved.id, "/inspection.v1.InspectionService/CheckIn")
+    }
+    assert [e.department_code for e in attempts] == ["SCJG"] * 4 + ["YJGL"]
+    assert (
+        inspections.GetInspection(pb.GetInspectionRequest(inspection_id=approved.id), metadata=LEGAL).state
+        == pb.INSPECTION_STATE_APPROVED
+    )
 
     assert (
         inspections.CheckIn(
@@ -518,6 +538,9 @@ def test_cancelled_inspection_cannot_start(
             metadata=scjg.md,
         )
     ) == (FP, "CANCELLED")
+    # The state is untouched; oversight keeps the attempt to start a cancelled inspection.
+    assert attempts_since(cards, uscc, after[0]) == ["CANCELLED"]
+    after = head(cards, uscc)
     seen = inspections.VerifyInspectionCode(
         pb.VerifyInspectionCodeRequest(inspection_code=approved.inspection_code)
     )

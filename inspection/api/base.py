@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
+import structlog
 from google.protobuf.message import Message
 from sqlalchemy import Connection
 from sqlmodel import Session
@@ -13,8 +14,17 @@ from sqlmodel import Session
 from inspection.api.interceptor import Call, current_call
 from inspection.clock import Clock
 from inspection.config import Settings
+from inspection.domain import card as cards
 from inspection.domain.calendar import Calendar
-from inspection.errors import Conflict, FailedPrecondition, FieldViolation, InvalidArgument
+from inspection.errors import (
+    Attempt,
+    Conflict,
+    DomainError,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+)
 from inspection.reasons import Reason
 from inspection.storage import idempotency
 from inspection.storage.db import Database
@@ -23,6 +33,7 @@ R = TypeVar("R", bound=Message)
 T = TypeVar("T")
 
 MAX_REQUEST_ID = 128
+log = structlog.get_logger("inspection.attempt")
 
 
 class ServicerBase:
@@ -46,7 +57,48 @@ class ServicerBase:
 
     def write(self, request: Message, response_type: type[R], work: Callable[[Session], R]) -> R:
         """Runs ``work`` in one write transaction; a retry with the same request id returns the
-        first response and writes nothing (AIP-155)."""
+        first response and writes nothing (AIP-155). A refusal that oversight keeps (the error
+        carries an ``Attempt``) is appended to the enterprise's card once the refused transaction
+        has rolled back, and then raised unchanged."""
+        try:
+            return self._write(request, response_type, work)
+        except DomainError as refused:
+            if refused.attempt is not None:
+                self._keep_attempt(refused, refused.attempt)
+            raise
+
+    def _keep_attempt(self, refused: DomainError, attempt: Attempt) -> None:
+        """Appends ``ATTEMPT_REFUSED`` to the card ``attempt`` names, in a transaction of its own."""
+        call = self.call
+        payload = {
+            "method": call.method,
+            "reason": refused.reason,
+            "message": refused.message,
+            "request_id": call.request_id,
+            "facts": dict(attempt.facts),
+        }
+
+        def unit(session: Session) -> None:
+            card = cards.lock_card(session, attempt.uscc)
+            cards.append_entry(
+                session,
+                card,
+                kind=cards.EntryKind.ATTEMPT_REFUSED,
+                actor=call.principal,
+                at=self.clock.now(),
+                payload=payload,
+                department_code=attempt.department_code or None,
+                inspection_id=attempt.inspection_id or None,
+            )
+
+        try:
+            self.db.run_write(unit)
+        except NotFound:  # no card to keep it on: the refusal alone answers
+            return
+        except DomainError as lost:  # the database went away meanwhile; the refusal still answers
+            log.warning("attempt not kept", reason=refused.reason, uscc=attempt.uscc, error=lost.reason)
+
+    def _write(self, request: Message, response_type: type[R], work: Callable[[Session], R]) -> R:
         call = self.call
         request_id = call.request_id
         if len(request_id) > MAX_REQUEST_ID or not request_id.isprintable():

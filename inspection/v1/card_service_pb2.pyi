@@ -91,6 +91,11 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """
     CARD_ENTRY_KIND_SLOTS_OFFERED: _CardEntryKind.ValueType  # 32
     """The lead offered candidate half-days for a joint check's visit."""
+    CARD_ENTRY_KIND_ATTEMPT_REFUSED: _CardEntryKind.ValueType  # 33
+    """A refused call that oversight keeps (电子监察): an attempted unlisted fee, a check-in on an
+    unapproved inspection. The refused call changed nothing; this entry records who tried what,
+    the reason it was refused with and the facts (docs/card.md).
+    """
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -159,6 +164,11 @@ offices to approve, its window from the rectification deadline on).
 """
 CARD_ENTRY_KIND_SLOTS_OFFERED: CardEntryKind.ValueType  # 32
 """The lead offered candidate half-days for a joint check's visit."""
+CARD_ENTRY_KIND_ATTEMPT_REFUSED: CardEntryKind.ValueType  # 33
+"""A refused call that oversight keeps (电子监察): an attempted unlisted fee, a check-in on an
+unapproved inspection. The refused call changed nothing; this entry records who tried what,
+the reason it was refused with and the facts (docs/card.md).
+"""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final

@@ -25,9 +25,12 @@ from inspection.domain.inspections.decision import MAX_CODE_TEXT, normalize_code
 from inspection.domain.inspections.lifecycle import Event, step
 from inspection.domain.inspections.model import Inspection, InspectionView, Origin, Rules, State
 from inspection.domain.text import check_identifiers
-from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
+from inspection.errors import Attempt, DomainError, FailedPrecondition, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
+
+#: Check-in refusals that are not kept as attempts.
+_NOT_ATTEMPTS = frozenset({Reason.ALREADY_CHECKED_IN, Reason.VISIT_COMPLETED})
 
 
 def _by_code(session: Session, code: str, violations: Violations) -> Inspection:
@@ -103,23 +106,24 @@ def check_in(
     check_identifiers(violations, "inspector_ids", inspector_ids, what="inspector present")
     found = _by_code(session, code, violations)
     inspection, card = locked(session, found.id)
-    require_lead(inspection, actor)
-    step(inspection.kind, inspection.state, Event.CHECK_IN, inspection.origin)
     today = rules.calendar.today(now)
-    refusal = _refusal(session, rules, inspection, today)
-    if refusal is not None:
-        raise FailedPrecondition(refusal[0], refusal[1], {"date": today.isoformat()})
-    department_of_inspector = {
-        a.inspector_id: a.department_code for a in stored.assigned(session, inspection.id)
-    }
-    approved = set(department_of_inspector)
-    for inspector_id in inspector_ids:
-        if inspector_id not in approved:
-            raise FailedPrecondition(
-                Reason.INSPECTOR_NOT_APPROVED,
-                f"inspector {inspector_id} is not on the approved list",
-                {"inspector_id": inspector_id},
-            )
+    try:
+        department_of_inspector = _admitted(
+            session, rules, inspection, inspector_ids, actor=actor, today=today
+        )
+    except DomainError as refused:
+        # A visit the approval does not cover is what oversight watches for (电子监察): the refusal
+        # is kept on the card as an attempt, though the check-in itself changes nothing. A second
+        # check-in of a visit under way or done is a slip, not an unapproved visit.
+        if refused.reason in _NOT_ATTEMPTS:
+            raise
+        refused.attempt = Attempt(
+            uscc=inspection.uscc,
+            inspection_id=inspection.id,
+            department_code=actor.org,
+            facts={"state": inspection.state, "date": today.isoformat(), "inspectors": sorted(inspector_ids)},
+        )
+        raise
     # One check-in for the whole visit: each department present (the lead always) brings at least
     # the minimum of its own approved inspectors, as a single inspection would.
     present_by_department: dict[str, list[str]] = {inspection.lead_department: []}
@@ -148,6 +152,35 @@ def check_in(
         changes={"visit_date": today, "check_in_time": now},
     )
     return load_view(session, inspection), head
+
+
+def _admitted(
+    session: Session,
+    rules: Rules,
+    inspection: Inspection,
+    inspector_ids: Sequence[str],
+    *,
+    actor: Principal,
+    today: dt.date,
+) -> dict[str, str]:
+    """Whether the approval covers this visit: the lead's own inspection, in a state that checks in,
+    on a day it may happen, with inspectors from the approved list (each → its department)."""
+    require_lead(inspection, actor)
+    step(inspection.kind, inspection.state, Event.CHECK_IN, inspection.origin)
+    refusal = _refusal(session, rules, inspection, today)
+    if refusal is not None:
+        raise FailedPrecondition(refusal[0], refusal[1], {"date": today.isoformat()})
+    department_of_inspector = {
+        a.inspector_id: a.department_code for a in stored.assigned(session, inspection.id)
+    }
+    for inspector_id in inspector_ids:
+        if inspector_id not in department_of_inspector:
+            raise FailedPrecondition(
+                Reason.INSPECTOR_NOT_APPROVED,
+                f"inspector {inspector_id} is not on the approved list",
+                {"inspector_id": inspector_id},
+            )
+    return department_of_inspector
 
 
 def claim_visit_day(session: Session, inspection: Inspection, day: dt.date) -> None:
