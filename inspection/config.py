@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     min_inspectors: int = Field(default=2, ge=1)
     emergency_filing_hours: int = Field(default=72, ge=1)
 
+    # Random double selection (双随机, DESIGN §6); each value is published in a plan's parameters
+    # at freeze. An enterprise a plan's department visited within the look-back is left out of the
+    # pool; an inspector already on this many inspections overlapping the plan's window is not
+    # drawn again; a plan's window spans at most this many days (a quarter).
+    draw_lookback_days: int = Field(default=180, ge=0)
+    draw_inspector_load_limit: int = Field(default=10, ge=1)
+    draw_max_window_days: int = Field(default=92, ge=1)
+
     # How often each server expires inspections whose window ended unused (0 turns the timer off;
     # `inspection sweep` runs one pass).
     expiry_sweep_seconds: float = Field(default=300.0, ge=0)

@@ -92,6 +92,25 @@ class Reason(enum.StrEnum):
     FILING_NOT_PENDING = "FILING_NOT_PENDING"
     FILING_NOT_ACKNOWLEDGED = "FILING_NOT_ACKNOWLEDGED"
     ALREADY_RATED = "ALREADY_RATED"
+    # --- random double selection (双随机) -----------------------------------------------------
+    NOT_YOUR_PLAN = "NOT_YOUR_PLAN"
+    PLAN_NOT_PENDING = "PLAN_NOT_PENDING"
+    PLAN_NOT_APPROVED = "PLAN_NOT_APPROVED"
+    PLAN_ALREADY_FROZEN = "PLAN_ALREADY_FROZEN"
+    PLAN_NOT_FROZEN = "PLAN_NOT_FROZEN"
+    ALREADY_EXECUTED = "ALREADY_EXECUTED"
+    PLAN_NOT_EXECUTED = "PLAN_NOT_EXECUTED"
+    ENTROPY_ALREADY_PUBLIC = "ENTROPY_ALREADY_PUBLIC"
+    ENTROPY_NOT_YET_PUBLIC = "ENTROPY_NOT_YET_PUBLIC"
+    EMPTY_POOL = "EMPTY_POOL"
+    INSUFFICIENT_INSPECTORS = "INSUFFICIENT_INSPECTORS"
+    NOT_DRAWN = "NOT_DRAWN"
+    INSPECTOR_NOT_DRAWN = "INSPECTOR_NOT_DRAWN"
+    REPLACEMENT_OUT_OF_ORDER = "REPLACEMENT_OUT_OF_ORDER"
+    NO_REPLACEMENT = "NO_REPLACEMENT"
+    ALREADY_REMOVED = "ALREADY_REMOVED"
+    ALREADY_REDRAWN = "ALREADY_REDRAWN"
+    DRAW_STARTED = "DRAW_STARTED"
 
 
 #: The status each reason comes with, and when it is given: the rows of ``docs/reasons.md``.
@@ -296,6 +315,66 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
         "publishing an emergency before both offices acknowledged its filing",
     ),
     Reason.ALREADY_RATED: ("FAILED_PRECONDITION", "an enterprise rating one inspection twice"),
+    Reason.NOT_YOUR_PLAN: (
+        "PERMISSION_DENIED",
+        "a department acting on a draw plan another department leads",
+    ),
+    Reason.PLAN_NOT_PENDING: (
+        "FAILED_PRECONDITION",
+        "deciding a draw plan that is no longer waiting for the offices",
+    ),
+    Reason.PLAN_NOT_APPROVED: ("FAILED_PRECONDITION", "freezing a draw plan both offices have not approved"),
+    Reason.PLAN_ALREADY_FROZEN: ("FAILED_PRECONDITION", "freezing a draw plan twice"),
+    Reason.PLAN_NOT_FROZEN: (
+        "FAILED_PRECONDITION",
+        "supplying entropy to a draw plan whose pool and parameters are not yet published",
+    ),
+    Reason.ALREADY_EXECUTED: (
+        "FAILED_PRECONDITION",
+        "executing a draw a second time (a redraw needs a new approval)",
+    ),
+    Reason.PLAN_NOT_EXECUTED: (
+        "FAILED_PRECONDITION",
+        "verifying, replacing in, removing from or redrawing a draw that has not been executed",
+    ),
+    Reason.ENTROPY_ALREADY_PUBLIC: (
+        "FAILED_PRECONDITION",
+        "freezing a draw plan after its named entropy became public (commit before entropy)",
+    ),
+    Reason.ENTROPY_NOT_YET_PUBLIC: (
+        "FAILED_PRECONDITION",
+        "executing a draw before the time its named entropy source publishes its value",
+    ),
+    Reason.EMPTY_POOL: (
+        "FAILED_PRECONDITION",
+        "freezing a draw plan whose filter and exclusions leave no enterprise",
+    ),
+    Reason.INSUFFICIENT_INSPECTORS: (
+        "FAILED_PRECONDITION",
+        "freezing a draw plan whose departments' eligible inspectors cannot cover the enterprises it draws",
+    ),
+    Reason.NOT_DRAWN: ("FAILED_PRECONDITION", "acting on an enterprise that the draw did not draw"),
+    Reason.INSPECTOR_NOT_DRAWN: (
+        "FAILED_PRECONDITION",
+        "replacing an inspector who is not (or no longer) drawn for that enterprise",
+    ),
+    Reason.REPLACEMENT_OUT_OF_ORDER: (
+        "FAILED_PRECONDITION",
+        "naming a replacement inspector other than the next eligible one of the enterprise's ranking",
+    ),
+    Reason.NO_REPLACEMENT: (
+        "FAILED_PRECONDITION",
+        "replacing a drawn inspector when no eligible inspector is left in the enterprise's ranking",
+    ),
+    Reason.ALREADY_REMOVED: (
+        "FAILED_PRECONDITION",
+        "removing a drawn enterprise twice, or acting on a removed one",
+    ),
+    Reason.ALREADY_REDRAWN: ("FAILED_PRECONDITION", "requesting a second redraw of one draw"),
+    Reason.DRAW_STARTED: (
+        "FAILED_PRECONDITION",
+        "redrawing, replacing in or removing from a draw whose inspection has already started",
+    ),
 }
 
 

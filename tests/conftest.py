@@ -23,6 +23,7 @@ from inspection.storage.db import Database
 from inspection.storage.migrate import upgrade
 from inspection.v1 import (
     card_service_pb2_grpc,
+    draw_service_pb2_grpc,
     inspection_service_pb2_grpc,
     public_service_pb2_grpc,
     registry_service_pb2_grpc,
@@ -136,6 +137,11 @@ def admin(clock: SettableClock) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def inspections(grpc_channel: grpc.Channel) -> inspection_service_pb2_grpc.InspectionServiceStub:
     return inspection_service_pb2_grpc.InspectionServiceStub(grpc_channel)
+
+
+@pytest.fixture(scope="module")
+def draws(grpc_channel: grpc.Channel) -> draw_service_pb2_grpc.DrawServiceStub:
+    return draw_service_pb2_grpc.DrawServiceStub(grpc_channel)
 
 
 @pytest.fixture(scope="module")

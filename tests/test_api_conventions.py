@@ -8,12 +8,13 @@ from google.protobuf.descriptor import MethodDescriptor
 from inspection.api.policy import POLICY
 from inspection.v1 import (
     card_service_pb2,
+    draw_service_pb2,
     inspection_service_pb2,
     public_service_pb2,
     registry_service_pb2,
 )
 
-MODULES = (registry_service_pb2, card_service_pb2, inspection_service_pb2, public_service_pb2)
+MODULES = (registry_service_pb2, card_service_pb2, inspection_service_pb2, public_service_pb2, draw_service_pb2)
 READ_PREFIXES = ("Get", "List", "Verify", "Watch")
 
 

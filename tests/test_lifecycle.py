@@ -95,6 +95,7 @@ def test_the_table_is_what_the_design_draws() -> None:
     }
     assert drawn == {
         ("NEW", "REQUEST", "REQUESTED"),
+        ("NEW", "DRAW", "APPROVED"),
         ("REQUESTED", "APPROVE", "APPROVED"),
         ("REQUESTED", "REJECT", "REJECTED"),
         ("REQUESTED", "CANCEL", "CANCELLED"),

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 from inspection.errors import ResourceExhausted
 from inspection.reasons import Reason
-from inspection.v1 import card_service_pb2, registry_service_pb2
+from inspection.v1 import card_service_pb2, draw_service_pb2, registry_service_pb2
 
 #: The calls whose cost grows with the data they touch, not with the request.
 EXPENSIVE_METHODS = frozenset(
@@ -32,6 +32,11 @@ EXPENSIVE_METHODS = frozenset(
         registry_service_pb2.DESCRIPTOR.services_by_name["RegistryService"].methods_by_name[
             "ImportEnterprises"
         ],
+        # A pool is computed, hashed or re-drawn whole: up to every enterprise of the district.
+        *(
+            draw_service_pb2.DESCRIPTOR.services_by_name["DrawService"].methods_by_name[name]
+            for name in ("FreezeDrawPlan", "ExecuteDraw", "VerifyDraw", "GetDrawPool")
+        ),
     )
 )
 
@@ -54,7 +59,7 @@ class Capacity:
         if not self._slots.acquire(blocking=False):
             raise ResourceExhausted(
                 f"this server already runs {self.max_expensive_calls} expensive calls "
-                f"(VerifyCard, ImportEnterprises); retry later",
+                f"(VerifyCard, ImportEnterprises, draws over a whole pool); retry later",
                 reason=Reason.SERVER_BUSY,
             )
         with self._lock:

@@ -14,12 +14,14 @@ from typing import Any, Generic, TypeVar
 
 from inspection.domain.approval import Office, Verdict
 from inspection.domain.card import EntryKind
+from inspection.domain.draws.plans import PlanState
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
 from inspection.domain.inspections.appointment import HalfDay
 from inspection.domain.inspections.model import Acceptance
 from inspection.errors import Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
+from inspection.v1 import draw_service_pb2 as draw_pb
 from inspection.v1 import inspection_service_pb2 as pb
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -84,6 +86,8 @@ class CreditClass(enum.StrEnum):
 
 CREDIT_CLASSES_MAP = EnumMap(CreditClass, common_pb.CreditClass, "CREDIT_CLASS_")
 
+PLAN_STATES = EnumMap(PlanState, draw_pb.DrawPlanState, "DRAW_PLAN_STATE_")
+
 #: Every pair, for the parity test.
 ALL: tuple[EnumMap[Any], ...] = (
     KINDS,
@@ -97,4 +101,5 @@ ALL: tuple[EnumMap[Any], ...] = (
     ACCEPTANCES,
     HALF_DAYS,
     CREDIT_CLASSES_MAP,
+    PLAN_STATES,
 )

@@ -22,7 +22,7 @@ from inspection.v1 import inspection_service_pb2 as pb
 from inspection.v1 import public_service_pb2 as public_pb
 
 
-def _decision(row: OfficeDecision, *, mask_names: bool) -> pb.OfficeDecision:
+def office_decision(row: OfficeDecision, *, mask_names: bool) -> pb.OfficeDecision:
     return pb.OfficeDecision(
         office=OFFICES.to_proto(row.office),
         principal=mask_name(row.principal) if mask_names else row.principal,
@@ -91,7 +91,7 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
             )
             for p in view.participants
         ],
-        approvals=[_decision(d, mask_names=mask_names) for d in view.approvals],
+        approvals=[office_decision(d, mask_names=mask_names) for d in view.approvals],
         filing_acknowledgements=[_acknowledgement(d, mask_names=mask_names) for d in view.acknowledgements],
         inspection_code=(row.code or "") if show_code else "",
         requested_by=mask_name(row.requested_by) if mask_names else row.requested_by,
@@ -135,6 +135,7 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
         ],
         acceptance=ACCEPTANCES.to_proto(row.acceptance),
         recheck_of=row.recheck_of or "",
+        draw_plan_id=row.draw_plan_id or "",
         appointment=(
             pb.Appointment(
                 visit_date=date(view.appointment.visit_date),

@@ -47,6 +47,7 @@ _CARD = PKG + "CardService/"
 _INSP = PKG + "InspectionService/"
 _PUB = PKG + "PublicService/"
 _ACCESS = PKG + "AccessService/"
+_DRAW = PKG + "DrawService/"
 DEPARTMENT = frozenset({Role.DEPARTMENT})
 ENTERPRISE = frozenset({Role.ENTERPRISE})
 
@@ -110,6 +111,21 @@ POLICY: dict[str, Rule] = {
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).
     _PUB + "ListPublishedResults": Rule(EVERYONE),
+    # Random double selection (DESIGN §6): a department requests and freezes its plans and keeps
+    # its draws in order (checked by the domain against the stored plan); both offices decide a
+    # plan and either supplies the entropy; everything a draw publishes is public (一公开).
+    _DRAW + "CreateDrawPlan": Rule(DEPARTMENT, mutating=True),
+    _DRAW + "DecideDrawPlan": Rule(OFFICES, mutating=True),
+    _DRAW + "FreezeDrawPlan": Rule(DEPARTMENT, mutating=True),
+    _DRAW + "ExecuteDraw": Rule(OFFICES, mutating=True),
+    _DRAW + "GetDrawPlan": Rule(EVERYONE),
+    _DRAW + "ListDrawPlans": Rule(EVERYONE),
+    _DRAW + "GetDrawParameters": Rule(EVERYONE),
+    _DRAW + "GetDrawPool": Rule(EVERYONE),
+    _DRAW + "VerifyDraw": Rule(EVERYONE),
+    _DRAW + "ReplaceDrawnInspector": Rule(DEPARTMENT, mutating=True),
+    _DRAW + "RemoveDrawnEnterprise": Rule(DEPARTMENT, mutating=True),
+    _DRAW + "RequestRedraw": Rule(DEPARTMENT, mutating=True),
     # Tokens: a holder refreshes its own; the administrator revokes.
     _ACCESS + "RefreshToken": Rule(SIGNED_IN),
     _ACCESS + "RevokeTokens": _admin_write(),

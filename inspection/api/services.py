@@ -14,6 +14,7 @@ from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 from inspection.api.access import AccessServicer
 from inspection.api.base import ServicerBase
 from inspection.api.card import CardServicer
+from inspection.api.draws import DrawServicer
 from inspection.api.inspections import InspectionServicer, PublicServicer
 from inspection.api.registry import RegistryServicer
 from inspection.v1 import (
@@ -21,6 +22,8 @@ from inspection.v1 import (
     access_service_pb2_grpc,
     card_service_pb2,
     card_service_pb2_grpc,
+    draw_service_pb2,
+    draw_service_pb2_grpc,
     inspection_service_pb2,
     inspection_service_pb2_grpc,
     public_service_pb2,
@@ -62,6 +65,11 @@ SERVICES: tuple[Service, ...] = (
         public_service_pb2.DESCRIPTOR.services_by_name["PublicService"],
         PublicServicer,
         public_service_pb2_grpc.add_PublicServiceServicer_to_server,
+    ),
+    Service(
+        draw_service_pb2.DESCRIPTOR.services_by_name["DrawService"],
+        DrawServicer,
+        draw_service_pb2_grpc.add_DrawServiceServicer_to_server,
     ),
     Service(
         access_service_pb2.DESCRIPTOR.services_by_name["AccessService"],

@@ -48,9 +48,11 @@ class Verdict(enum.StrEnum):
 
 
 class SubjectKind(enum.StrEnum):
-    """What both offices decide. Joint checks, draw plans and refunds join as they are built."""
+    """What both offices decide: a joint check is decided as its inspection; refunds join later."""
 
     INSPECTION = "INSPECTION"
+    #: A draw plan (双随机): approved once, its drawn inspections are approved under it.
+    DRAW_PLAN = "DRAW_PLAN"
 
 
 class Standing(enum.StrEnum):

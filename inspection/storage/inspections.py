@@ -156,6 +156,66 @@ def add(
     )
 
 
+def add_participant(
+    session: Session,
+    inspection_id: str,
+    *,
+    department_code: str,
+    item_codes: Sequence[str],
+    inspector_ids: Sequence[str],
+) -> None:
+    """A confirmed department of a drawn joint check, with its items and inspectors."""
+    connection = session.connection()
+    connection.execute(
+        _INSERT_PARTICIPANT,
+        {
+            "inspection_id": inspection_id,
+            "department_code": department_code,
+            "confirmed": True,
+            "required": False,
+        },
+    )
+    connection.execute(
+        _INSERT_ITEM,
+        [
+            {"inspection_id": inspection_id, "item_code": c, "department_code": department_code}
+            for c in item_codes
+        ],
+    )
+    connection.execute(
+        _INSERT_INSPECTOR,
+        [
+            {
+                "inspection_id": inspection_id,
+                "inspector_id": i,
+                "department_code": department_code,
+                "present": False,
+            }
+            for i in inspector_ids
+        ],
+    )
+
+
+def swap_inspector(session: Session, inspection_id: str, *, old: str, new: str, department_code: str) -> None:
+    """One inspector of an inspection not yet started in place of another."""
+    connection = session.connection()
+    connection.execute(
+        delete(InspectionInspector).where(
+            col(InspectionInspector.inspection_id) == inspection_id,
+            col(InspectionInspector.inspector_id) == old,
+        )
+    )
+    connection.execute(
+        _INSERT_INSPECTOR,
+        {
+            "inspection_id": inspection_id,
+            "inspector_id": new,
+            "department_code": department_code,
+            "present": False,
+        },
+    )
+
+
 def assignment(session: Session, inspection_id: str) -> dict[str, tuple[list[str], list[str]]]:
     """Per department of an inspection: its item codes and its inspector ids."""
     connection = session.connection()

@@ -96,6 +96,15 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     unapproved inspection. The refused call changed nothing; this entry records who tried what,
     the reason it was refused with and the facts (docs/card.md).
     """
+    CARD_ENTRY_KIND_DRAWN_FOR_INSPECTION: _CardEntryKind.ValueType  # 40
+    """The enterprise was drawn under a draw plan (双随机): the plan, the pool and parameters
+    digests, the seed, its key and stratum, the inspectors drawn, and the inspection created
+    already approved under the plan's approval (none when a department had too few inspectors).
+    """
+    CARD_ENTRY_KIND_DRAWN_INSPECTOR_REPLACED: _CardEntryKind.ValueType  # 41
+    """A drawn inspector who became unavailable or recused was replaced by the next of the
+    enterprise's ranking, with the reason and every inspector passed over.
+    """
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -168,6 +177,15 @@ CARD_ENTRY_KIND_ATTEMPT_REFUSED: CardEntryKind.ValueType  # 33
 """A refused call that oversight keeps (电子监察): an attempted unlisted fee, a check-in on an
 unapproved inspection. The refused call changed nothing; this entry records who tried what,
 the reason it was refused with and the facts (docs/card.md).
+"""
+CARD_ENTRY_KIND_DRAWN_FOR_INSPECTION: CardEntryKind.ValueType  # 40
+"""The enterprise was drawn under a draw plan (双随机): the plan, the pool and parameters
+digests, the seed, its key and stratum, the inspectors drawn, and the inspection created
+already approved under the plan's approval (none when a department had too few inspectors).
+"""
+CARD_ENTRY_KIND_DRAWN_INSPECTOR_REPLACED: CardEntryKind.ValueType  # 41
+"""A drawn inspector who became unavailable or recused was replaced by the next of the
+enterprise's ranking, with the reason and every inspector passed over.
 """
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 

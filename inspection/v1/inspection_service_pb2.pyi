@@ -462,6 +462,7 @@ class Inspection(_message.Message):
     ACCEPTANCE_FIELD_NUMBER: _builtins.int
     APPOINTMENT_FIELD_NUMBER: _builtins.int
     RECHECK_OF_FIELD_NUMBER: _builtins.int
+    DRAW_PLAN_ID_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The inspection's id: `I`, the district's date of the request, then a sortable unique tail."""
     uscc: _builtins.str
@@ -492,6 +493,8 @@ class Inspection(_message.Message):
     """A joint check: the lead's unified acceptance (统一验收), once recorded."""
     recheck_of: _builtins.str
     """A re-check of the failed parts of a not-passed acceptance: the joint check it re-checks."""
+    draw_plan_id: _builtins.str
+    """Drawn at random (双随机): the draw plan it came from, approved by both offices as a plan."""
     @_builtins.property
     def window_start(self) -> _date_pb2.Date:
         """First day the visit may happen (district time)."""
@@ -605,10 +608,11 @@ class Inspection(_message.Message):
         acceptance: Global___AcceptanceVerdict.ValueType = ...,
         appointment: Global___Appointment | None = ...,
         recheck_of: _builtins.str = ...,
+        draw_plan_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["appointment", b"appointment", "approve_time", b"approve_time", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "file_time", b"file_time", "filing_due_time", b"filing_due_time", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "request_time", b"request_time", "result", b"result", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance", b"acceptance", "appointment", b"appointment", "approvals", b"approvals", "approve_time", b"approve_time", "cancel_reason", b"cancel_reason", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "enterprise_name", b"enterprise_name", "file_time", b"file_time", "filed_late", b"filed_late", "filing_acknowledgements", b"filing_acknowledgements", "filing_due_time", b"filing_due_time", "id", b"id", "inspection_code", b"inspection_code", "kind", b"kind", "lead_department", b"lead_department", "legal_basis", b"legal_basis", "origin", b"origin", "participants", b"participants", "parts", b"parts", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "reason", b"reason", "recheck_of", b"recheck_of", "request_time", b"request_time", "requested_by", b"requested_by", "result", b"result", "state", b"state", "uscc", b"uscc", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance", b"acceptance", "appointment", b"appointment", "approvals", b"approvals", "approve_time", b"approve_time", "cancel_reason", b"cancel_reason", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "draw_plan_id", b"draw_plan_id", "enterprise_name", b"enterprise_name", "file_time", b"file_time", "filed_late", b"filed_late", "filing_acknowledgements", b"filing_acknowledgements", "filing_due_time", b"filing_due_time", "id", b"id", "inspection_code", b"inspection_code", "kind", b"kind", "lead_department", b"lead_department", "legal_basis", b"legal_basis", "origin", b"origin", "participants", b"participants", "parts", b"parts", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "reason", b"reason", "recheck_of", b"recheck_of", "request_time", b"request_time", "requested_by", b"requested_by", "result", b"result", "state", b"state", "uscc", b"uscc", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

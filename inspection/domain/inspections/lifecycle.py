@@ -86,6 +86,8 @@ class Event(enum.StrEnum):
     #: A not-passed acceptance schedules the re-check of its failed parts: a new joint check,
     #: its departments already confirmed, for both offices.
     RECHECK = "RECHECK"
+    #: Drawn under an executed draw plan (双随机): approved already, under the plan's approval.
+    DRAW = "DRAW"
 
 
 #: What an event does to a new inspection: it has no state yet.
@@ -105,6 +107,7 @@ S = State
 TRANSITIONS: Mapping[tuple[Flow, State | None, Event], Transition] = {
     # In advance: requested, decided by both offices, visited, recorded, published.
     (_A, NEW, Event.REQUEST): Transition(S.REQUESTED, EntryKind.INSPECTION_REQUESTED),
+    (_A, NEW, Event.DRAW): Transition(S.APPROVED, EntryKind.DRAWN_FOR_INSPECTION),
     (_A, S.REQUESTED, Event.APPROVE_FIRST): Transition(S.REQUESTED, EntryKind.INSPECTION_DECIDED),
     (_A, S.REQUESTED, Event.APPROVE): Transition(S.APPROVED, EntryKind.INSPECTION_APPROVED),
     (_A, S.REQUESTED, Event.REJECT): Transition(S.REJECTED, EntryKind.INSPECTION_REJECTED),
@@ -142,6 +145,7 @@ TRANSITIONS = {
     **TRANSITIONS,
     (_J, NEW, Event.PROPOSE): Transition(S.PROPOSED, EntryKind.JOINT_CHECK_PROPOSED),
     (_J, NEW, Event.RECHECK): Transition(S.REQUESTED, EntryKind.RECHECK_SCHEDULED),
+    (_J, NEW, Event.DRAW): Transition(S.APPROVED, EntryKind.DRAWN_FOR_INSPECTION),
     (_J, S.PROPOSED, Event.CONFIRM): Transition(S.PROPOSED, EntryKind.PARTICIPATION_CONFIRMED),
     (_J, S.PROPOSED, Event.CONFIRM_LAST): Transition(S.REQUESTED, EntryKind.PARTICIPATION_CONFIRMED),
     (_J, S.PROPOSED, Event.DECLINE): Transition(S.PROPOSED, EntryKind.PARTICIPATION_DECLINED),
@@ -182,6 +186,7 @@ REFUSED: Mapping[Event, Reason] = {
     Event.RATE: Reason.NOT_COMPLETED,
     Event.PROPOSE: Reason.ALREADY_EXISTS,
     Event.RECHECK: Reason.ALREADY_EXISTS,
+    Event.DRAW: Reason.ALREADY_EXISTS,
     Event.RECORD_PART: Reason.NOT_IN_PROGRESS,
     Event.ACCEPT: Reason.NOT_IN_PROGRESS,
     Event.BOOK: Reason.NOT_APPROVED,
@@ -265,6 +270,7 @@ _DOING = {
     Event.RATE: "rate it",
     Event.PROPOSE: "propose it",
     Event.RECHECK: "schedule a re-check",
+    Event.DRAW: "draw it",
     Event.RECORD_PART: "record a part",
     Event.ACCEPT: "record the acceptance",
     Event.BOOK: "book its visit",
