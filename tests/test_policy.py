@@ -121,6 +121,20 @@ MATRIX: dict[str, str] = {
     "InspectionService.GetInspection": "adlse",
     "InspectionService.ListInspections": "adlse",
     "PublicService.ListPublishedResults": "adlsehp",
+    # Random double selection: the lead department plans, freezes and keeps its draws in order,
+    # both offices decide and either supplies the entropy; all a draw publishes is public.
+    "DrawService.CreateDrawPlan": "d",
+    "DrawService.DecideDrawPlan": "ls",
+    "DrawService.FreezeDrawPlan": "d",
+    "DrawService.ExecuteDraw": "ls",
+    "DrawService.GetDrawPlan": "adlsehp",
+    "DrawService.ListDrawPlans": "adlsehp",
+    "DrawService.GetDrawParameters": "adlsehp",
+    "DrawService.GetDrawPool": "adlsehp",
+    "DrawService.VerifyDraw": "adlsehp",
+    "DrawService.ReplaceDrawnInspector": "d",
+    "DrawService.RemoveDrawnEnterprise": "d",
+    "DrawService.RequestRedraw": "d",
 }
 LETTER = {
     Role.ADMIN: "a",
