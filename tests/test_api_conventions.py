@@ -14,7 +14,13 @@ from inspection.v1 import (
     registry_service_pb2,
 )
 
-MODULES = (registry_service_pb2, card_service_pb2, inspection_service_pb2, public_service_pb2, draw_service_pb2)
+MODULES = (
+    registry_service_pb2,
+    card_service_pb2,
+    inspection_service_pb2,
+    public_service_pb2,
+    draw_service_pb2,
+)
 READ_PREFIXES = ("Get", "List", "Verify", "Watch")
 
 
