@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -676,3 +677,60 @@ def test_a_started_draw_is_not_redrawn(
     )
     expect_error(lambda: draws.ReplaceDrawnInspector(replace, metadata=lead.md), FP, "DRAW_STARTED")
     assert footprint(db) == rows
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[")
+
+
+def _printed(result: Any) -> str:
+    """What a command printed, without the in-process server's log lines."""
+    return "".join(line for line in result.stdout.splitlines(keepends=True) if not _LOG_LINE.match(line))
+
+
+
+def test_onecard_draw_plans_freezes_executes_shows_and_verifies_at_home(
+    registry: Any, admin: Any, draws: Any, clock: SettableClock, grpc_addr: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from clients.cli import app
+
+    district = make_district(registry, admin, "ABCDD")
+    lead = district.departments[0]
+
+    def onecard(md: list[tuple[str, str]] | None, *args: str) -> Any:
+        env = {"ONECARD_TARGET": grpc_addr, "ONECARD_TIMEZONE": "Asia/Shanghai", "ONECARD_TOKEN": ""}
+        if md:
+            env["ONECARD_TOKEN"] = md[0][1].removeprefix("Bearer ")
+        return CliRunner().invoke(app, ["draw", *args], env=env)
+
+    clock.set(PLANNED)
+    made = onecard(
+        lead.md, "plan", "--title", "第二季度抽查", "--item", lead.items[0], "--district", district.code,
+        "--start", "2026-04-07", "--end", "2026-06-30", "--legal-basis", "《优化营商环境条例》",
+        "--entropy-source", "福彩3D 2026-03-20", "--entropy-time", "2026-03-20T21:00+08:00",
+        "--ratio", "A=100", "--json",
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    plan_id = json.loads(_printed(made))["id"]
+    assert json.loads(_printed(made))["ratios"][0] == {"credit_class": "CREDIT_CLASS_A", "ratio_bp": 10000}
+    for md in (LEGAL, SUPERVISION):
+        assert onecard(md, "decide", plan_id, "--approve", "--comment", "同意").exit_code == 0
+    frozen = onecard(lead.md, "freeze", plan_id)
+    assert frozen.exit_code == 0 and "sha256" in frozen.stdout, frozen.output
+    pool = onecard(None, "pool", plan_id)
+    assert _printed(pool).encode() == pool_of(draws, plan_id)
+    clock.set(AFTER_ENTROPY)
+    executed = onecard(SUPERVISION, "execute", plan_id, "--entropy", "2 0 9")
+    assert executed.exit_code == 0 and "Drawn (5)" in executed.stdout, executed.output
+    shown = onecard(None, "show", plan_id)
+    assert shown.exit_code == 0 and "张*" in shown.stdout and "张0明" not in shown.stdout, shown.output
+    listed = onecard(None, "list", "--department", lead.code)
+    assert plan_id in listed.stdout
+    verified = onecard(None, "verify", plan_id)
+    assert verified.exit_code == 0 and "reproduced" in verified.stdout, verified.output
+    assert onecard(None, "verify", plan_id, "--on-server").exit_code == 0
+    refused = onecard(LEGAL, "execute", plan_id, "--entropy", "again")
+    assert refused.exit_code == 2 and "ALREADY_EXECUTED" in refused.output

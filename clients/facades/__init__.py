@@ -23,6 +23,7 @@ from clients.facades.base import (
     token_claims,
 )
 from clients.facades.department import DepartmentClient
+from clients.facades.draws import DrawDecider, DrawPlanner, DrawReader, LocalVerification
 from clients.facades.enterprise import EnterpriseClient
 from clients.facades.office import LegalOfficeClient, OfficeClient, SupervisionClient
 from clients.facades.public import PublicClient
@@ -38,6 +39,9 @@ __all__ = [
     "DateInput",
     "DepartmentClient",
     "DirectoryReader",
+    "DrawDecider",
+    "DrawPlanner",
+    "DrawReader",
     "EnterpriseClient",
     "EnumInput",
     "Facade",
@@ -46,6 +50,7 @@ __all__ = [
     "ImportSummary",
     "InspectionReader",
     "LegalOfficeClient",
+    "LocalVerification",
     "OfficeClient",
     "PublicClient",
     "R",

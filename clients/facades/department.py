@@ -10,6 +10,7 @@ from clients.facades.base import (
     date_message,
     enum_value,
 )
+from clients.facades.draws import DrawPlanner
 from clients.facades.readers import StaffReader
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as insp_pb
@@ -40,7 +41,7 @@ def _result(
     )
 
 
-class DepartmentClient(StaffReader):
+class DepartmentClient(StaffReader, DrawPlanner):
     """A department (执法部门): requests, runs and records its own inspections (DESIGN §4)."""
 
     def request_inspection(

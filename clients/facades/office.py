@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from clients.facades.draws import DrawDecider
 from clients.facades.readers import CodeVerifier, StaffReader
 from inspection.v1 import inspection_service_pb2 as insp_pb
 
 
-class OfficeClient(StaffReader, CodeVerifier):
+class OfficeClient(StaffReader, CodeVerifier, DrawDecider):
     """The legal affairs office (法制办) or the supervision bureau (监察局): both must approve an
     inspection, and both acknowledge an emergency filing."""
 

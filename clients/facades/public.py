@@ -8,11 +8,12 @@ from clients.connection import Connection
 from clients.facades.base import (
     paged,
 )
+from clients.facades.draws import DrawReader
 from clients.facades.readers import CodeVerifier, DirectoryReader
 from inspection.v1 import public_service_pb2 as public_pb
 
 
-class PublicClient(CodeVerifier, DirectoryReader):
+class PublicClient(CodeVerifier, DirectoryReader, DrawReader):
     """Anyone, without a token: the public feed (一公开) and verifying an inspection code."""
 
     def __init__(self, connection: Connection) -> None:
