@@ -689,7 +689,6 @@ def _printed(result: Any) -> str:
     return "".join(line for line in result.stdout.splitlines(keepends=True) if not _LOG_LINE.match(line))
 
 
-
 def test_onecard_draw_plans_freezes_executes_shows_and_verifies_at_home(
     registry: Any, admin: Any, draws: Any, clock: SettableClock, grpc_addr: str
 ) -> None:
