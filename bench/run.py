@@ -30,6 +30,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from bench import seed
+from bench.draws import measure_draws
 from bench.load import CHANNEL_OPTIONS, Job, LoadGenerator
 from bench.report import Figure, Goal, Report
 from bench.serve import ServerProcess
@@ -659,6 +660,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
             measure_scale(bench, backend, server.target)
             measure_import(bench, backend, server.target)
             measure_joint_checks(bench, backend, server.target, db, many, url)
+            measure_draws(bench, backend, server.target, db)
             measure_overload(bench, backend, server.target)
     finally:
         db.dispose()

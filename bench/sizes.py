@@ -33,6 +33,9 @@ class Sizes:
     #: the inspectors per department they spread over (pairs × free half-days bound the bookings).
     joint_checks: int = 600
     joint_inspectors: int = 44
+    #: The draw's pool (enterprises of one district code) and the inspectors it draws from.
+    draw_pool: int = 1_000_000
+    draw_inspectors: int = 1_000
 
 
 FULL = Sizes(
@@ -66,6 +69,8 @@ TINY = Sizes(
     flood_code_bytes=256 * 1024,
     joint_checks=10,
     joint_inspectors=4,
+    draw_pool=2_000,
+    draw_inspectors=20,
 )
 
 SIZES = {s.name: s for s in (FULL, TINY)}

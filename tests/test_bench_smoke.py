@@ -31,6 +31,11 @@ FIGURES = {
     "overload.verify.health",
     "overload.code.get_card",
     "overload.code.health",
+    "draw.freeze",
+    "draw.execute",
+    "draw.verify",
+    "draw.download",
+    "draw.script",
 }
 
 
