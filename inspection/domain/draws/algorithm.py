@@ -45,7 +45,7 @@ def pool_file(candidates: Iterable[tuple[str, str]]) -> bytes:
 
 
 def read_pool(data: bytes) -> list[tuple[str, str]]:
-    return [(line[:18], line[19:]) for line in data.decode("ascii").splitlines()]
+    return [(line[:18], line[19:]) for line in data.decode("ascii").split("\n") if line]
 
 
 def seed_of(pool_digest: str, parameters_digest: str, entropy: str) -> bytes:
@@ -119,17 +119,15 @@ def choose_enterprises(
     for uscc, cls in pool:
         strata.setdefault(ALL if fixed else cls, []).append(uscc)
     picked: list[tuple[bytes, str, str]] = []
+    sha = hashlib.sha256
     for name in sorted(strata):
         members = strata[name]
-        k = (
-            min(int(fixed), len(members))
-            if fixed
-            else stratum_size(len(members), int(parameters["ratios_bp"].get(name, 0)))
-        )
+        ratio = 0 if fixed else int(parameters["ratios_bp"].get(name, 0))
+        k = min(int(fixed), len(members)) if fixed else stratum_size(len(members), ratio)
         if k == 0:
             continue
-        keyed = ((hashlib.sha256(seed + u.encode("ascii")).digest(), u) for u in members)
-        picked.extend((key, u, name) for key, u in heapq.nsmallest(k, keyed))
+        keys = [sha(seed + u.encode("ascii")).digest() for u in members]
+        picked.extend((key, u, name) for key, u in heapq.nsmallest(k, zip(keys, members, strict=True)))
     picked.sort()
     return [Drawn(uscc=u, stratum=name, key=key.hex()) for key, u, name in picked]
 
@@ -141,27 +139,34 @@ def assign_inspectors(seed: bytes, chosen: Sequence[Drawn], parameters: Mapping[
     enterprise unstaffed by it (``short_of``) and loads nobody."""
     m = int(parameters["inspectors_per_enterprise"])
     limit = int(parameters["load_limit"])
-    recused = {(i, u) for i, u in parameters["recusals"]}
-    load = {
-        person["id"]: int(person["load"])
-        for department in parameters["departments"]
-        for person in department["inspectors"]
+    recused: dict[str, set[str]] = {}
+    for inspector_id, uscc in parameters["recusals"]:
+        recused.setdefault(uscc, set()).add(inspector_id)
+    departments = sorted(parameters["departments"], key=lambda d: d["code"])
+    load = {p["id"]: int(p["load"]) for d in departments for p in d["inspectors"]}
+    # Who is under the limit, per department, kept up to date as loads grow.
+    under = {
+        d["code"]: [(p["id"].encode(), p["id"]) for p in d["inspectors"] if load[p["id"]] < limit]
+        for d in departments
     }
+    sha = hashlib.sha256
     for drawn in chosen:
         taken: dict[str, list[str]] = {}
-        for department in sorted(parameters["departments"], key=lambda d: d["code"]):
-            eligible = [
-                p["id"]
-                for p in department["inspectors"]
-                if load[p["id"]] < limit and (p["id"], drawn.uscc) not in recused
-            ]
+        base = seed + drawn.uscc.encode("ascii")
+        not_here = recused.get(drawn.uscc, set())
+        for department in departments:
+            code = department["code"]
+            eligible = [e for e in under[code] if e[1] not in not_here] if not_here else under[code]
             if len(eligible) < m:
-                drawn.short_of.append(department["code"])
+                drawn.short_of.append(code)
                 continue
-            taken[department["code"]] = rank_inspectors(seed, drawn.uscc, eligible)[:m]
+            keys = [sha(base + encoded).digest() for encoded, _ in eligible]
+            taken[code] = [i for _, (_, i) in heapq.nsmallest(m, zip(keys, eligible, strict=True))]
         if drawn.short_of:
             continue
-        for ids in taken.values():
+        for code, ids in taken.items():
             for inspector_id in ids:
                 load[inspector_id] += 1
+            if any(load[i] >= limit for i in ids):
+                under[code] = [e for e in under[code] if load[e[1]] < limit]
         drawn.inspectors.update(taken)

@@ -400,13 +400,14 @@ def _inputs(
         session, departments=departments, since=lookback_from, not_of_plan=plan.redraw_of
     )
     excluded = capped | recent
-    pool = [(uscc, cls) for uscc, cls in population if uscc not in excluded]
+    pool = [(uscc, cls) for uscc, cls in population if uscc not in excluded] if excluded else population
     people = [p for p in stored.roster(session, departments) if is_certified(p, plan.window_end)]
     load = stored.loads(
         session, [p.id for p in people], start=plan.window_start, end=plan.window_end, states=BUSY
     )
-    in_pool = {uscc for uscc, _ in pool}
-    recusals = sorted([i, u] for i, u in stored.recusals(session, [p.id for p in people]) if u in in_pool)
+    pairs = stored.recusals(session, [p.id for p in people])
+    in_pool = {uscc for uscc, _ in pool} if pairs else set()
+    recusals = sorted([i, u] for i, u in pairs if u in in_pool)
     items = json.loads(plan.item_codes_json)
     found = stored_inspections.checklist_items(session, items)
     strata = _strata(pool, plan)
