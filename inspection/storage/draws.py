@@ -186,20 +186,19 @@ def roster(session: Session, departments: Sequence[str]) -> list[InspectorRow]:
 
 def loads(
     session: Session,
-    inspector_ids: Sequence[str],
+    departments: Sequence[str],
     *,
     start: dt.date,
     end: dt.date,
     states: Sequence[str],
 ) -> dict[str, int]:
-    """How many inspections in ``states`` whose window overlaps ``[start, end]`` each inspector has."""
-    if not inspector_ids:
-        return {}
+    """How many inspections in ``states`` whose window overlaps ``[start, end]`` each inspector of
+    the departments has (by department: a list of a thousand inspector ids is far slower)."""
     statement = (
         select(col(InspectionInspector.inspector_id), func.count())
         .join(Inspection, col(Inspection.id) == col(InspectionInspector.inspection_id))
         .where(
-            col(InspectionInspector.inspector_id).in_(list(inspector_ids)),
+            col(InspectionInspector.department_code).in_(list(departments)),
             col(Inspection.state).in_(list(states)),
             col(Inspection.window_start) <= end,
             col(Inspection.window_end) >= start,

@@ -402,9 +402,7 @@ def _inputs(
     excluded = capped | recent
     pool = [(uscc, cls) for uscc, cls in population if uscc not in excluded] if excluded else population
     people = [p for p in stored.roster(session, departments) if is_certified(p, plan.window_end)]
-    load = stored.loads(
-        session, [p.id for p in people], start=plan.window_start, end=plan.window_end, states=BUSY
-    )
+    load = stored.loads(session, departments, start=plan.window_start, end=plan.window_end, states=BUSY)
     pairs = stored.recusals(session, [p.id for p in people])
     in_pool = {uscc for uscc, _ in pool} if pairs else set()
     recusals = sorted([i, u] for i, u in pairs if u in in_pool)
@@ -783,7 +781,9 @@ def replace_inspector(
     parameters = json.loads(plan.parameters_json)
     roster = next(d for d in parameters["departments"] if d["code"] == department)["inspectors"]
     ranking = algorithm.rank_inspectors(bytes.fromhex(plan.seed), uscc, [p["id"] for p in roster])
-    chosen, passed = _next_in_ranking(session, rules, plan, uscc, ranking, {a.inspector_id for a in everyone})
+    chosen, passed = _next_in_ranking(
+        session, rules, plan, uscc, department, ranking, {a.inspector_id for a in everyone}
+    )
     if chosen is None:
         raise FailedPrecondition(
             Reason.NO_REPLACEMENT,
@@ -844,6 +844,7 @@ def _next_in_ranking(
     rules: DrawRules,
     plan: DrawPlan,
     uscc: str,
+    department: str,
     ranking: Sequence[str],
     ever_assigned: set[str],
 ) -> tuple[str | None, list[dict[str, str]]]:
@@ -852,7 +853,7 @@ def _next_in_ranking(
     passed over on the way with why."""
     candidates = [i for i in ranking if i not in ever_assigned]
     found = stored_inspections.inspectors(session, candidates, uscc=uscc)
-    load = stored.loads(session, candidates, start=plan.window_start, end=plan.window_end, states=BUSY)
+    load = stored.loads(session, [department], start=plan.window_start, end=plan.window_end, states=BUSY)
     passed: list[dict[str, str]] = []
     for inspector_id in candidates:
         person, recused = found[inspector_id]
