@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from dataclasses import asdict
 from typing import Annotated
@@ -35,12 +36,20 @@ PlanId = Annotated[str, typer.Argument(help="Draw plan id (D…).", show_default
 Reason = Annotated[str, typer.Option(help="Why; recorded and published.", show_default=False)]
 
 
+_RELATIVE = re.compile(r"^\+(\d{1,4})([mhd])$")
+
+
 def _instant(value: str, option: str) -> dt.datetime:
+    """An ISO time with its offset, or ``+Nm``, ``+Nh``, ``+Nd`` from now."""
+    relative = _RELATIVE.match(value.strip())
+    if relative:
+        unit = {"m": "minutes", "h": "hours", "d": "days"}[relative.group(2)]
+        return dt.datetime.now(dt.UTC) + dt.timedelta(**{unit: int(relative.group(1))})
     try:
         found = dt.datetime.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(
-            "give an ISO time with its offset, e.g. 2026-03-20T21:30+08:00", param_hint=option
+            "give an ISO time with its offset (2026-03-20T21:30+08:00) or +Nm, +Nh, +Nd", param_hint=option
         ) from None
     if found.tzinfo is None:
         raise typer.BadParameter("give the time with its offset, e.g. +08:00", param_hint=option)
@@ -79,7 +88,10 @@ def draw_plan(
         str, typer.Option(help="The public entropy source, named in advance.", show_default=False)
     ],
     entropy_time: Annotated[
-        str, typer.Option(help="When its value becomes public (ISO time with offset).", show_default=False)
+        str,
+        typer.Option(
+            help="When its value becomes public: ISO time with offset, or +Nm, +Nh, +Nd.", show_default=False
+        ),
     ],
     department: Annotated[
         list[str], typer.Option("--with", help="Another department of a joint plan (repeatable).")
@@ -92,6 +104,7 @@ def draw_plan(
     ] = [],  # noqa: B006
     count: Annotated[int, typer.Option(min=0, help="Draw this many over the whole pool instead.")] = 0,
     inspectors: Annotated[int, typer.Option(min=0, help="Inspectors per enterprise per department.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the new plan's id.")] = False,
     json_output: JsonFlag = False,
 ) -> None:
     """Ask both offices to approve a draw plan (department)."""
@@ -112,6 +125,9 @@ def draw_plan(
             fixed_count=count,
             inspectors_per_enterprise=inspectors,
         )
+    if quiet:
+        typer.echo(plan.id)
+        return
     _show_plan(ctx, json_output, plan)
 
 

@@ -90,6 +90,9 @@ class DrawReader(Facade):
         """Downloads the pool, the parameters and the plan, runs the independent verifier script on
         this machine, and compares what it prints with what the service says was drawn."""
         plan = self.draw_plan(plan_id)
+        if plan.state != draw_pb.DRAW_PLAN_STATE_EXECUTED:
+            state = draw_pb.DrawPlanState.Name(plan.state).removeprefix("DRAW_PLAN_STATE_").lower()
+            raise RuntimeError(f"draw plan {plan_id} is {state}: there is no draw to verify yet")
         parameters = self.draw_parameters(plan_id).parameters_json.encode()
         pool = self.draw_pool(plan_id)
         with tempfile.TemporaryDirectory(prefix="onecard-draw-") as folder:

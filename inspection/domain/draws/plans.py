@@ -48,6 +48,8 @@ from inspection.storage.draw_models import DrawAssignment, DrawPlan, DrawSelecti
 BUSY = (State.REQUESTED.value, State.APPROVED.value, State.IN_PROGRESS.value)
 MAX_FIXED_COUNT = 100_000
 MAX_ENTROPY = 1000
+#: An industry or district as the directory spells it (codes or names: 食品制造, 北山街道).
+MAX_FILTER_TEXT = 64
 
 
 class PlanState(enum.StrEnum):
@@ -142,9 +144,9 @@ def _check_request(request: PlanRequest, rules: DrawRules, violations: Violation
     for index, code in enumerate(request.item_codes):
         check_identifier(violations, f"item_codes[{index}]", code)
     for index, text in enumerate(request.industries):
-        check_identifier(violations, f"filter.industries[{index}]", text)
+        check_text(violations, f"filter.industries[{index}]", text, required=True, max_length=MAX_FILTER_TEXT)
     for index, text in enumerate(request.districts):
-        check_identifier(violations, f"filter.districts[{index}]", text)
+        check_text(violations, f"filter.districts[{index}]", text, required=True, max_length=MAX_FILTER_TEXT)
     if request.fixed_count < 0 or request.fixed_count > MAX_FIXED_COUNT:
         violations.add("fixed_count", f"must be between 0 and {MAX_FIXED_COUNT}")
     if request.fixed_count and request.ratios_bp:
