@@ -128,6 +128,7 @@ def test_a_plan_is_approved_frozen_before_its_entropy_and_drawn_once_for_everyon
         assert inspection.state == insp_pb.INSPECTION_STATE_APPROVED
         assert inspection.origin == insp_pb.INSPECTION_ORIGIN_DRAW and inspection.draw_plan_id == plan.id
         assert inspection.inspection_code
+        assert [a.principal for a in inspection.approvals] == ["legal-reviewer-1", "supervision-auditor-1"]
         assert {i.id for p in inspection.participants for i in p.inspectors} == set(
             wanted["inspectors"][lead.code]
         )

@@ -294,6 +294,13 @@ def load_views(
         decisions = approval.decisions_by_subject(
             session, approval.SubjectKind.INSPECTION, [i.id for i in inspections]
         )
+    # A drawn inspection is approved under its plan's approval: the plan's decisions are its own.
+    plan_ids = sorted({i.draw_plan_id for i in inspections if i.draw_plan_id})
+    if plan_ids:
+        by_plan = approval.decisions_by_subject(session, approval.SubjectKind.DRAW_PLAN, plan_ids)
+        for i in inspections:
+            if i.draw_plan_id and i.id in decisions and not decisions[i.id][approval.Stage.APPROVAL]:
+                decisions[i.id][approval.Stage.APPROVAL] = by_plan[i.draw_plan_id][approval.Stage.APPROVAL]
     # Only a joint check in progress or beyond has parts: most views need not look.
     with_parts = [i.id for i in inspections if i.origin == Origin.JOINT_CHECK and i.check_in_time is not None]
     parts_of: dict[str, list[InspectionPart]] = defaultdict(list)
