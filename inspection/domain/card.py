@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
@@ -246,6 +246,55 @@ def append_entry(
     card.head_seq = seq
     card.head_hash = digest
     return head_of(card)
+
+
+def lock_cards(session: Session, usccs: Sequence[str]) -> dict[str, LockedCard]:
+    """The append locks of many cards at once (a draw writes to every drawn enterprise's card)."""
+    return {
+        uscc: LockedCard(uscc=uscc, head_seq=seq, head_hash=digest)
+        for uscc, (seq, digest) in stored.lock_cards(session, usccs).items()
+    }
+
+
+@dataclass(frozen=True)
+class Append:
+    """One entry to append with ``append_entries``."""
+
+    card: LockedCard
+    kind: EntryKind
+    payload: dict[str, Any]
+    department_code: str | None = None
+    inspection_id: str | None = None
+
+
+def append_entries(
+    session: Session, appends: Sequence[Append], *, actor: Principal, at: dt.datetime
+) -> list[CardHead]:
+    """Appends entries to many locked cards in one round trip to the database, each chained exactly
+    as ``append_entry`` chains it; returns the heads after each entry."""
+    rows, heads = [], []
+    for one in appends:
+        card = one.card
+        fields: EntryFields = {
+            "uscc": card.uscc,
+            "seq": card.head_seq + 1,
+            "kind": one.kind.value,
+            "actor_sub": actor.sub,
+            "actor_role": actor.role.value,
+            "actor_org": actor.org,
+            "department_code": one.department_code,
+            "inspection_id": one.inspection_id,
+            "time": at,
+            "payload_json": canonical_json(one.payload),
+            "prev_hash": card.head_hash,
+        }
+        digest = entry_hash(**fields)
+        rows.append({**fields, "entry_hash": digest})
+        card.head_seq += 1
+        card.head_hash = digest
+        heads.append(head_of(card))
+    stored.insert_appends(session, rows)
+    return heads
 
 
 def head_of(card: LockedCard) -> CardHead:

@@ -90,6 +90,27 @@ def lock_card(session: Session, uscc: str) -> tuple[int, str]:
     return row[0], row[1]
 
 
+def lock_cards(session: Session, usccs: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """Takes the append locks of many cards, in USCC order (so that two such calls never wait on
+    each other crosswise), a thousand to a statement; returns each head's ``(seq, hash)``."""
+    wanted = sorted(set(usccs))
+    found: dict[str, tuple[int, str]] = {}
+    connection = session.connection()
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        rows = connection.execute(
+            select(col(Card.uscc), col(Card.head_seq), col(Card.head_hash))
+            .where(col(Card.uscc).in_(chunk))
+            .order_by(col(Card.uscc))
+            .with_for_update()
+        )
+        found.update((uscc, (seq, digest)) for uscc, seq, digest in rows)
+    missing = next((u for u in wanted if u not in found), None)
+    if missing is not None:
+        raise NotFound("enterprise", missing)
+    return found
+
+
 def lock_card_of_inspection(session: Session, inspection_id: str) -> tuple[str, int, str] | None:
     """The append lock of the card of the enterprise ``inspection_id`` concerns: ``(uscc, seq,
     hash)`` of its head, or None for an unknown inspection."""
@@ -119,6 +140,20 @@ def insert_entry(session: Session, entry: dict[str, Any]) -> None:
         _MOVE_HEAD, {"card": entry["uscc"], "seq": entry["seq"], "digest": entry["entry_hash"]}
     )
     session.info.setdefault("appended_cards", set()).add(entry["uscc"])
+
+
+def insert_appends(session: Session, entries: Sequence[dict[str, Any]]) -> None:
+    """Inserts entries appended to many cards (in each card's order) and moves every card's head
+    to its last one: two statements, whatever the number of cards."""
+    if not entries:
+        return
+    connection = session.connection()
+    connection.execute(_INSERT_ENTRY, list(entries))
+    heads = {e["uscc"]: e for e in entries}
+    connection.execute(
+        _MOVE_HEAD, [{"card": u, "seq": e["seq"], "digest": e["entry_hash"]} for u, e in heads.items()]
+    )
+    session.info.setdefault("appended_cards", set()).update(heads)
 
 
 def insert_entries(session: Session, entries: Sequence[dict[str, Any]]) -> None:

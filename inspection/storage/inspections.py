@@ -156,44 +156,27 @@ def add(
     )
 
 
-def add_participant(
+def add_many(
     session: Session,
-    inspection_id: str,
+    inspections: Sequence[InspectionRecord],
     *,
-    department_code: str,
-    item_codes: Sequence[str],
-    inspector_ids: Sequence[str],
+    participants: Sequence[dict[str, Any]],
+    items: Sequence[dict[str, Any]],
+    inspectors: Sequence[dict[str, Any]],
 ) -> None:
-    """A confirmed department of a drawn joint check, with its items and inspectors."""
+    """Inserts many new inspections with their participants, items and inspectors, a statement
+    per table (a draw creates an inspection for every drawn enterprise)."""
+    if not inspections:
+        return
     connection = session.connection()
-    connection.execute(
-        _INSERT_PARTICIPANT,
-        {
-            "inspection_id": inspection_id,
-            "department_code": department_code,
-            "confirmed": True,
-            "required": False,
-        },
-    )
-    connection.execute(
-        _INSERT_ITEM,
-        [
-            {"inspection_id": inspection_id, "item_code": c, "department_code": department_code}
-            for c in item_codes
-        ],
-    )
-    connection.execute(
-        _INSERT_INSPECTOR,
-        [
-            {
-                "inspection_id": inspection_id,
-                "inspector_id": i,
-                "department_code": department_code,
-                "present": False,
-            }
-            for i in inspector_ids
-        ],
-    )
+    connection.execute(_INSERT, [{c.name: getattr(i, c.name) for c in _COLUMNS} for i in inspections])
+    for statement, rows in (
+        (_INSERT_PARTICIPANT, participants),
+        (_INSERT_ITEM, items),
+        (_INSERT_INSPECTOR, inspectors),
+    ):
+        if rows:
+            connection.execute(statement, list(rows))
 
 
 def swap_inspector(session: Session, inspection_id: str, *, old: str, new: str, department_code: str) -> None:

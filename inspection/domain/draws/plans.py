@@ -31,9 +31,9 @@ from inspection.domain.approval import Stage, Standing, Subject, SubjectKind, Ve
 from inspection.domain.calendar import Calendar
 from inspection.domain.card import LockedCard
 from inspection.domain.draws import algorithm
-from inspection.domain.inspections.common import apply, check_items, create, department_of, new_id
+from inspection.domain.inspections.common import apply, check_items, department_of, new_id
 from inspection.domain.inspections.decision import code_digest, new_inspection_code
-from inspection.domain.inspections.lifecycle import Event
+from inspection.domain.inspections.lifecycle import Event, step
 from inspection.domain.inspections.model import NOT_COUNTED, Inspection, Kind, Origin, State
 from inspection.domain.registry import is_certified
 from inspection.domain.text import check_identifier, check_text
@@ -528,12 +528,7 @@ def execute_draw(
     )
     drawn = result["drawn"]
     superseded = _superseded(session, plan)
-    locks = {
-        c.uscc: c
-        for c in (
-            cards.lock_card(session, uscc) for uscc in sorted({d["uscc"] for d in drawn} | set(superseded))
-        )
-    }
+    locks = cards.lock_cards(session, [d["uscc"] for d in drawn] + list(superseded))
     for uscc, superseded_id in sorted(superseded.items()):
         _cancel(
             session,
@@ -544,7 +539,6 @@ def execute_draw(
             now,
             plan_id=plan.redraw_of or "",
         )
-    selections, assignments = [], []
     common = {
         "plan_id": plan.id,
         "title": plan.title,
@@ -553,49 +547,19 @@ def execute_draw(
         "entropy": entropy,
         "seed": result["seed"],
     }
-    items = {d["code"]: d["items"] for d in parameters["departments"]}
+    made = _Made(plan, {d["code"]: d["items"] for d in parameters["departments"]}, deciders)
     for position, one in enumerate(drawn, start=1):
-        inspection_id: str | None = None
         facts = {**common, "position": position, "stratum": one["stratum"], "key": one["key"]}
-        if one["short_of"]:
-            cards.append_entry(
-                session,
-                locks[one["uscc"]],
-                kind=cards.EntryKind.DRAWN_FOR_INSPECTION,
-                actor=actor,
-                at=now,
-                payload={**facts, "short_of": one["short_of"], "inspectors": {}},
-                department_code=plan.lead_department,
-            )
-        else:
-            inspection_id = _create_inspection(
-                session, rules, plan, locks[one["uscc"]], one, items, facts, deciders, actor=actor, now=now
-            )
-        selections.append(
-            {
-                "plan_id": plan.id,
-                "uscc": one["uscc"],
-                "position": position,
-                "stratum": one["stratum"],
-                "draw_key": one["key"],
-                "inspection_id": inspection_id,
-                "short_of_json": json.dumps(one["short_of"]),
-                "removed_reason": "",
-                "removed_by": "",
-            }
-        )
-        assignments += [
-            {
-                "plan_id": plan.id,
-                "uscc": one["uscc"],
-                "inspector_id": inspector_id,
-                "department_code": code,
-                "replaces": None,
-                "released_reason": "",
-            }
-            for code, ids in one["inspectors"].items()
-            for inspector_id in ids
-        ]
+        made.add(rules, locks[one["uscc"]], position, one, facts, now=now)
+    stored_inspections.add_many(
+        session,
+        made.inspections,
+        participants=made.participants,
+        items=made.items,
+        inspectors=made.inspectors,
+    )
+    cards.append_entries(session, made.entries, actor=actor, at=now)
+    selections, assignments = made.selections, made.assignments
     stored.add_selections(session, selections)
     stored.add_assignments(session, assignments)
     _change(
@@ -611,68 +575,142 @@ def execute_draw(
     return plan_view(session, plan, with_drawn=True)
 
 
-def _create_inspection(
-    session: Session,
-    rules: DrawRules,
-    plan: DrawPlan,
-    card: LockedCard,
-    one: Mapping[str, Any],
-    items: Mapping[str, list[str]],
-    facts: Mapping[str, Any],
-    deciders: list[str],
-    *,
-    actor: Principal,
-    now: dt.datetime,
-) -> str:
-    departments = sorted(one["inspectors"])
-    code = new_inspection_code()
-    inspection = Inspection(
-        id=new_id("I", rules.calendar, now),
-        uscc=one["uscc"],
-        lead_department=plan.lead_department,
-        kind=Kind.ROUTINE.value,
-        origin=(Origin.JOINT_CHECK if len(departments) > 1 else Origin.DRAW).value,
-        state="",
-        window_start=plan.window_start,
-        window_end=plan.window_end,
-        legal_basis=plan.legal_basis,
-        reason=f"drawn at random under plan {plan.id} (双随机): {plan.title}",
-        requested_by=plan.requested_by,
-        request_time=now,
-        decide_time=now,
-        code=code,
-        draw_plan_id=plan.id,
-    )
-    create(
-        session,
-        card,
-        inspection,
-        Event.DRAW,
-        item_codes=items[plan.lead_department],
-        inspector_ids=one["inspectors"][plan.lead_department],
-        present=False,
-        actor=actor,
-        now=now,
-        payload={
-            **facts,
-            "inspectors": one["inspectors"],
-            "departments": departments,
-            "items": [c for d in departments for c in items[d]],
-            "window": [plan.window_start.isoformat(), plan.window_end.isoformat()],
-            "approved_by": deciders,
-            "code_digest": code_digest(code),
-        },
-    )
-    for department in departments:
-        if department != plan.lead_department:
-            stored_inspections.add_participant(
-                session,
-                inspection.id,
-                department_code=department,
-                item_codes=items[department],
-                inspector_ids=one["inspectors"][department],
+class _Made:
+    """Everything an execution writes, gathered to be written a statement per table: the drawn
+    inspections (each entering the lifecycle table by its DRAW event, approved under the plan) with
+    their departments, items and inspectors, the card entries, the selections and assignments."""
+
+    def __init__(self, plan: DrawPlan, items: Mapping[str, list[str]], deciders: list[str]) -> None:
+        self.plan, self.items_of, self.deciders = plan, items, deciders
+        self.inspections: list[Inspection] = []
+        self.participants: list[dict[str, Any]] = []
+        self.items: list[dict[str, Any]] = []
+        self.inspectors: list[dict[str, Any]] = []
+        self.entries: list[cards.Append] = []
+        self.selections: list[dict[str, Any]] = []
+        self.assignments: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        rules: DrawRules,
+        card: LockedCard,
+        position: int,
+        one: Mapping[str, Any],
+        facts: Mapping[str, Any],
+        *,
+        now: dt.datetime,
+    ) -> None:
+        plan = self.plan
+        inspection_id = None
+        if one["short_of"]:
+            self.entries.append(
+                cards.Append(
+                    card,
+                    cards.EntryKind.DRAWN_FOR_INSPECTION,
+                    {**facts, "short_of": one["short_of"], "inspectors": {}},
+                    department_code=plan.lead_department,
+                )
             )
-    return inspection.id
+        else:
+            inspection_id = self._inspection(rules, card, one, facts, now=now)
+        self.selections.append(
+            {
+                "plan_id": plan.id,
+                "uscc": one["uscc"],
+                "position": position,
+                "stratum": one["stratum"],
+                "draw_key": one["key"],
+                "inspection_id": inspection_id,
+                "short_of_json": json.dumps(one["short_of"]),
+                "removed_reason": "",
+                "removed_by": "",
+            }
+        )
+        self.assignments += [
+            {
+                "plan_id": plan.id,
+                "uscc": one["uscc"],
+                "inspector_id": inspector_id,
+                "department_code": code,
+                "replaces": None,
+                "released_reason": "",
+            }
+            for code, ids in one["inspectors"].items()
+            for inspector_id in ids
+        ]
+
+    def _inspection(
+        self,
+        rules: DrawRules,
+        card: LockedCard,
+        one: Mapping[str, Any],
+        facts: Mapping[str, Any],
+        *,
+        now: dt.datetime,
+    ) -> str:
+        plan = self.plan
+        departments = sorted(one["inspectors"])
+        origin = (Origin.JOINT_CHECK if len(departments) > 1 else Origin.DRAW).value
+        transition = step(Kind.ROUTINE.value, None, Event.DRAW, origin)
+        code = new_inspection_code()
+        inspection = Inspection(
+            id=new_id("I", rules.calendar, now),
+            uscc=one["uscc"],
+            lead_department=plan.lead_department,
+            kind=Kind.ROUTINE.value,
+            origin=origin,
+            state=transition.target.value,
+            window_start=plan.window_start,
+            window_end=plan.window_end,
+            legal_basis=plan.legal_basis,
+            reason=f"drawn at random under plan {plan.id} (双随机): {plan.title}",
+            requested_by=plan.requested_by,
+            request_time=now,
+            decide_time=now,
+            code=code,
+            draw_plan_id=plan.id,
+        )
+        self.inspections.append(inspection)
+        for department in departments:
+            self.participants.append(
+                {
+                    "inspection_id": inspection.id,
+                    "department_code": department,
+                    "confirmed": True,
+                    "required": False,
+                }
+            )
+            self.items += [
+                {"inspection_id": inspection.id, "item_code": c, "department_code": department}
+                for c in self.items_of[department]
+            ]
+            self.inspectors += [
+                {
+                    "inspection_id": inspection.id,
+                    "inspector_id": i,
+                    "department_code": department,
+                    "present": False,
+                }
+                for i in one["inspectors"][department]
+            ]
+        self.entries.append(
+            cards.Append(
+                card,
+                transition.entry,
+                {
+                    **facts,
+                    "inspectors": one["inspectors"],
+                    "departments": departments,
+                    "items": [c for d in departments for c in self.items_of[d]],
+                    "window": [plan.window_start.isoformat(), plan.window_end.isoformat()],
+                    "approved_by": self.deciders,
+                    "code_digest": code_digest(code),
+                },
+                department_code=plan.lead_department,
+                inspection_id=inspection.id,
+            )
+        )
+        return inspection.id
 
 
 def _superseded(session: Session, plan: DrawPlan) -> dict[str, str]:
