@@ -121,6 +121,17 @@ MATRIX: dict[str, str] = {
     "InspectionService.GetInspection": "adlse",
     "InspectionService.ListInspections": "adlse",
     "PublicService.ListPublishedResults": "adlsehp",
+    # The single fee: the catalogue is published; the service hall alone takes payments.
+    "FeeService.ReviseFeeItem": "a",
+    "FeeService.ListFeeItemVersions": "adlsehp",
+    "FeeService.AssessFee": "d",
+    "FeeService.VoidFeeLine": "d",
+    "FeeService.ListFeeLines": "adlseh",
+    "FeeService.IssueBill": "d",
+    "FeeService.SupersedeBill": "d",
+    "FeeService.GetBill": "adlseh",
+    "FeeService.PayBill": "h",
+    "FeeService.GetHallStatement": "alsh",
 }
 LETTER = {
     Role.ADMIN: "a",

@@ -47,6 +47,8 @@ _CARD = PKG + "CardService/"
 _INSP = PKG + "InspectionService/"
 _PUB = PKG + "PublicService/"
 _ACCESS = PKG + "AccessService/"
+_FEE = PKG + "FeeService/"
+HALL = frozenset({Role.SERVICE_HALL})
 DEPARTMENT = frozenset({Role.DEPARTMENT})
 ENTERPRISE = frozenset({Role.ENTERPRISE})
 
@@ -110,6 +112,19 @@ POLICY: dict[str, Rule] = {
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).
     _PUB + "ListPublishedResults": Rule(EVERYONE),
+    # The single fee (DESIGN §7). The catalogue is public (公开); a department assesses and voids on
+    # inspections it takes part in and the lead issues the one bill (checked by the domain against
+    # the stored inspection); only the service hall takes payments (大厅统一收费).
+    _FEE + "ReviseFeeItem": _admin_write(),
+    _FEE + "ListFeeItemVersions": Rule(EVERYONE),
+    _FEE + "AssessFee": Rule(DEPARTMENT, mutating=True),
+    _FEE + "VoidFeeLine": Rule(DEPARTMENT, mutating=True),
+    _FEE + "ListFeeLines": Rule(SIGNED_IN),
+    _FEE + "IssueBill": Rule(DEPARTMENT, mutating=True),
+    _FEE + "SupersedeBill": Rule(DEPARTMENT, mutating=True),
+    _FEE + "GetBill": Rule(SIGNED_IN),
+    _FEE + "PayBill": Rule(HALL, mutating=True),
+    _FEE + "GetHallStatement": Rule(HALL | OFFICES | {Role.ADMIN}),
     # Tokens: a holder refreshes its own; the administrator revokes.
     _ACCESS + "RefreshToken": Rule(SIGNED_IN),
     _ACCESS + "RevokeTokens": _admin_write(),

@@ -14,6 +14,7 @@ from google.protobuf.descriptor import MethodDescriptor, ServiceDescriptor
 from inspection.api.access import AccessServicer
 from inspection.api.base import ServicerBase
 from inspection.api.card import CardServicer
+from inspection.api.fees import FeeServicer
 from inspection.api.inspections import InspectionServicer, PublicServicer
 from inspection.api.registry import RegistryServicer
 from inspection.v1 import (
@@ -21,6 +22,8 @@ from inspection.v1 import (
     access_service_pb2_grpc,
     card_service_pb2,
     card_service_pb2_grpc,
+    fee_service_pb2,
+    fee_service_pb2_grpc,
     inspection_service_pb2,
     inspection_service_pb2_grpc,
     public_service_pb2,
@@ -67,6 +70,11 @@ SERVICES: tuple[Service, ...] = (
         access_service_pb2.DESCRIPTOR.services_by_name["AccessService"],
         AccessServicer,
         access_service_pb2_grpc.add_AccessServiceServicer_to_server,
+    ),
+    Service(
+        fee_service_pb2.DESCRIPTOR.services_by_name["FeeService"],
+        FeeServicer,
+        fee_service_pb2_grpc.add_FeeServiceServicer_to_server,
     ),
 )
 
