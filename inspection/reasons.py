@@ -104,6 +104,9 @@ class Reason(enum.StrEnum):
     AMOUNT_NOT_BILL_TOTAL = "AMOUNT_NOT_BILL_TOTAL"
     PAYMENT_REFERENCE_REUSED = "PAYMENT_REFERENCE_REUSED"
     VERSION_NOT_LATER = "VERSION_NOT_LATER"
+    BILL_NOT_PAID = "BILL_NOT_PAID"
+    REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
+    REFUND_NOT_AT_THIS_STEP = "REFUND_NOT_AT_THIS_STEP"
 
 
 #: The status each reason comes with, and when it is given: the rows of ``docs/reasons.md``.
@@ -341,6 +344,15 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
     Reason.VERSION_NOT_LATER: (
         "FAILED_PRECONDITION",
         "a catalogue revision valid from before today or not after the item's newest version",
+    ),
+    Reason.BILL_NOT_PAID: ("FAILED_PRECONDITION", "a refund of a bill that was not paid"),
+    Reason.REFUND_EXCEEDS_PAID: (
+        "FAILED_PRECONDITION",
+        "a refund of more than the line's paid amount not yet refunded or asked back",
+    ),
+    Reason.REFUND_NOT_AT_THIS_STEP: (
+        "FAILED_PRECONDITION",
+        "a refund step out of order: verifying twice, deciding before verification, paying before approval",
     ),
 }
 

@@ -4,7 +4,6 @@ service hall with its receipts, and the hall's statement agreeing with the cards
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 from typing import Any
@@ -12,15 +11,26 @@ from typing import Any
 import grpc
 import pytest
 
-from inspection.auth import Role
 from inspection.clock import SettableClock
 from inspection.storage.db import Database
 from inspection.v1 import card_service_pb2 as card_pb
-from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import fee_service_pb2 as pb
-from inspection.v1 import fee_service_pb2_grpc as pb_grpc
 from inspection.v1 import inspection_service_pb2 as insp_pb
-from inspection.v1 import registry_service_pb2 as reg
+from tests.fee_support import (
+    HALL,
+    admin,
+    assess,
+    card_of,
+    catalogue,
+    entries,
+    fee_item,
+    fees,
+    issue,
+    joint,
+    monday_morning,
+    pay,
+    visited,
+)
 from tests.inspection_support import (
     LEGAL,
     Department,
@@ -34,147 +44,12 @@ from tests.inspection_support import (
     only_attempts_written,
     rejected,
     request_for,
-    token,
 )
 from tests.support import day, field_violations, footprint, rpc_error
 
+__all__ = ["admin", "catalogue", "fees", "monday_morning"]  # the fixtures these tests use
+
 FP = grpc.StatusCode.FAILED_PRECONDITION
-HALL = token(Role.SERVICE_HALL, sub="hall-clerk-1")
-_refs = iter(range(1, 1_000_000))
-
-
-@pytest.fixture(scope="module")
-def admin() -> list[tuple[str, str]]:
-    return token(Role.ADMIN, sub="admin-1")
-
-
-@pytest.fixture(scope="module")
-def fees(grpc_channel: grpc.Channel) -> pb_grpc.FeeServiceStub:
-    return pb_grpc.FeeServiceStub(grpc_channel)
-
-
-@pytest.fixture(autouse=True)
-def monday_morning(clock: SettableClock) -> None:
-    clock.set(local(2026, 3, 16))
-
-
-def _fee_item(registry: Any, admin: Any, code: str, department: str, fen: int, **kw: Any) -> None:
-    fields: dict[str, Any] = {
-        "code": code,
-        "department_code": department,
-        "name": f"检验费{code}",
-        "policy_basis": "《行政事业性收费标准》第三条",
-        "fee_nature": "行政事业性收费",
-        "amount_fen": fen,
-        "unit": "台",
-        "collecting_unit": f"{department}执收单位",
-        "valid_from": day("2026-01-01"),
-    }
-    fields.update(kw)
-    registry.CreateFeeItem(reg.CreateFeeItemRequest(item=reg.FeeItem(**fields)), metadata=admin)
-
-
-@pytest.fixture(scope="module")
-def catalogue(registry: Any, admin: Any, scjg: Department, yjgl: Department) -> None:
-    _fee_item(registry, admin, "SCJG-F1", "SCJG", 5_000)
-    _fee_item(registry, admin, "SCJG-F2", "SCJG", 1_250)
-    _fee_item(
-        registry, admin, "SCJG-OLD", "SCJG", 900, valid_from=day("2025-01-01"), valid_to=day("2025-12-31")
-    )
-    _fee_item(registry, admin, "SCJG-NEXT", "SCJG", 700, valid_from=day("2026-06-01"))
-    _fee_item(registry, admin, "YJGL-F1", "YJGL", 3_000)
-
-
-def _visited(inspections: Any, clock: SettableClock, department: Department, uscc: str, when: int) -> str:
-    """An inspection of ``uscc`` by ``department`` requested on 16 March, checked in on 2026-03-``when``."""
-    clock.set(local(2026, 3, 16))
-    requested = inspections.RequestInspection(
-        request_for(department, uscc, start="2026-03-23", end="2026-03-31"), metadata=department.md
-    ).inspection
-    code = approve(inspections, requested.id).inspection.inspection_code
-    clock.set(local(2026, 3, when))
-    inspections.CheckIn(
-        insp_pb.CheckInRequest(inspection_code=code, inspector_ids=department.inspectors[:2]),
-        metadata=department.md,
-    )
-    return str(requested.id)
-
-
-def _joint(
-    inspections: Any,
-    clock: SettableClock,
-    lead: Department,
-    other: Department,
-    uscc: str,
-    when: int,
-    half: int = insp_pb.HALF_DAY_MORNING,
-) -> str:
-    """A joint check of ``lead`` and ``other`` on ``uscc``, both present on 2026-03-``when``."""
-    clock.set(local(2026, 3, 16))
-    part = request_for(
-        lead, uscc, kind=common_pb.INSPECTION_KIND_TRIGGERED, start="2026-03-23", end="2026-03-31"
-    )
-    fields = {f.name: getattr(part, f.name) for f in part.DESCRIPTOR.fields if f.name != "request_id"}
-    check = inspections.ProposeJointCheck(
-        insp_pb.ProposeJointCheckRequest(**fields, department_codes=[other.code]), metadata=lead.md
-    ).inspection
-    inspections.ConfirmParticipation(
-        insp_pb.ConfirmParticipationRequest(
-            inspection_id=check.id, item_codes=other.items[:1], inspector_ids=other.inspectors[:2]
-        ),
-        metadata=other.md,
-    )
-    code = approve(inspections, check.id).inspection.inspection_code
-    inspections.BookVisit(
-        insp_pb.BookVisitRequest(
-            inspection_id=check.id,
-            slot=insp_pb.Slot(date=day(f"2026-03-{when}"), half_day=half),
-        ),
-        metadata=enterprise_md(uscc),
-    )
-    clock.set(local(2026, 3, when))
-    inspections.CheckIn(
-        insp_pb.CheckInRequest(
-            inspection_code=code, inspector_ids=lead.inspectors[:2] + other.inspectors[:2]
-        ),
-        metadata=lead.md,
-    )
-    return str(check.id)
-
-
-def _assess(
-    fees: Any, department: Department, inspection_id: str, item: str, quantity: int, **kw: Any
-) -> Any:
-    return fees.AssessFee(
-        pb.AssessFeeRequest(inspection_id=inspection_id, item_code=item, quantity=quantity, **kw),
-        metadata=department.md,
-    )
-
-
-def _issue(fees: Any, department: Department, inspection_id: str) -> pb.Bill:
-    return fees.IssueBill(pb.IssueBillRequest(inspection_id=inspection_id), metadata=department.md).bill
-
-
-def _pay(fees: Any, bill: pb.Bill, *, amount: int | None = None, reference: str = "", **kw: Any) -> Any:
-    request = pb.PayBillRequest(
-        bill_id=bill.id,
-        amount_fen=bill.total_fen if amount is None else amount,
-        channel=kw.pop("channel", pb.PAYMENT_CHANNEL_QR_CODE),
-        payment_reference=reference or f"REF-{next(_refs)}",
-        request_id=kw.pop("request_id", ""),
-    )
-    return fees.PayBill(request, metadata=kw.pop("metadata", HALL), **kw)
-
-
-def _card(cards: Any, uscc: str) -> card_pb.Card:
-    return cards.GetCard(card_pb.GetCardRequest(uscc=uscc), metadata=LEGAL)
-
-
-def _entries(cards: Any, uscc: str, kind: int) -> list[dict[str, Any]]:
-    entries = cards.ListCardEntries(
-        card_pb.ListCardEntriesRequest(uscc=uscc, page_size=200), metadata=LEGAL
-    ).entries
-    return [json.loads(e.payload_json) for e in entries if e.kind == kind]
 
 
 # --- the catalogue (收费清单) ----------------------------------------------------------------------
@@ -183,7 +58,7 @@ def _entries(cards: Any, uscc: str, kind: int) -> list[dict[str, Any]]:
 def test_a_revision_is_a_new_version_and_history_is_read_as_of_any_day(
     fees: Any, registry: Any, admin: Any, catalogue: None, db: Database
 ) -> None:
-    _fee_item(registry, admin, "SCJG-REV", "SCJG", 2_000)
+    fee_item(registry, admin, "SCJG-REV", "SCJG", 2_000)
     revised = fees.ReviseFeeItem(
         pb.ReviseFeeItemRequest(
             item=pb.FeeItemVersion(
@@ -276,20 +151,20 @@ def test_a_joint_check_has_one_bill_across_departments_paid_once_at_the_hall(
     clock: SettableClock,
 ) -> None:
     uscc = make_enterprise(registry, admin)
-    check = _joint(inspections, clock, scjg, yjgl, uscc, 23)
-    first = _assess(fees, scjg, check, "SCJG-F1", 2, amount_fen=10_000).line
+    check = joint(inspections, clock, scjg, yjgl, uscc, 23)
+    first = assess(fees, scjg, check, "SCJG-F1", 2, amount_fen=10_000).line
     assert (first.amount_fen, first.unit_amount_fen, first.item_version) == (10_000, 5_000, 1)
     assert first.state == pb.FEE_LINE_STATE_OPEN
-    _assess(fees, yjgl, check, "YJGL-F1", 1)
-    assert _card(cards, uscc).unpaid_fen == 13_000
+    assess(fees, yjgl, check, "YJGL-F1", 1)
+    assert card_of(cards, uscc).unpaid_fen == 13_000
 
-    bill = _issue(fees, scjg, check)
+    bill = issue(fees, scjg, check)
     assert bill.state == pb.BILL_STATE_ISSUED and bill.total_fen == 13_000 and len(bill.payment_code) == 20
     assert {line.department_code for line in bill.lines} == {"SCJG", "YJGL"}
     assert all(line.state == pb.FEE_LINE_STATE_BILLED for line in bill.lines)
-    assert _card(cards, uscc).unpaid_fen == 13_000
+    assert card_of(cards, uscc).unpaid_fen == 13_000
 
-    paid = _pay(fees, bill, channel=pb.PAYMENT_CHANNEL_BANK_CARD)
+    paid = pay(fees, bill, channel=pb.PAYMENT_CHANNEL_BANK_CARD)
     payment = paid.bill.payment
     assert paid.bill.state == pb.BILL_STATE_PAID and payment.amount_fen == 13_000
     assert [(s.department_code, s.amount_fen) for s in payment.shares] == [("SCJG", 10_000), ("YJGL", 3_000)]
@@ -300,14 +175,14 @@ def test_a_joint_check_has_one_bill_across_departments_paid_once_at_the_hall(
     assert {s.receipt_number for s in payment.shares} == {r.number for r in payment.receipts}
     assert paid.card_head.seq == head(cards, uscc)[0]
 
-    card = _card(cards, uscc)
+    card = card_of(cards, uscc)
     assert card.unpaid_fen == 0
     assert [(f.department_code, f.paid_fen) for f in card.fees_this_year] == [
         ("SCJG", 10_000),
         ("YJGL", 3_000),
     ]
     assert kinds(cards, uscc)[-4:] == ["FEE_ASSESSED", "FEE_ASSESSED", "BILL_ISSUED", "BILL_PAID"]
-    [entry] = _entries(cards, uscc, card_pb.CARD_ENTRY_KIND_BILL_PAID)
+    [entry] = entries(cards, uscc, card_pb.CARD_ENTRY_KIND_BILL_PAID)
     assert entry["amount_fen"] == 13_000 and entry["channel"] == "BANK_CARD"
     assert sorted(s["receipt_number"] for s in entry["split"]) == sorted(r.number for r in payment.receipts)
 
@@ -353,17 +228,17 @@ def test_an_unlisted_fee_is_refused_charges_nothing_and_is_kept_as_an_attempt(
     db: Database,
 ) -> None:
     uscc = make_enterprise(registry, admin)
-    inspection_id = _visited(inspections, clock, scjg, uscc, 24)
+    inspection_id = visited(inspections, clock, scjg, uscc, 24)
     seq, _ = head(cards, uscc)
     before = footprint(db)
     request = pb.AssessFeeRequest(inspection_id=inspection_id, **fields)
     assert rejected(lambda: fees.AssessFee(request, metadata=scjg.md)) == (FP, reason)
     assert only_attempts_written(before, footprint(db))
     assert attempts_since(cards, uscc, seq) == [reason]
-    [attempt] = _entries(cards, uscc, card_pb.CARD_ENTRY_KIND_ATTEMPT_REFUSED)
+    [attempt] = entries(cards, uscc, card_pb.CARD_ENTRY_KIND_ATTEMPT_REFUSED)
     assert attempt["method"].endswith("FeeService/AssessFee")
     assert attempt["facts"]["item_code"] == fields.get("item_code", "")
-    assert _card(cards, uscc).unpaid_fen == 0
+    assert card_of(cards, uscc).unpaid_fen == 0
 
 
 def test_assessing_rules_each_refused_and_nothing_written(
@@ -383,18 +258,18 @@ def test_assessing_rules_each_refused_and_nothing_written(
     approve(inspections, requested.id)
     before, card_head = footprint(db), head(cards, uscc)
     # Before the visit no fee can arise.
-    assert rejected(lambda: _assess(fees, scjg, requested.id, "SCJG-F1", 1)) == (FP, "NO_FEE_IN_THIS_STATE")
+    assert rejected(lambda: assess(fees, scjg, requested.id, "SCJG-F1", 1)) == (FP, "NO_FEE_IN_THIS_STATE")
     # Quantities out of bounds are malformed requests, with the field named.
     for quantity in (0, -1, 10_001):
-        error = rpc_error(lambda q=quantity: _assess(fees, scjg, requested.id, "SCJG-F1", q))
+        error = rpc_error(lambda q=quantity: assess(fees, scjg, requested.id, "SCJG-F1", q))
         assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "quantity" in field_violations(error)
-    assert "item_code" in field_violations(rpc_error(lambda: _assess(fees, scjg, requested.id, "", 1)))
-    assert rejected(lambda: _assess(fees, scjg, "I-NONE", "SCJG-F1", 1))[0] == grpc.StatusCode.NOT_FOUND
+    assert "item_code" in field_violations(rpc_error(lambda: assess(fees, scjg, requested.id, "", 1)))
+    assert rejected(lambda: assess(fees, scjg, "I-NONE", "SCJG-F1", 1))[0] == grpc.StatusCode.NOT_FOUND
     assert footprint(db) == before and head(cards, uscc) == card_head
 
     # A department that takes no part charges nothing; the try is kept.
-    visited = _visited(inspections, clock, scjg, make_enterprise(registry, admin), 25)
-    assert rejected(lambda: _assess(fees, yjgl, visited, "YJGL-F1", 1)) == (
+    other_check = visited(inspections, clock, scjg, make_enterprise(registry, admin), 25)
+    assert rejected(lambda: assess(fees, yjgl, other_check, "YJGL-F1", 1)) == (
         grpc.StatusCode.PERMISSION_DENIED,
         "NOT_YOUR_INSPECTION",
     )
@@ -416,16 +291,16 @@ def test_bill_and_payment_rules_each_refused_and_nothing_written(
     db: Database,
 ) -> None:
     uscc = make_enterprise(registry, admin)
-    inspection_id = _visited(inspections, clock, scjg, uscc, 26)
+    inspection_id = visited(inspections, clock, scjg, uscc, 26)
 
     def unchanged(call: Any, expected: tuple[grpc.StatusCode, str]) -> None:
         before, card_head = footprint(db), head(cards, uscc)
         assert rejected(call) == expected
         assert footprint(db) == before and head(cards, uscc) == card_head
 
-    unchanged(lambda: _issue(fees, scjg, inspection_id), (FP, "NOTHING_TO_BILL"))
-    wrong = _assess(fees, scjg, inspection_id, "SCJG-F2", 3).line
-    kept = _assess(fees, scjg, inspection_id, "SCJG-F1", 1).line
+    unchanged(lambda: issue(fees, scjg, inspection_id), (FP, "NOTHING_TO_BILL"))
+    wrong = assess(fees, scjg, inspection_id, "SCJG-F2", 3).line
+    kept = assess(fees, scjg, inspection_id, "SCJG-F1", 1).line
     void = pb.VoidFeeLineRequest(line_id=wrong.id, reason="")
     assert "reason" in field_violations(rpc_error(lambda: fees.VoidFeeLine(void, metadata=scjg.md)))
     unchanged(
@@ -433,7 +308,7 @@ def test_bill_and_payment_rules_each_refused_and_nothing_written(
         (grpc.StatusCode.PERMISSION_DENIED, "NOT_YOUR_INSPECTION"),
     )
     unchanged(
-        lambda: _issue(fees, yjgl, inspection_id), (grpc.StatusCode.PERMISSION_DENIED, "NOT_YOUR_INSPECTION")
+        lambda: issue(fees, yjgl, inspection_id), (grpc.StatusCode.PERMISSION_DENIED, "NOT_YOUR_INSPECTION")
     )
     voided = fees.VoidFeeLine(
         pb.VoidFeeLineRequest(line_id=wrong.id, reason="数量录错"), metadata=scjg.md
@@ -443,12 +318,12 @@ def test_bill_and_payment_rules_each_refused_and_nothing_written(
         lambda: fees.VoidFeeLine(pb.VoidFeeLineRequest(line_id=wrong.id, reason="再次"), metadata=scjg.md),
         (FP, "LINE_NOT_OPEN"),
     )
-    assert _card(cards, uscc).unpaid_fen == 5_000
+    assert card_of(cards, uscc).unpaid_fen == 5_000
 
-    first = _issue(fees, scjg, inspection_id)
+    first = issue(fees, scjg, inspection_id)
     assert first.total_fen == 5_000 and [line.id for line in first.lines] == [kept.id]
-    unchanged(lambda: _issue(fees, scjg, inspection_id), (FP, "BILL_ALREADY_ISSUED"))
-    unchanged(lambda: _assess(fees, scjg, inspection_id, "SCJG-F2", 1), (FP, "BILL_ALREADY_ISSUED"))
+    unchanged(lambda: issue(fees, scjg, inspection_id), (FP, "BILL_ALREADY_ISSUED"))
+    unchanged(lambda: assess(fees, scjg, inspection_id, "SCJG-F2", 1), (FP, "BILL_ALREADY_ISSUED"))
     unchanged(
         lambda: fees.VoidFeeLine(pb.VoidFeeLineRequest(line_id=kept.id, reason="x"), metadata=scjg.md),
         (FP, "BILL_ALREADY_ISSUED"),
@@ -459,42 +334,42 @@ def test_bill_and_payment_rules_each_refused_and_nothing_written(
         pb.SupersedeBillRequest(bill_id=first.id, reason="漏收一项"), metadata=scjg.md
     ).bill
     assert superseded.state == pb.BILL_STATE_SUPERSEDED and superseded.total_fen == 5_000
-    _assess(fees, scjg, inspection_id, "SCJG-F2", 2)
-    second = _issue(fees, scjg, inspection_id)
+    assess(fees, scjg, inspection_id, "SCJG-F2", 2)
+    second = issue(fees, scjg, inspection_id)
     assert (
         second.supersedes == first.id
         and second.total_fen == 7_500
         and second.payment_code != first.payment_code
     )
     assert fees.GetBill(pb.GetBillRequest(bill_id=first.id), metadata=LEGAL).total_fen == 5_000
-    unchanged(lambda: _pay(fees, first), (FP, "BILL_NOT_PAYABLE"))
-    unchanged(lambda: _pay(fees, second, amount=7_499), (FP, "AMOUNT_NOT_BILL_TOTAL"))
-    unchanged(lambda: _pay(fees, second, amount=7_501), (FP, "AMOUNT_NOT_BILL_TOTAL"))
-    error = rpc_error(lambda: _pay(fees, second, channel=pb.PAYMENT_CHANNEL_UNSPECIFIED))
+    unchanged(lambda: pay(fees, first), (FP, "BILL_NOT_PAYABLE"))
+    unchanged(lambda: pay(fees, second, amount=7_499), (FP, "AMOUNT_NOT_BILL_TOTAL"))
+    unchanged(lambda: pay(fees, second, amount=7_501), (FP, "AMOUNT_NOT_BILL_TOTAL"))
+    error = rpc_error(lambda: pay(fees, second, channel=pb.PAYMENT_CHANNEL_UNSPECIFIED))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "channel" in field_violations(error)
     unchanged(
-        lambda: _pay(fees, second, metadata=scjg.md), (grpc.StatusCode.PERMISSION_DENIED, "ROLE_NOT_ALLOWED")
+        lambda: pay(fees, second, metadata=scjg.md), (grpc.StatusCode.PERMISSION_DENIED, "ROLE_NOT_ALLOWED")
     )
 
-    paid = _pay(fees, second, reference="BANK-0001", request_id="pay-1")
+    paid = pay(fees, second, reference="BANK-0001", request_id="pay-1")
     # A retry with the same payment reference, or with the same request id, returns the first result.
-    again = _pay(fees, second, reference="BANK-0001")
+    again = pay(fees, second, reference="BANK-0001")
     assert again == paid
-    assert _pay(fees, second, reference="BANK-0001", request_id="pay-1") == paid
-    unchanged(lambda: _pay(fees, second, reference="BANK-0002"), (FP, "BILL_ALREADY_PAID"))
-    unchanged(lambda: _assess(fees, scjg, inspection_id, "SCJG-F2", 1), (FP, "BILL_ALREADY_PAID"))
+    assert pay(fees, second, reference="BANK-0001", request_id="pay-1") == paid
+    unchanged(lambda: pay(fees, second, reference="BANK-0002"), (FP, "BILL_ALREADY_PAID"))
+    unchanged(lambda: assess(fees, scjg, inspection_id, "SCJG-F2", 1), (FP, "BILL_ALREADY_PAID"))
     unchanged(
         lambda: fees.SupersedeBill(pb.SupersedeBillRequest(bill_id=second.id, reason="x"), metadata=scjg.md),
         (FP, "BILL_ALREADY_PAID"),
     )
     # A reference belongs to one payment.
     other = make_enterprise(registry, admin)
-    other_inspection = _visited(inspections, clock, scjg, other, 27)
-    _assess(fees, scjg, other_inspection, "SCJG-F1", 1)
-    other_bill = _issue(fees, scjg, other_inspection)
-    assert rejected(lambda: _pay(fees, other_bill, reference="BANK-0001")) == (FP, "PAYMENT_REFERENCE_REUSED")
+    other_inspection = visited(inspections, clock, scjg, other, 27)
+    assess(fees, scjg, other_inspection, "SCJG-F1", 1)
+    other_bill = issue(fees, scjg, other_inspection)
+    assert rejected(lambda: pay(fees, other_bill, reference="BANK-0001")) == (FP, "PAYMENT_REFERENCE_REUSED")
     assert kinds(cards, uscc).count("BILL_PAID") == 1
-    assert _card(cards, uscc).unpaid_fen == 0
+    assert card_of(cards, uscc).unpaid_fen == 0
 
 
 def test_concurrent_payments_of_one_bill_make_exactly_one_payment(
@@ -509,21 +384,21 @@ def test_concurrent_payments_of_one_bill_make_exactly_one_payment(
     db: Database,
 ) -> None:
     uscc = make_enterprise(registry, admin)
-    inspection_id = _visited(inspections, clock, scjg, uscc, 30)
-    _assess(fees, scjg, inspection_id, "SCJG-F1", 3)
-    bill = _issue(fees, scjg, inspection_id)
+    inspection_id = visited(inspections, clock, scjg, uscc, 30)
+    assess(fees, scjg, inspection_id, "SCJG-F1", 3)
+    bill = issue(fees, scjg, inspection_id)
     callers = 8
     barrier = threading.Barrier(callers)
     outcomes: list[Any] = [None] * callers
 
-    def pay(index: int) -> None:
+    def attempt(index: int) -> None:
         barrier.wait()
         try:
-            outcomes[index] = _pay(fees, bill, reference=f"RACE-{bill.id}-{index}").bill.payment.id
+            outcomes[index] = pay(fees, bill, reference=f"RACE-{bill.id}-{index}").bill.payment.id
         except grpc.RpcError as error:
             outcomes[index] = error.code()
 
-    threads = [threading.Thread(target=pay, args=(i,)) for i in range(callers)]
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(callers)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -557,9 +432,9 @@ def test_the_halls_statement_equals_the_card_entries_after_a_random_day(
         uscc = make_enterprise(registry, admin)
         if index < 2:
             half = (insp_pb.HALF_DAY_MORNING, insp_pb.HALF_DAY_AFTERNOON)[index]
-            enterprises.append((uscc, _joint(inspections, clock, scjg, yjgl, uscc, 31, half), [scjg, yjgl]))
+            enterprises.append((uscc, joint(inspections, clock, scjg, yjgl, uscc, 31, half), [scjg, yjgl]))
         else:
-            enterprises.append((uscc, _visited(inspections, clock, scjg, uscc, 31), [scjg]))
+            enterprises.append((uscc, visited(inspections, clock, scjg, uscc, 31), [scjg]))
     clock.set(local(2026, 3, 31, 11))
     before = fees.GetHallStatement(pb.GetHallStatementRequest(start_date=day("2026-03-31")), metadata=HALL)
     for _, inspection_id, departments in enterprises:
@@ -569,16 +444,16 @@ def test_the_halls_statement_equals_the_card_entries_after_a_random_day(
             for item in rng.sample(
                 [i for i in ("SCJG-F1", "SCJG-F2", "YJGL-F1") if i.startswith(department.code)], 1
             ):
-                _assess(fees, department, inspection_id, item, rng.randint(1, 5))
-        bill = _issue(fees, scjg, inspection_id)
+                assess(fees, department, inspection_id, item, rng.randint(1, 5))
+        bill = issue(fees, scjg, inspection_id)
         if rng.random() < 0.8:
-            _pay(fees, bill, channel=rng.choice([pb.PAYMENT_CHANNEL_CASH, pb.PAYMENT_CHANNEL_QR_CODE]))
+            pay(fees, bill, channel=rng.choice([pb.PAYMENT_CHANNEL_CASH, pb.PAYMENT_CHANNEL_QR_CODE]))
     statement = fees.GetHallStatement(pb.GetHallStatementRequest(start_date=day("2026-03-31")), metadata=HALL)
 
     paid = [
         entry
         for uscc, _, _ in enterprises
-        for entry in _entries(cards, uscc, card_pb.CARD_ENTRY_KIND_BILL_PAID)
+        for entry in entries(cards, uscc, card_pb.CARD_ENTRY_KIND_BILL_PAID)
     ]
     assert statement.payments - before.payments == len(paid)
     assert statement.paid_fen - before.paid_fen == sum(e["amount_fen"] for e in paid)

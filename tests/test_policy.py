@@ -132,6 +132,11 @@ MATRIX: dict[str, str] = {
     "FeeService.GetBill": "adlseh",
     "FeeService.PayBill": "h",
     "FeeService.GetHallStatement": "alsh",
+    "FeeService.RequestRefund": "e",
+    "FeeService.VerifyRefund": "d",
+    "FeeService.DecideRefund": "ls",
+    "FeeService.PayRefund": "h",
+    "FeeService.ListRefunds": "adlseh",
 }
 LETTER = {
     Role.ADMIN: "a",

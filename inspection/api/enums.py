@@ -18,6 +18,7 @@ from inspection.domain.fees import BillState, Channel, LineState
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
 from inspection.domain.inspections.appointment import HalfDay
 from inspection.domain.inspections.model import Acceptance
+from inspection.domain.refunds import RefundState
 from inspection.errors import Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
@@ -76,6 +77,7 @@ HALF_DAYS = EnumMap(HalfDay, pb.HalfDay, "HALF_DAY_")
 CHANNELS = EnumMap(Channel, fee_pb.PaymentChannel, "PAYMENT_CHANNEL_")
 LINE_STATES = EnumMap(LineState, fee_pb.FeeLineState, "FEE_LINE_STATE_")
 BILL_STATES = EnumMap(BillState, fee_pb.BillState, "BILL_STATE_")
+REFUND_STATES = EnumMap(RefundState, fee_pb.RefundState, "REFUND_STATE_")
 
 
 class CreditClass(enum.StrEnum):
@@ -105,4 +107,5 @@ ALL: tuple[EnumMap[Any], ...] = (
     CHANNELS,
     LINE_STATES,
     BILL_STATES,
+    REFUND_STATES,
 )

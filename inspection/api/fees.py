@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from inspection.api import convert
 from inspection.api.base import ServicerBase
-from inspection.api.enums import BILL_STATES, CHANNELS, LINE_STATES
-from inspection.domain import fees
+from inspection.api.enums import BILL_STATES, CHANNELS, DECISIONS, LINE_STATES, REFUND_STATES
+from inspection.domain import fees, refunds
 from inspection.errors import FieldViolation, InvalidArgument, Violations
 from inspection.v1 import fee_service_pb2 as pb
 from inspection.v1 import fee_service_pb2_grpc as pb_grpc
@@ -103,6 +103,28 @@ def _bill(view: fees.BillView) -> pb.Bill:
 
 def _totals(totals: list[fees.Total]) -> list[pb.StatementTotal]:
     return [pb.StatementTotal(key=t.key, count=t.count, amount_fen=t.amount_fen) for t in totals]
+
+
+def _refund(row: refunds.FeeRefund) -> pb.Refund:
+    return pb.Refund(
+        id=row.id,
+        bill_id=row.bill_id,
+        line_id=row.line_id,
+        uscc=row.uscc,
+        department_code=row.department_code,
+        collecting_unit=row.collecting_unit,
+        amount_fen=row.amount_fen,
+        reason=row.reason,
+        state=REFUND_STATES.to_proto(row.state),
+        request_time=convert.timestamp(row.request_time),
+        step_due_date=convert.date(row.step_due_date)
+        if row.state
+        in (refunds.RefundState.REQUESTED, refunds.RefundState.VERIFIED, refunds.RefundState.APPROVED)
+        else None,
+        late_steps=refunds.late_steps(row),
+        note=row.note,
+        pay_time=convert.timestamp(row.pay_time),
+    )
 
 
 class FeeServicer(ServicerBase, pb_grpc.FeeServiceServicer):
@@ -286,5 +308,83 @@ class FeeServicer(ServicerBase, pb_grpc.FeeServiceServicer):
                 refunds=statement.refunds,
                 refunded_fen=statement.refunded_fen,
             )
+
+        return self.read(work)
+
+    # --- refunds ---
+
+    def RequestRefund(
+        self, request: pb.RequestRefundRequest, context: grpc.ServicerContext
+    ) -> pb.RefundChange:
+        def work(session: Session) -> pb.RefundChange:
+            rows, head = refunds.request_refund(
+                session,
+                bill_id=request.bill_id,
+                line_id=request.line_id,
+                amount_fen=request.amount_fen,
+                reason=request.reason,
+                actor=self.call.principal,
+                now=self.clock.now(),
+                calendar=self.calendar,
+            )
+            return pb.RefundChange(refunds=[_refund(r) for r in rows], card_head=convert.card_head(head))
+
+        return self.write(request, pb.RefundChange, work)
+
+    def VerifyRefund(self, request: pb.VerifyRefundRequest, context: grpc.ServicerContext) -> pb.RefundChange:
+        def work(session: Session) -> pb.RefundChange:
+            row, head = refunds.verify_refund(
+                session,
+                request.refund_id,
+                verified=request.verified,
+                note=request.note,
+                actor=self.call.principal,
+                now=self.clock.now(),
+                calendar=self.calendar,
+            )
+            return pb.RefundChange(refunds=[_refund(row)], card_head=convert.card_head(head))
+
+        return self.write(request, pb.RefundChange, work)
+
+    def DecideRefund(self, request: pb.DecideRefundRequest, context: grpc.ServicerContext) -> pb.RefundChange:
+        violations = Violations()
+        verdict = DECISIONS.from_proto(request.decision, violations, "decision", required=True)
+        violations.raise_if_any()
+        assert verdict is not None
+
+        def work(session: Session) -> pb.RefundChange:
+            row, head = refunds.decide_refund(
+                session,
+                request.refund_id,
+                verdict=verdict,
+                comment=request.comment,
+                actor=self.call.principal,
+                now=self.clock.now(),
+                calendar=self.calendar,
+            )
+            return pb.RefundChange(refunds=[_refund(row)], card_head=convert.card_head(head))
+
+        return self.write(request, pb.RefundChange, work)
+
+    def PayRefund(self, request: pb.PayRefundRequest, context: grpc.ServicerContext) -> pb.RefundChange:
+        def work(session: Session) -> pb.RefundChange:
+            row, head = refunds.pay_refund(
+                session,
+                request.refund_id,
+                payment_reference=request.payment_reference,
+                actor=self.call.principal,
+                now=self.clock.now(),
+                calendar=self.calendar,
+            )
+            return pb.RefundChange(refunds=[_refund(row)], card_head=convert.card_head(head))
+
+        return self.write(request, pb.RefundChange, work)
+
+    def ListRefunds(
+        self, request: pb.ListRefundsRequest, context: grpc.ServicerContext
+    ) -> pb.ListRefundsResponse:
+        def work(session: Session) -> pb.ListRefundsResponse:
+            rows = refunds.refunds_of(session, request.bill_id, viewer=self.call.principal)
+            return pb.ListRefundsResponse(refunds=[_refund(r) for r in rows])
 
         return self.read(work)

@@ -125,6 +125,13 @@ POLICY: dict[str, Rule] = {
     _FEE + "GetBill": Rule(SIGNED_IN),
     _FEE + "PayBill": Rule(HALL, mutating=True),
     _FEE + "GetHallStatement": Rule(HALL | OFFICES | {Role.ADMIN}),
+    # Refunds (退费): the enterprise asks for its own (checked by the domain against the stored
+    # bill), the collecting department verifies, both offices approve, the hall pays back.
+    _FEE + "RequestRefund": Rule(ENTERPRISE, mutating=True),
+    _FEE + "VerifyRefund": Rule(DEPARTMENT, mutating=True),
+    _FEE + "DecideRefund": Rule(OFFICES, mutating=True),
+    _FEE + "PayRefund": Rule(HALL, mutating=True),
+    _FEE + "ListRefunds": Rule(SIGNED_IN),
     # Tokens: a holder refreshes its own; the administrator revokes.
     _ACCESS + "RefreshToken": Rule(SIGNED_IN),
     _ACCESS + "RevokeTokens": _admin_write(),

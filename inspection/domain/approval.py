@@ -51,6 +51,8 @@ class SubjectKind(enum.StrEnum):
     """What both offices decide. Joint checks, draw plans and refunds join as they are built."""
 
     INSPECTION = "INSPECTION"
+    #: A refund of a paid fee (退费), once its collecting department verified it.
+    REFUND = "REFUND"
 
 
 class Standing(enum.StrEnum):

@@ -709,6 +709,7 @@ def hall_statement(session: Session, start: dt.date, end: dt.date, *, calendar: 
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=calendar.zone)
     payments = stored.payments_between(session, start=since, end=until)
     receipts = stored.receipts_between(session, start=since, end=until)
+    refunded = stored.refunds_paid_between(session, start=since, end=until)
     departments: list[tuple[str, int]] = []
     for payment in payments:
         departments.extend((code, int(fen)) for code, fen in json.loads(payment.split_json).items())
@@ -721,6 +722,8 @@ def hall_statement(session: Session, start: dt.date, end: dt.date, *, calendar: 
         by_collecting_unit=_totals([(r.collecting_unit, r.amount_fen) for r in receipts]),
         by_department=_totals(departments),
         receipts=receipts,
+        refunds=len(refunded),
+        refunded_fen=sum(r.amount_fen for r in refunded),
     )
 
 

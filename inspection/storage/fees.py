@@ -23,6 +23,7 @@ from inspection.storage.fee_models import (
     FeeLine,
     FeePayment,
     FeeReceipt,
+    FeeRefund,
     ReceiptSerial,
 )
 from inspection.storage.inspection_models import InspectionParticipant
@@ -223,5 +224,44 @@ def receipts_between(session: Session, *, start: dt.datetime, end: dt.datetime) 
         select(FeeReceipt)
         .where(col(FeeReceipt.issue_time) >= start, col(FeeReceipt.issue_time) < end)
         .order_by(col(FeeReceipt.number))
+    )
+    return list(session.execute(query).scalars())
+
+
+# --- refunds -------------------------------------------------------------------------------------
+
+
+def refund(session: Session, refund_id: str) -> FeeRefund | None:
+    return session.get(FeeRefund, refund_id)
+
+
+def refunds_of_bill(session: Session, bill_id: str) -> list[FeeRefund]:
+    query = (
+        select(FeeRefund)
+        .where(col(FeeRefund.bill_id) == bill_id)
+        .order_by(col(FeeRefund.request_time), col(FeeRefund.id))
+    )
+    return list(session.execute(query).scalars())
+
+
+def update_refund(session: Session, refund_id: str, values: dict[str, Any]) -> None:
+    session.execute(sa_update(FeeRefund).where(col(FeeRefund.id) == refund_id).values(**values))
+    session.expire_all()
+
+
+def add_refunded(session: Session, line_id: str, amount_fen: int) -> None:
+    session.execute(
+        sa_update(FeeLine)
+        .where(col(FeeLine.id) == line_id)
+        .values(refunded_fen=col(FeeLine.refunded_fen) + amount_fen)
+    )
+    session.expire_all()
+
+
+def refunds_paid_between(session: Session, *, start: dt.datetime, end: dt.datetime) -> list[FeeRefund]:
+    query = (
+        select(FeeRefund)
+        .where(col(FeeRefund.pay_time) >= start, col(FeeRefund.pay_time) < end)
+        .order_by(col(FeeRefund.pay_time), col(FeeRefund.id))
     )
     return list(session.execute(query).scalars())

@@ -108,6 +108,18 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """The service hall recorded the bill's one payment: channel, reference, split by department,
     receipt numbers (电子票据).
     """
+    CARD_ENTRY_KIND_REFUND_REQUESTED: _CardEntryKind.ValueType  # 65
+    """The enterprise asked for a refund (退费) of a paid line: amount and reason."""
+    CARD_ENTRY_KIND_REFUND_VERIFIED: _CardEntryKind.ValueType  # 66
+    """The collecting department verified a refund (late or not)."""
+    CARD_ENTRY_KIND_REFUND_DECIDED: _CardEntryKind.ValueType  # 67
+    """One office decided a verified refund; the other has not yet."""
+    CARD_ENTRY_KIND_REFUND_APPROVED: _CardEntryKind.ValueType  # 68
+    """Both offices approved a refund."""
+    CARD_ENTRY_KIND_REFUND_REFUSED: _CardEntryKind.ValueType  # 69
+    """A refund was refused at verification or rejected by an office."""
+    CARD_ENTRY_KIND_REFUND_PAID: _CardEntryKind.ValueType  # 70
+    """The service hall paid a refund back: amount, department, collecting unit, reference."""
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -193,6 +205,18 @@ CARD_ENTRY_KIND_BILL_PAID: CardEntryKind.ValueType  # 64
 """The service hall recorded the bill's one payment: channel, reference, split by department,
 receipt numbers (电子票据).
 """
+CARD_ENTRY_KIND_REFUND_REQUESTED: CardEntryKind.ValueType  # 65
+"""The enterprise asked for a refund (退费) of a paid line: amount and reason."""
+CARD_ENTRY_KIND_REFUND_VERIFIED: CardEntryKind.ValueType  # 66
+"""The collecting department verified a refund (late or not)."""
+CARD_ENTRY_KIND_REFUND_DECIDED: CardEntryKind.ValueType  # 67
+"""One office decided a verified refund; the other has not yet."""
+CARD_ENTRY_KIND_REFUND_APPROVED: CardEntryKind.ValueType  # 68
+"""Both offices approved a refund."""
+CARD_ENTRY_KIND_REFUND_REFUSED: CardEntryKind.ValueType  # 69
+"""A refund was refused at verification or rejected by an office."""
+CARD_ENTRY_KIND_REFUND_PAID: CardEntryKind.ValueType  # 70
+"""The service hall paid a refund back: amount, department, collecting unit, reference."""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final

@@ -11,6 +11,7 @@ from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.type import date_pb2 as _date_pb2
 from inspection.v1 import common_pb2 as _common_pb2
+from inspection.v1 import inspection_service_pb2 as _inspection_service_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -21,6 +22,46 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _RefundState:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _RefundStateEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_RefundState.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    REFUND_STATE_UNSPECIFIED: _RefundState.ValueType  # 0
+    """Not set."""
+    REFUND_STATE_REQUESTED: _RefundState.ValueType  # 1
+    """Asked for by the enterprise; the collecting department verifies it next."""
+    REFUND_STATE_VERIFIED: _RefundState.ValueType  # 2
+    """Verified by the collecting department; both offices decide next."""
+    REFUND_STATE_APPROVED: _RefundState.ValueType  # 3
+    """Approved by both offices; the service hall pays it next."""
+    REFUND_STATE_PAID: _RefundState.ValueType  # 4
+    """Paid back to the enterprise."""
+    REFUND_STATE_REFUSED: _RefundState.ValueType  # 5
+    """Refused by the collecting department at verification."""
+    REFUND_STATE_REJECTED: _RefundState.ValueType  # 6
+    """Rejected by an office."""
+
+class RefundState(_RefundState, metaclass=_RefundStateEnumTypeWrapper):
+    """Where a refund stands."""
+
+REFUND_STATE_UNSPECIFIED: RefundState.ValueType  # 0
+"""Not set."""
+REFUND_STATE_REQUESTED: RefundState.ValueType  # 1
+"""Asked for by the enterprise; the collecting department verifies it next."""
+REFUND_STATE_VERIFIED: RefundState.ValueType  # 2
+"""Verified by the collecting department; both offices decide next."""
+REFUND_STATE_APPROVED: RefundState.ValueType  # 3
+"""Approved by both offices; the service hall pays it next."""
+REFUND_STATE_PAID: RefundState.ValueType  # 4
+"""Paid back to the enterprise."""
+REFUND_STATE_REFUSED: RefundState.ValueType  # 5
+"""Refused by the collecting department at verification."""
+REFUND_STATE_REJECTED: RefundState.ValueType  # 6
+"""Rejected by an office."""
+Global___RefundState: _TypeAlias = RefundState  # noqa: Y015
 
 class _PaymentChannel:
     ValueType = _typing.NewType("ValueType", _builtins.int)
@@ -113,6 +154,300 @@ BILL_STATE_SUPERSEDED: BillState.ValueType  # 2
 BILL_STATE_PAID: BillState.ValueType  # 3
 """Paid once at the hall."""
 Global___BillState: _TypeAlias = BillState  # noqa: Y015
+
+@_typing.final
+class Refund(_message.Message):
+    """A refund (退费) of one paid line, in whole or in part."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    BILL_ID_FIELD_NUMBER: _builtins.int
+    LINE_ID_FIELD_NUMBER: _builtins.int
+    USCC_FIELD_NUMBER: _builtins.int
+    DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
+    COLLECTING_UNIT_FIELD_NUMBER: _builtins.int
+    AMOUNT_FEN_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    STATE_FIELD_NUMBER: _builtins.int
+    REQUEST_TIME_FIELD_NUMBER: _builtins.int
+    STEP_DUE_DATE_FIELD_NUMBER: _builtins.int
+    LATE_STEPS_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    PAY_TIME_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """The refund's id."""
+    bill_id: _builtins.str
+    """The paid bill."""
+    line_id: _builtins.str
+    """The line refunded."""
+    uscc: _builtins.str
+    """The enterprise paid back."""
+    department_code: _builtins.str
+    """The line's department, which verifies it."""
+    collecting_unit: _builtins.str
+    """The line's collecting unit, which pays it back."""
+    amount_fen: _builtins.int
+    """Fen refunded; at most what the line has left unrefunded."""
+    reason: _builtins.str
+    """Why the enterprise asks."""
+    state: Global___RefundState.ValueType
+    """Where it stands."""
+    note: _builtins.str
+    """The department's note at verification, or an office's reason for a rejection."""
+    @_builtins.property
+    def request_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was requested."""
+
+    @_builtins.property
+    def step_due_date(self) -> _date_pb2.Date:
+        """The day the next step is due (working days after the last); unset once it is closed."""
+
+    @_builtins.property
+    def late_steps(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The steps taken after their due day (VERIFY, APPROVE, PAY)."""
+
+    @_builtins.property
+    def pay_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was paid back, once paid."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        bill_id: _builtins.str = ...,
+        line_id: _builtins.str = ...,
+        uscc: _builtins.str = ...,
+        department_code: _builtins.str = ...,
+        collecting_unit: _builtins.str = ...,
+        amount_fen: _builtins.int = ...,
+        reason: _builtins.str = ...,
+        state: Global___RefundState.ValueType = ...,
+        request_time: _timestamp_pb2.Timestamp | None = ...,
+        step_due_date: _date_pb2.Date | None = ...,
+        late_steps: _abc.Iterable[_builtins.str] | None = ...,
+        note: _builtins.str = ...,
+        pay_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["pay_time", b"pay_time", "request_time", b"request_time", "step_due_date", b"step_due_date"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_fen", b"amount_fen", "bill_id", b"bill_id", "collecting_unit", b"collecting_unit", "department_code", b"department_code", "id", b"id", "late_steps", b"late_steps", "line_id", b"line_id", "note", b"note", "pay_time", b"pay_time", "reason", b"reason", "request_time", b"request_time", "state", b"state", "step_due_date", b"step_due_date", "uscc", b"uscc"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Refund: _TypeAlias = Refund  # noqa: Y015
+
+@_typing.final
+class RequestRefundRequest(_message.Message):
+    """A refund to request."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    BILL_ID_FIELD_NUMBER: _builtins.int
+    LINE_ID_FIELD_NUMBER: _builtins.int
+    AMOUNT_FEN_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    bill_id: _builtins.str
+    """The enterprise's own paid bill."""
+    line_id: _builtins.str
+    """One line of it; empty for the whole bill (every line's unrefunded remainder)."""
+    amount_fen: _builtins.int
+    """Fen, with `line_id`: 0 for the line's whole unrefunded remainder, else at most it."""
+    reason: _builtins.str
+    """Why; required, at most 2000 characters."""
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        bill_id: _builtins.str = ...,
+        line_id: _builtins.str = ...,
+        amount_fen: _builtins.int = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_fen", b"amount_fen", "bill_id", b"bill_id", "line_id", b"line_id", "reason", b"reason", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RequestRefundRequest: _TypeAlias = RequestRefundRequest  # noqa: Y015
+
+@_typing.final
+class VerifyRefundRequest(_message.Message):
+    """A refund's verification by the collecting department."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    REFUND_ID_FIELD_NUMBER: _builtins.int
+    VERIFIED_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    refund_id: _builtins.str
+    """The requested refund."""
+    verified: _builtins.bool
+    """True to verify it; false to refuse it (a note is then required)."""
+    note: _builtins.str
+    """The department's note."""
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        refund_id: _builtins.str = ...,
+        verified: _builtins.bool = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["note", b"note", "refund_id", b"refund_id", "request_id", b"request_id", "verified", b"verified"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyRefundRequest: _TypeAlias = VerifyRefundRequest  # noqa: Y015
+
+@_typing.final
+class DecideRefundRequest(_message.Message):
+    """One office's decision on a verified refund."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    REFUND_ID_FIELD_NUMBER: _builtins.int
+    DECISION_FIELD_NUMBER: _builtins.int
+    COMMENT_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    refund_id: _builtins.str
+    """The verified refund."""
+    decision: _inspection_service_pb2.Decision.ValueType
+    """APPROVE or REJECT; required."""
+    comment: _builtins.str
+    """The office's comment; required to reject."""
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        refund_id: _builtins.str = ...,
+        decision: _inspection_service_pb2.Decision.ValueType = ...,
+        comment: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["comment", b"comment", "decision", b"decision", "refund_id", b"refund_id", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DecideRefundRequest: _TypeAlias = DecideRefundRequest  # noqa: Y015
+
+@_typing.final
+class PayRefundRequest(_message.Message):
+    """An approved refund paid back."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    REFUND_ID_FIELD_NUMBER: _builtins.int
+    PAYMENT_REFERENCE_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    """Makes a retry safe (AIP-155)."""
+    refund_id: _builtins.str
+    """The approved refund."""
+    payment_reference: _builtins.str
+    """The channel's reference of the payment back; required."""
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        refund_id: _builtins.str = ...,
+        payment_reference: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["payment_reference", b"payment_reference", "refund_id", b"refund_id", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PayRefundRequest: _TypeAlias = PayRefundRequest  # noqa: Y015
+
+@_typing.final
+class RefundChange(_message.Message):
+    """Refunds after a change, and the card's new head."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REFUNDS_FIELD_NUMBER: _builtins.int
+    CARD_HEAD_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def refunds(self) -> _containers.RepeatedCompositeFieldContainer[Global___Refund]:
+        """The refunds the change concerns (one, or one per line of a whole bill)."""
+
+    @_builtins.property
+    def card_head(self) -> _common_pb2.CardHead:
+        """The enterprise's card head after the change's entries."""
+
+    def __init__(
+        self,
+        *,
+        refunds: _abc.Iterable[Global___Refund] | None = ...,
+        card_head: _common_pb2.CardHead | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["card_head", b"card_head"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["card_head", b"card_head", "refunds", b"refunds"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RefundChange: _TypeAlias = RefundChange  # noqa: Y015
+
+@_typing.final
+class ListRefundsRequest(_message.Message):
+    """Which bill's refunds."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BILL_ID_FIELD_NUMBER: _builtins.int
+    bill_id: _builtins.str
+    """The bill."""
+    def __init__(
+        self,
+        *,
+        bill_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bill_id", b"bill_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListRefundsRequest: _TypeAlias = ListRefundsRequest  # noqa: Y015
+
+@_typing.final
+class ListRefundsResponse(_message.Message):
+    """The refunds of a bill."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REFUNDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def refunds(self) -> _containers.RepeatedCompositeFieldContainer[Global___Refund]:
+        """In the order requested."""
+
+    def __init__(
+        self,
+        *,
+        refunds: _abc.Iterable[Global___Refund] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["refunds", b"refunds"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListRefundsResponse: _TypeAlias = ListRefundsResponse  # noqa: Y015
 
 @_typing.final
 class FeeItemVersion(_message.Message):

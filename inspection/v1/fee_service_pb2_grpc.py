@@ -88,6 +88,31 @@ class FeeServiceStub:
                 request_serializer=inspection_dot_v1_dot_fee__service__pb2.GetHallStatementRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_fee__service__pb2.HallStatement.FromString,
                 _registered_method=True)
+        self.RequestRefund = channel.unary_unary(
+                '/inspection.v1.FeeService/RequestRefund',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.RequestRefundRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
+                _registered_method=True)
+        self.VerifyRefund = channel.unary_unary(
+                '/inspection.v1.FeeService/VerifyRefund',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.VerifyRefundRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
+                _registered_method=True)
+        self.DecideRefund = channel.unary_unary(
+                '/inspection.v1.FeeService/DecideRefund',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.DecideRefundRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
+                _registered_method=True)
+        self.PayRefund = channel.unary_unary(
+                '/inspection.v1.FeeService/PayRefund',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.PayRefundRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
+                _registered_method=True)
+        self.ListRefunds = channel.unary_unary(
+                '/inspection.v1.FeeService/ListRefunds',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.ListRefundsRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.ListRefundsResponse.FromString,
+                _registered_method=True)
 
 
 class FeeServiceServicer:
@@ -176,6 +201,43 @@ class FeeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RequestRefund(self, request, context):
+        """The enterprise asks for a refund (退费) of a paid line, in whole or in part, or of a whole paid
+        bill (one refund per line), with a reason. Each step is due 10 working days after the last.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyRefund(self, request, context):
+        """The collecting department (the line's) verifies a requested refund, or refuses it with a note.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideRefund(self, request, context):
+        """Both offices decide a verified refund (联合批准), either first, two different principals; one
+        rejection (with its reason) ends it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PayRefund(self, request, context):
+        """The service hall pays an approved refund back, with the channel's reference.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRefunds(self, request, context):
+        """The refunds of one bill, in the order requested.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_FeeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -228,6 +290,31 @@ def add_FeeServiceServicer_to_server(servicer, server):
                     servicer.GetHallStatement,
                     request_deserializer=inspection_dot_v1_dot_fee__service__pb2.GetHallStatementRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_fee__service__pb2.HallStatement.SerializeToString,
+            ),
+            'RequestRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestRefund,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.RequestRefundRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.SerializeToString,
+            ),
+            'VerifyRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyRefund,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.VerifyRefundRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.SerializeToString,
+            ),
+            'DecideRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideRefund,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.DecideRefundRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.SerializeToString,
+            ),
+            'PayRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.PayRefund,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.PayRefundRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.SerializeToString,
+            ),
+            'ListRefunds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRefunds,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.ListRefundsRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.ListRefundsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -504,6 +591,141 @@ class FeeService:
             '/inspection.v1.FeeService/GetHallStatement',
             inspection_dot_v1_dot_fee__service__pb2.GetHallStatementRequest.SerializeToString,
             inspection_dot_v1_dot_fee__service__pb2.HallStatement.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.FeeService/RequestRefund',
+            inspection_dot_v1_dot_fee__service__pb2.RequestRefundRequest.SerializeToString,
+            inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.FeeService/VerifyRefund',
+            inspection_dot_v1_dot_fee__service__pb2.VerifyRefundRequest.SerializeToString,
+            inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.FeeService/DecideRefund',
+            inspection_dot_v1_dot_fee__service__pb2.DecideRefundRequest.SerializeToString,
+            inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PayRefund(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.FeeService/PayRefund',
+            inspection_dot_v1_dot_fee__service__pb2.PayRefundRequest.SerializeToString,
+            inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRefunds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.FeeService/ListRefunds',
+            inspection_dot_v1_dot_fee__service__pb2.ListRefundsRequest.SerializeToString,
+            inspection_dot_v1_dot_fee__service__pb2.ListRefundsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -73,6 +73,20 @@ class FeeServiceStub:
     """The hall's reconciliation statement (对账单) for a period of days: payments by channel and by
     collecting unit, receipts issued, refunds paid.
     """
+    RequestRefund: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.RequestRefundRequest, _fee_service_pb2.RefundChange]
+    """The enterprise asks for a refund (退费) of a paid line, in whole or in part, or of a whole paid
+    bill (one refund per line), with a reason. Each step is due 10 working days after the last.
+    """
+    VerifyRefund: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.VerifyRefundRequest, _fee_service_pb2.RefundChange]
+    """The collecting department (the line's) verifies a requested refund, or refuses it with a note."""
+    DecideRefund: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.DecideRefundRequest, _fee_service_pb2.RefundChange]
+    """Both offices decide a verified refund (联合批准), either first, two different principals; one
+    rejection (with its reason) ends it.
+    """
+    PayRefund: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.PayRefundRequest, _fee_service_pb2.RefundChange]
+    """The service hall pays an approved refund back, with the channel's reference."""
+    ListRefunds: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.ListRefundsRequest, _fee_service_pb2.ListRefundsResponse]
+    """The refunds of one bill, in the order requested."""
 
 @_typing.type_check_only
 class FeeServiceAsyncStub(FeeServiceStub):
@@ -119,6 +133,20 @@ class FeeServiceAsyncStub(FeeServiceStub):
     """The hall's reconciliation statement (对账单) for a period of days: payments by channel and by
     collecting unit, receipts issued, refunds paid.
     """
+    RequestRefund: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.RequestRefundRequest, _fee_service_pb2.RefundChange]  # type: ignore[assignment]
+    """The enterprise asks for a refund (退费) of a paid line, in whole or in part, or of a whole paid
+    bill (one refund per line), with a reason. Each step is due 10 working days after the last.
+    """
+    VerifyRefund: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.VerifyRefundRequest, _fee_service_pb2.RefundChange]  # type: ignore[assignment]
+    """The collecting department (the line's) verifies a requested refund, or refuses it with a note."""
+    DecideRefund: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.DecideRefundRequest, _fee_service_pb2.RefundChange]  # type: ignore[assignment]
+    """Both offices decide a verified refund (联合批准), either first, two different principals; one
+    rejection (with its reason) ends it.
+    """
+    PayRefund: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.PayRefundRequest, _fee_service_pb2.RefundChange]  # type: ignore[assignment]
+    """The service hall pays an approved refund back, with the channel's reference."""
+    ListRefunds: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.ListRefundsRequest, _fee_service_pb2.ListRefundsResponse]  # type: ignore[assignment]
+    """The refunds of one bill, in the order requested."""
 
 class FeeServiceServicer(metaclass=_abc_1.ABCMeta):
     """The single fee (一费制, DESIGN §7): a published, versioned catalogue (收费清单); fees assessed
@@ -222,5 +250,49 @@ class FeeServiceServicer(metaclass=_abc_1.ABCMeta):
         """The hall's reconciliation statement (对账单) for a period of days: payments by channel and by
         collecting unit, receipts issued, refunds paid.
         """
+
+    @_abc_1.abstractmethod
+    def RequestRefund(
+        self,
+        request: _fee_service_pb2.RequestRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_fee_service_pb2.RefundChange, _abc.Awaitable[_fee_service_pb2.RefundChange]]:
+        """The enterprise asks for a refund (退费) of a paid line, in whole or in part, or of a whole paid
+        bill (one refund per line), with a reason. Each step is due 10 working days after the last.
+        """
+
+    @_abc_1.abstractmethod
+    def VerifyRefund(
+        self,
+        request: _fee_service_pb2.VerifyRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_fee_service_pb2.RefundChange, _abc.Awaitable[_fee_service_pb2.RefundChange]]:
+        """The collecting department (the line's) verifies a requested refund, or refuses it with a note."""
+
+    @_abc_1.abstractmethod
+    def DecideRefund(
+        self,
+        request: _fee_service_pb2.DecideRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_fee_service_pb2.RefundChange, _abc.Awaitable[_fee_service_pb2.RefundChange]]:
+        """Both offices decide a verified refund (联合批准), either first, two different principals; one
+        rejection (with its reason) ends it.
+        """
+
+    @_abc_1.abstractmethod
+    def PayRefund(
+        self,
+        request: _fee_service_pb2.PayRefundRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_fee_service_pb2.RefundChange, _abc.Awaitable[_fee_service_pb2.RefundChange]]:
+        """The service hall pays an approved refund back, with the channel's reference."""
+
+    @_abc_1.abstractmethod
+    def ListRefunds(
+        self,
+        request: _fee_service_pb2.ListRefundsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_fee_service_pb2.ListRefundsResponse, _abc.Awaitable[_fee_service_pb2.ListRefundsResponse]]:
+        """The refunds of one bill, in the order requested."""
 
 def add_FeeServiceServicer_to_server(servicer: FeeServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
