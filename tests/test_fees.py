@@ -15,6 +15,7 @@ from inspection.clock import SettableClock
 from inspection.storage.db import Database
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import fee_service_pb2 as pb
+from inspection.v1 import fee_service_pb2_grpc as pb_grpc
 from inspection.v1 import inspection_service_pb2 as insp_pb
 from tests.fee_support import (
     HALL,
@@ -46,8 +47,9 @@ from tests.inspection_support import (
     request_for,
 )
 from tests.support import day, field_violations, footprint, rpc_error
+from tests.test_concurrency import replicas
 
-__all__ = ["admin", "catalogue", "fees", "monday_morning"]  # the fixtures these tests use
+__all__ = ["admin", "catalogue", "fees", "monday_morning", "replicas"]  # the fixtures these tests use
 
 FP = grpc.StatusCode.FAILED_PRECONDITION
 
@@ -482,3 +484,49 @@ def test_the_halls_statement_equals_the_card_entries_after_a_random_day(
 
     bad = rpc_error(lambda: fees.GetHallStatement(pb.GetHallStatementRequest(), metadata=HALL))
     assert bad.code() == grpc.StatusCode.INVALID_ARGUMENT and "start_date" in field_violations(bad)
+
+
+@pytest.mark.timeout(240)
+def test_payments_of_one_bill_through_two_server_processes_make_exactly_one_payment(
+    replicas: list[str],
+    fees: Any,
+    registry: Any,
+    cards: Any,
+    inspections: Any,
+    admin: Any,
+    scjg: Department,
+    catalogue: None,
+    clock: SettableClock,
+) -> None:
+    uscc = make_enterprise(registry, admin)
+    inspection_id = visited(inspections, clock, scjg, uscc, 30)
+    assess(fees, scjg, inspection_id, "SCJG-F2", 7)
+    bill = issue(fees, scjg, inspection_id)
+    channels = [grpc.insecure_channel(address) for address in replicas]
+    try:
+        for channel in channels:
+            grpc.channel_ready_future(channel).result(timeout=30)
+        stubs = [pb_grpc.FeeServiceStub(channel) for channel in channels]
+        callers = 8
+        barrier = threading.Barrier(callers)
+        outcomes: list[Any] = [None] * callers
+
+        def attempt(index: int) -> None:
+            barrier.wait()
+            try:
+                paid = pay(stubs[index % 2], bill, reference=f"REPLICA-{bill.id}-{index}")
+                outcomes[index] = paid.bill.payment.id
+            except grpc.RpcError as error:
+                outcomes[index] = error.code()
+
+        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(callers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for channel in channels:
+            channel.close()
+    assert len([o for o in outcomes if isinstance(o, str)]) == 1, outcomes
+    assert all(o == FP for o in outcomes if not isinstance(o, str)), outcomes
+    assert kinds(cards, uscc).count("BILL_PAID") == 1
