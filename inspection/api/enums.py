@@ -15,10 +15,10 @@ from typing import Any, Generic, TypeVar
 from inspection.domain.approval import Office, Verdict
 from inspection.domain.card import EntryKind
 from inspection.domain.fees import BillState, Channel, LineState
+from inspection.domain.fees.refunds import RefundState
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
 from inspection.domain.inspections.appointment import HalfDay
 from inspection.domain.inspections.model import Acceptance
-from inspection.domain.refunds import RefundState
 from inspection.errors import Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from inspection.api import convert
 from inspection.api.base import ServicerBase
 from inspection.api.enums import BILL_STATES, CHANNELS, DECISIONS, LINE_STATES, REFUND_STATES
-from inspection.domain import fees, refunds
+from inspection.domain import fees
+from inspection.domain.fees import refunds
 from inspection.errors import FieldViolation, InvalidArgument, Violations
 from inspection.v1 import fee_service_pb2 as pb
 from inspection.v1 import fee_service_pb2_grpc as pb_grpc

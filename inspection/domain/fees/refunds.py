@@ -19,7 +19,7 @@ from inspection.domain import approval
 from inspection.domain import card as cards
 from inspection.domain.calendar import Calendar
 from inspection.domain.card import CardHead, EntryKind, LockedCard
-from inspection.domain.fees import BillState, LineState
+from inspection.domain.fees.model import BillState, LineState
 from inspection.domain.inspections.common import department_of, new_id
 from inspection.domain.text import check_identifier, check_text
 from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
