@@ -91,3 +91,4 @@ def test_the_cli_runs_fees_from_assessment_to_the_halls_statement(
     done = as_json(HALL, "refund", "pay", refund["id"], "--reference", f"BACK-{refund['id']}")["refunds"][0]
     assert done["state"] == "REFUND_STATE_PAID"
     assert "paid" in onecard(enterprise_md(uscc), "refund", "list", bill["id"]).stdout
+    assert "Fees paid this year" in onecard(enterprise_md(uscc), "card", "show", uscc).stdout
