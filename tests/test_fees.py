@@ -268,13 +268,23 @@ def test_assessing_rules_each_refused_and_nothing_written(
     assert "item_code" in field_violations(rpc_error(lambda: assess(fees, scjg, requested.id, "", 1)))
     assert rejected(lambda: assess(fees, scjg, "I-NONE", "SCJG-F1", 1))[0] == grpc.StatusCode.NOT_FOUND
     assert footprint(db) == before and head(cards, uscc) == card_head
+    # A charge described in words is kept as an attempt even before the visit.
+    seq = head(cards, uscc)[0]
+    free_text = pb.AssessFeeRequest(inspection_id=requested.id, description="资料费", amount_fen=5_000)
+    assert rejected(lambda: fees.AssessFee(free_text, metadata=scjg.md)) == (FP, "UNLISTED_FEE")
+    assert only_attempts_written(before, footprint(db))
+    assert attempts_since(cards, uscc, seq) == ["UNLISTED_FEE"]
 
     # A department that takes no part charges nothing; the try is kept.
-    other_check = visited(inspections, clock, scjg, make_enterprise(registry, admin), 25)
+    other = make_enterprise(registry, admin)
+    other_check = visited(inspections, clock, scjg, other, 25)
+    seq, before = head(cards, other)[0], footprint(db)
     assert rejected(lambda: assess(fees, yjgl, other_check, "YJGL-F1", 1)) == (
         grpc.StatusCode.PERMISSION_DENIED,
         "NOT_YOUR_INSPECTION",
     )
+    assert only_attempts_written(before, footprint(db))
+    assert attempts_since(cards, other, seq) == ["NOT_YOUR_INSPECTION"]
 
 
 # --- the bill: void, issue, supersede; the payment's rules ----------------------------------------

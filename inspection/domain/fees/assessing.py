@@ -108,6 +108,13 @@ def assess_fee(
             reason=Reason.NOT_YOUR_INSPECTION,
             attempt=attempt,
         )
+    # A charge outside the catalogue is kept whatever the inspection's state.
+    if assessment.description:
+        raise FailedPrecondition(
+            Reason.UNLISTED_FEE,
+            "only items of the published catalogue (收费清单) may be charged; this charge is recorded",
+            attempt=attempt,
+        )
     if inspection.state not in FEE_STATES or inspection.visit_date is None:
         raise FailedPrecondition(
             Reason.NO_FEE_IN_THIS_STATE,
@@ -116,12 +123,6 @@ def assess_fee(
     refuse_if_billed(session, inspection.id)
     visit_day: dt.date = inspection.visit_date
     facts["visit_date"] = visit_day.isoformat()
-    if assessment.description:
-        raise FailedPrecondition(
-            Reason.UNLISTED_FEE,
-            "only items of the published catalogue (收费清单) may be charged; this charge is recorded",
-            attempt=attempt,
-        )
     item = stored.item(session, assessment.item_code)
     version = in_force(stored.versions(session, assessment.item_code), visit_day) if item else None
     if item is None or version is None or version.department_code != department:
