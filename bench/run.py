@@ -647,6 +647,8 @@ def measure_overload(bench: Bench, backend: str, target: str) -> None:
 
 
 def measure_backend(bench: Bench, backend: str, url: str) -> None:
+    from bench.fees import measure_fees  # it builds on this module's Bench and checks
+
     upgrade(url)
     db = Database(url, pool_size=2)
     try:
@@ -661,6 +663,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
             measure_import(bench, backend, server.target)
             measure_joint_checks(bench, backend, server.target, db, many, url)
             measure_draws(bench, backend, server.target, db)
+            measure_fees(bench, backend, server.target, db, many)
             measure_overload(bench, backend, server.target)
     finally:
         db.dispose()

@@ -232,3 +232,56 @@ def department(session: Session, *, today: dt.date) -> BenchDepartment:
             Violations(),
         )
     return BenchDepartment(code, items, inspectors[:2])
+
+
+def visited_inspections(
+    session: Session, usccs: Sequence[str], *, today: dt.date, now: dt.datetime
+) -> tuple[str, str, list[str]]:
+    """A department with one catalogue item, and one inspection of each enterprise visited today
+    (in progress), for the fee figures: ``(department code, item code, inspection ids)``. The
+    inspections go straight into their tables: their own lifecycle is measured elsewhere."""
+    from inspection.domain.registry import create_fee_item
+    from inspection.storage.inspection_models import Inspection, InspectionParticipant
+    from inspection.storage.models import FeeItem
+
+    code = "BENCH-FEES"
+    create_department(session, Department(code=code, name="基准测试收费部门"))
+    item = f"{code}-TEST"
+    create_fee_item(
+        session,
+        FeeItem(
+            code=item,
+            department_code=code,
+            name="检验费",
+            policy_basis="《基准收费标准》第一条",
+            fee_nature="行政事业性收费",
+            amount_fen=1_250,
+            unit="台",
+            collecting_unit="基准测试执收单位",
+            valid_from=today - dt.timedelta(days=30),
+        ),
+        Violations(),
+        now=now,
+    )
+    ids = [f"IFEE-{n:08d}" for n in range(len(usccs))]
+    inspections = [
+        {
+            "id": inspection_id,
+            "uscc": uscc_,
+            "lead_department": code,
+            "kind": "TRIGGERED",
+            "origin": "REQUEST",
+            "state": "IN_PROGRESS",
+            "window_start": today,
+            "window_end": today,
+            "requested_by": "bench-fees",
+            "request_time": now,
+            "visit_date": today,
+            "check_in_time": now,
+        }
+        for inspection_id, uscc_ in zip(ids, usccs, strict=True)
+    ]
+    participants = [{"inspection_id": i, "department_code": code, "confirmed": True} for i in ids]
+    session.execute(insert(Inspection), inspections)
+    session.execute(insert(InspectionParticipant), participants)
+    return code, item, ids

@@ -138,13 +138,20 @@ def card(summary: card_pb.Card, zone: ZoneInfo) -> RenderableType:
     _add(table, "head hash", summary.head.entry_hash)
     _add(table, "open inspections", str(summary.open_inspections))
     _add(table, "unpaid fees", fen(summary.unpaid_fen))
-    if not summary.inspections_this_year:
+    parts: list[RenderableType] = [table]
+    if summary.inspections_this_year:
+        counts = _list("Inspections this year", "department", "inspections")
+        for count in summary.inspections_this_year:
+            _row(counts, count.department_code, str(count.inspections))
+        parts.append(counts)
+    else:
         _add(table, "inspections this year", "none")
-        return table
-    counts = _list("Inspections this year", "department", "inspections")
-    for count in summary.inspections_this_year:
-        _row(counts, count.department_code, str(count.inspections))
-    return Group(table, counts)
+    if summary.fees_this_year:
+        paid = _list("Fees paid this year (一费制)", "department", "paid")
+        for fees in summary.fees_this_year:
+            _row(paid, fees.department_code, fen(fees.paid_fen))
+        parts.append(paid)
+    return parts[0] if len(parts) == 1 else Group(*parts)
 
 
 def _payload_text(payload_json: str, limit: int = 160) -> str:

@@ -268,7 +268,9 @@ class Loaded:
     recusals: int = 0
 
 
-def _load_directories(session: Session, rng: random.Random, today: dt.date, loaded: Loaded) -> list[str]:
+def _load_directories(
+    session: Session, rng: random.Random, today: dt.date, loaded: Loaded, now: dt.datetime
+) -> list[str]:
     """Departments, inspectors, checklist items and fee items; returns the certified inspector ids."""
     certified: list[str] = []
     people: set[str] = set()
@@ -340,7 +342,7 @@ def _load_directories(session: Session, rng: random.Random, today: dt.date, load
                     else f"{DISTRICT}政务服务中心",
                     valid_from=dt.date(today.year, 1, 1),
                 )
-                registry.create_fee_item(session, fee, Violations())
+                registry.create_fee_item(session, fee, Violations(), now=now)
                 loaded.fee_items += 1
     for code, name, lead, items in PROJECT_KINDS:
         if session.get(ProjectKind, code) is None:
@@ -438,7 +440,7 @@ def load_demo(settings: Settings, tokens_file: Path, *, clock: Clock | None = No
         with database.write() as session:
             existing = _count_enterprises(session)
             if existing == 0:
-                certified = _load_directories(session, rng, today, loaded)
+                certified = _load_directories(session, rng, today, loaded, now)
                 enterprises = demo_enterprises(rng)
                 report = registry.import_enterprises(
                     session, _enterprise_csv(enterprises), actor=LOADER, now=now

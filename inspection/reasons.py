@@ -111,6 +111,21 @@ class Reason(enum.StrEnum):
     ALREADY_REMOVED = "ALREADY_REMOVED"
     ALREADY_REDRAWN = "ALREADY_REDRAWN"
     DRAW_STARTED = "DRAW_STARTED"
+    # --- the single fee (一费制) ----------------------------------------------------------------
+    UNLISTED_FEE = "UNLISTED_FEE"
+    AMOUNT_NOT_STANDARD = "AMOUNT_NOT_STANDARD"
+    NO_FEE_IN_THIS_STATE = "NO_FEE_IN_THIS_STATE"
+    BILL_ALREADY_ISSUED = "BILL_ALREADY_ISSUED"
+    BILL_ALREADY_PAID = "BILL_ALREADY_PAID"
+    NOTHING_TO_BILL = "NOTHING_TO_BILL"
+    LINE_NOT_OPEN = "LINE_NOT_OPEN"
+    BILL_NOT_PAYABLE = "BILL_NOT_PAYABLE"
+    AMOUNT_NOT_BILL_TOTAL = "AMOUNT_NOT_BILL_TOTAL"
+    PAYMENT_REFERENCE_REUSED = "PAYMENT_REFERENCE_REUSED"
+    VERSION_NOT_LATER = "VERSION_NOT_LATER"
+    BILL_NOT_PAID = "BILL_NOT_PAID"
+    REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
+    REFUND_NOT_AT_THIS_STEP = "REFUND_NOT_AT_THIS_STEP"
 
 
 #: The status each reason comes with, and when it is given: the rows of ``docs/reasons.md``.
@@ -374,6 +389,49 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
     Reason.DRAW_STARTED: (
         "FAILED_PRECONDITION",
         "redrawing, replacing in or removing from a draw whose inspection has already started",
+    ),
+    Reason.UNLISTED_FEE: (
+        "FAILED_PRECONDITION",
+        "a fee not in the caller's own catalogue valid on the visit day: another department's item, an"
+        " unknown, expired or not yet valid item, or a charge described in words; kept on the card as"
+        " an attempted unlisted fee",
+    ),
+    Reason.AMOUNT_NOT_STANDARD: (
+        "FAILED_PRECONDITION",
+        "a fee amount other than quantity × the item's standard amount; kept on the card as an attempt",
+    ),
+    Reason.NO_FEE_IN_THIS_STATE: (
+        "FAILED_PRECONDITION",
+        "assessing a fee on an inspection that has not been visited, or was rejected, cancelled or expired",
+    ),
+    Reason.BILL_ALREADY_ISSUED: (
+        "FAILED_PRECONDITION",
+        "assessing, voiding or issuing while the inspection's bill is issued (supersede it first)",
+    ),
+    Reason.BILL_ALREADY_PAID: (
+        "FAILED_PRECONDITION",
+        "assessing, issuing or superseding after the inspection's bill was paid, or paying it again",
+    ),
+    Reason.NOTHING_TO_BILL: ("FAILED_PRECONDITION", "issuing a bill with no open fee line"),
+    Reason.LINE_NOT_OPEN: ("FAILED_PRECONDITION", "voiding a line that is billed, paid or voided"),
+    Reason.BILL_NOT_PAYABLE: ("FAILED_PRECONDITION", "paying or superseding a superseded bill"),
+    Reason.AMOUNT_NOT_BILL_TOTAL: ("FAILED_PRECONDITION", "a payment of an amount other than the bill total"),
+    Reason.PAYMENT_REFERENCE_REUSED: (
+        "FAILED_PRECONDITION",
+        "a payment reference already recorded for a different bill or amount",
+    ),
+    Reason.VERSION_NOT_LATER: (
+        "FAILED_PRECONDITION",
+        "a catalogue revision valid from before today or not after the item's newest version",
+    ),
+    Reason.BILL_NOT_PAID: ("FAILED_PRECONDITION", "a refund of a bill that was not paid"),
+    Reason.REFUND_EXCEEDS_PAID: (
+        "FAILED_PRECONDITION",
+        "a refund of more than the line's paid amount not yet refunded or asked back",
+    ),
+    Reason.REFUND_NOT_AT_THIS_STEP: (
+        "FAILED_PRECONDITION",
+        "a refund step out of order: verifying twice, deciding before verification, paying before approval",
     ),
 }
 

@@ -27,6 +27,8 @@ FIGURES = {
     "import",
     "joint.slots",
     "joint.book",
+    "fee.assess",
+    "fee.pay",
     "overload.verify.get_card",
     "overload.verify.health",
     "overload.code.get_card",

@@ -135,6 +135,22 @@ MATRIX: dict[str, str] = {
     "DrawService.ReplaceDrawnInspector": "d",
     "DrawService.RemoveDrawnEnterprise": "d",
     "DrawService.RequestRedraw": "d",
+    # The single fee: the catalogue is published; the service hall alone takes payments.
+    "FeeService.ReviseFeeItem": "a",
+    "FeeService.ListFeeItemVersions": "adlsehp",
+    "FeeService.AssessFee": "d",
+    "FeeService.VoidFeeLine": "d",
+    "FeeService.ListFeeLines": "adlseh",
+    "FeeService.IssueBill": "d",
+    "FeeService.SupersedeBill": "d",
+    "FeeService.GetBill": "adlseh",
+    "FeeService.PayBill": "h",
+    "FeeService.GetHallStatement": "alsh",
+    "FeeService.RequestRefund": "e",
+    "FeeService.VerifyRefund": "d",
+    "FeeService.DecideRefund": "ls",
+    "FeeService.PayRefund": "h",
+    "FeeService.ListRefunds": "adlseh",
 }
 LETTER = {
     Role.ADMIN: "a",

@@ -8,7 +8,7 @@ was used wrongly. One module per command group; importing them registers their c
 
 from __future__ import annotations
 
-from clients.cli import card, directories, draws, enterprises, imports, inspections, public, tokens
+from clients.cli import card, directories, draws, enterprises, fees, imports, inspections, public, tokens
 from clients.cli.common import app
 
 app.add_typer(card.card_app, name="card")
@@ -24,6 +24,9 @@ app.add_typer(inspections.inspection_app, name="inspection")
 app.add_typer(inspections.joint_app, name="joint")
 app.add_typer(inspections.acceptance_app, name="acceptance")
 app.add_typer(draws.draw_app, name="draw")
+app.add_typer(fees.bill_app, name="bill")
+app.add_typer(fees.refund_app, name="refund")
+app.add_typer(fees.hall_app, name="hall")
 app.add_typer(public.public_app, name="public")
 app.add_typer(tokens.token_app, name="token")
 

@@ -27,13 +27,21 @@ from clients.facades.draws import DrawDecider, DrawPlanner, DrawReader, LocalVer
 from clients.facades.enterprise import EnterpriseClient
 from clients.facades.office import LegalOfficeClient, OfficeClient, SupervisionClient
 from clients.facades.public import PublicClient
-from clients.facades.readers import CardReader, CodeVerifier, DirectoryReader, InspectionReader, StaffReader
+from clients.facades.readers import (
+    BillReader,
+    CardReader,
+    CodeVerifier,
+    DirectoryReader,
+    InspectionReader,
+    StaffReader,
+)
 from clients.facades.service_hall import ServiceHallClient
 
 __all__ = [
     "MAX_PAGES",
     "WATCH_RESUMES",
     "AdminClient",
+    "BillReader",
     "CardReader",
     "CodeVerifier",
     "DateInput",

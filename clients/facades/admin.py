@@ -19,6 +19,7 @@ from clients.facades.base import (
 from clients.facades.readers import StaffReader
 from inspection.v1 import access_service_pb2 as access_pb
 from inspection.v1 import common_pb2 as common_pb
+from inspection.v1 import fee_service_pb2 as fee_pb
 from inspection.v1 import registry_service_pb2 as reg_pb
 
 
@@ -166,6 +167,13 @@ class AdminClient(StaffReader):
         """Adds a line to the fee catalogue; ``item.amount_fen`` is an integer number of fen."""
         request = reg_pb.CreateFeeItemRequest(item=item)
         return self._call(self._registry.CreateFeeItem, request, reg_pb.FeeItem, request_id)
+
+    def revise_fee_item(
+        self, version: fee_pb.FeeItemVersion, *, request_id: str | None = None
+    ) -> fee_pb.FeeItemVersion:
+        """Publishes the next version of a catalogue item, valid from a day not before today."""
+        request = fee_pb.ReviseFeeItemRequest(item=version)
+        return self._call(self._fees.ReviseFeeItem, request, fee_pb.FeeItemVersion, request_id)
 
     def create_recusal(
         self, inspector_id: str, uscc: str, reason: str = "", *, request_id: str | None = None

@@ -18,6 +18,7 @@ from clients.csvchunks import split_csv
 from inspection.v1 import access_service_pb2 as access_pb
 from inspection.v1 import access_service_pb2_grpc as access_grpc
 from inspection.v1 import card_service_pb2_grpc as card_grpc
+from inspection.v1 import fee_service_pb2_grpc as fee_grpc
 from inspection.v1 import inspection_service_pb2_grpc as insp_grpc
 from inspection.v1 import public_service_pb2_grpc as public_grpc
 from inspection.v1 import registry_service_pb2_grpc as reg_grpc
@@ -198,6 +199,7 @@ class Facade:
         self._inspections = insp_grpc.InspectionServiceStub(channel)
         self._public = public_grpc.PublicServiceStub(channel)
         self._access = access_grpc.AccessServiceStub(channel)
+        self._fees = fee_grpc.FeeServiceStub(channel)
 
     def refresh_token(self) -> access_pb.RefreshTokenResponse:
         """A fresh token for the caller's own principal, before the current one expires."""

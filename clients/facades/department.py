@@ -11,8 +11,9 @@ from clients.facades.base import (
     enum_value,
 )
 from clients.facades.draws import DrawPlanner
-from clients.facades.readers import StaffReader
+from clients.facades.readers import BillReader, StaffReader
 from inspection.v1 import common_pb2 as common_pb
+from inspection.v1 import fee_service_pb2 as fee_pb
 from inspection.v1 import inspection_service_pb2 as insp_pb
 
 
@@ -41,7 +42,7 @@ def _result(
     )
 
 
-class DepartmentClient(StaffReader, DrawPlanner):
+class DepartmentClient(StaffReader, BillReader, DrawPlanner):
     """A department (执法部门): requests, runs and records its own inspections (DESIGN §4)."""
 
     def request_inspection(
@@ -243,3 +244,50 @@ class DepartmentClient(StaffReader, DrawPlanner):
         return self._call(
             self._inspections.FileEmergencyInspection, request, insp_pb.InspectionChange, request_id
         )
+
+    # --- the single fee (一费制) ---
+
+    def assess_fee(
+        self,
+        inspection_id: str,
+        item_code: str,
+        quantity: int,
+        *,
+        amount_fen: int = 0,
+        note: str = "",
+        request_id: str | None = None,
+    ) -> fee_pb.FeeLineChange:
+        """A fee line from this department's own catalogue item valid on the visit day; the amount
+        is quantity × standard (``amount_fen``, if given, must equal it)."""
+        request = fee_pb.AssessFeeRequest(
+            inspection_id=inspection_id,
+            item_code=item_code,
+            quantity=_fen(quantity, "quantity"),
+            amount_fen=_fen(amount_fen, "amount_fen"),
+            note=note,
+        )
+        return self._call(self._fees.AssessFee, request, fee_pb.FeeLineChange, request_id)
+
+    def void_fee_line(
+        self, line_id: str, reason: str, *, request_id: str | None = None
+    ) -> fee_pb.FeeLineChange:
+        request = fee_pb.VoidFeeLineRequest(line_id=line_id, reason=reason)
+        return self._call(self._fees.VoidFeeLine, request, fee_pb.FeeLineChange, request_id)
+
+    def issue_bill(self, inspection_id: str, *, request_id: str | None = None) -> fee_pb.BillChange:
+        """As the lead, the inspection's one bill: every open line of every department."""
+        request = fee_pb.IssueBillRequest(inspection_id=inspection_id)
+        return self._call(self._fees.IssueBill, request, fee_pb.BillChange, request_id)
+
+    def supersede_bill(
+        self, bill_id: str, reason: str, *, request_id: str | None = None
+    ) -> fee_pb.BillChange:
+        request = fee_pb.SupersedeBillRequest(bill_id=bill_id, reason=reason)
+        return self._call(self._fees.SupersedeBill, request, fee_pb.BillChange, request_id)
+
+    def verify_refund(
+        self, refund_id: str, *, verified: bool = True, note: str = "", request_id: str | None = None
+    ) -> fee_pb.RefundChange:
+        """As the collecting department, verify a requested refund (or refuse it with a note)."""
+        request = fee_pb.VerifyRefundRequest(refund_id=refund_id, verified=verified, note=note)
+        return self._call(self._fees.VerifyRefund, request, fee_pb.RefundChange, request_id)

@@ -15,13 +15,14 @@ from clients.facades.base import (
     paged,
     token_claims,
 )
-from clients.facades.readers import CardReader, CodeVerifier, DirectoryReader, InspectionReader
+from clients.facades.readers import BillReader, CardReader, CodeVerifier, DirectoryReader, InspectionReader
 from inspection.v1 import card_service_pb2 as card_pb
+from inspection.v1 import fee_service_pb2 as fee_pb
 from inspection.v1 import inspection_service_pb2 as insp_pb
 from inspection.v1 import registry_service_pb2 as reg_pb
 
 
-class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryReader):
+class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryReader, BillReader):
     """An enterprise's compliance officer: its own card and inspections, verifying a code on the
     doorstep, rating an inspection, complaining."""
 
@@ -110,3 +111,18 @@ class EnterpriseClient(CardReader, InspectionReader, CodeVerifier, DirectoryRead
         return paged(
             self.connection, self._registry.ListProjectKinds, reg_pb.ListProjectKindsRequest(), "kinds"
         )
+
+    def request_refund(
+        self,
+        bill_id: str,
+        reason: str,
+        *,
+        line_id: str = "",
+        amount_fen: int = 0,
+        request_id: str | None = None,
+    ) -> fee_pb.RefundChange:
+        """Asks back (退费) a paid line, all or ``amount_fen`` of it, or without ``line_id`` the bill."""
+        request = fee_pb.RequestRefundRequest(
+            bill_id=bill_id, line_id=line_id, amount_fen=amount_fen, reason=reason
+        )
+        return self._call(self._fees.RequestRefund, request, fee_pb.RefundChange, request_id)

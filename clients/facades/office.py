@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from clients.facades.draws import DrawDecider
 from clients.facades.readers import CodeVerifier, StaffReader
+from inspection.v1 import fee_service_pb2 as fee_pb
 from inspection.v1 import inspection_service_pb2 as insp_pb
 
 
@@ -42,6 +43,17 @@ class OfficeClient(StaffReader, CodeVerifier, DrawDecider):
     ) -> insp_pb.InspectionChange:
         request = insp_pb.AcknowledgeFilingRequest(inspection_id=inspection_id, comment=comment)
         return self._call(self._inspections.AcknowledgeFiling, request, insp_pb.InspectionChange, request_id)
+
+    def decide_refund(
+        self, refund_id: str, *, approve: bool, comment: str = "", request_id: str | None = None
+    ) -> fee_pb.RefundChange:
+        """This office's decision on a verified refund (退费); both offices approve it."""
+        request = fee_pb.DecideRefundRequest(
+            refund_id=refund_id,
+            decision=insp_pb.DECISION_APPROVE if approve else insp_pb.DECISION_REJECT,
+            comment=comment,
+        )
+        return self._call(self._fees.DecideRefund, request, fee_pb.RefundChange, request_id)
 
 
 class LegalOfficeClient(OfficeClient):

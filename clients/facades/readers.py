@@ -20,6 +20,7 @@ from clients.facades.base import (
 )
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
+from inspection.v1 import fee_service_pb2 as fee_pb
 from inspection.v1 import inspection_service_pb2 as insp_pb
 from inspection.v1 import registry_service_pb2 as reg_pb
 
@@ -55,6 +56,17 @@ class DirectoryReader(Facade):
 
     def get_fee_item(self, code: str) -> reg_pb.FeeItem:
         return self._call(self._registry.GetFeeItem, reg_pb.GetFeeItemRequest(code=code), reg_pb.FeeItem)
+
+    def fee_catalogue(
+        self, *, as_of: DateInput | None = None, department_code: str = "", item_code: str = ""
+    ) -> list[fee_pb.FeeItemVersion]:
+        """The catalogue (收费清单) as valid on ``as_of`` (default today), or, with ``item_code`` and
+        no ``as_of``, every version of that item."""
+        request = fee_pb.ListFeeItemVersionsRequest(
+            as_of=date_message(as_of), department_code=department_code, item_code=item_code
+        )
+        response = self._call(self._fees.ListFeeItemVersions, request, fee_pb.ListFeeItemVersionsResponse)
+        return list(response.versions)
 
     def fee_items(self, *, department_code: str = "", limit: int | None = None) -> Iterator[reg_pb.FeeItem]:
         request = reg_pb.ListFeeItemsRequest(department_code=department_code)
@@ -217,3 +229,20 @@ class StaffReader(CardReader, InspectionReader, DirectoryReader):
     ) -> Iterator[reg_pb.Recusal]:
         request = reg_pb.ListRecusalsRequest(uscc=uscc, inspector_id=inspector_id)
         return paged(self.connection, self._registry.ListRecusals, request, "recusals", limit=limit)
+
+
+class BillReader(Facade):
+    """Bills, fee lines and refunds of the single fee (一费制), for those who may read them."""
+
+    def get_bill(self, bill_id: str = "", *, payment_code: str = "") -> fee_pb.Bill:
+        """A bill by id or by the payment code (缴款码) on it."""
+        request = fee_pb.GetBillRequest(bill_id=bill_id, payment_code=payment_code)
+        return self._call(self._fees.GetBill, request, fee_pb.Bill)
+
+    def fee_lines(self, inspection_id: str) -> list[fee_pb.FeeLine]:
+        request = fee_pb.ListFeeLinesRequest(inspection_id=inspection_id)
+        return list(self._call(self._fees.ListFeeLines, request, fee_pb.ListFeeLinesResponse).lines)
+
+    def refunds(self, bill_id: str) -> list[fee_pb.Refund]:
+        request = fee_pb.ListRefundsRequest(bill_id=bill_id)
+        return list(self._call(self._fees.ListRefunds, request, fee_pb.ListRefundsResponse).refunds)

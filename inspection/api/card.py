@@ -50,7 +50,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
         year = self.calendar.year(self.clock.now())
 
         def work(connection: Connection) -> pb.Card:
-            summary = summarize(connection, request.uscc, year=year)
+            summary = summarize(connection, request.uscc, year=year, calendar=self.calendar)
             return pb.Card(
                 uscc=summary.uscc,
                 enterprise_name=summary.enterprise_name,
@@ -62,6 +62,10 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
                 ],
                 open_inspections=summary.open_inspections,
                 unpaid_fen=summary.unpaid_fen,
+                fees_this_year=[
+                    pb.DepartmentFees(department_code=code, paid_fen=fen)
+                    for code, fen in summary.fees_this_year.items()
+                ],
             )
 
         return self.read_rows(work)

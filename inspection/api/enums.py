@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 from inspection.domain.approval import Office, Verdict
 from inspection.domain.card import EntryKind
 from inspection.domain.draws.plans import PlanState
+from inspection.domain.fees import BillState, Channel, LineState
+from inspection.domain.fees.refunds import RefundState
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
 from inspection.domain.inspections.appointment import HalfDay
 from inspection.domain.inspections.model import Acceptance
@@ -22,6 +24,7 @@ from inspection.errors import Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import draw_service_pb2 as draw_pb
+from inspection.v1 import fee_service_pb2 as fee_pb
 from inspection.v1 import inspection_service_pb2 as pb
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -73,6 +76,10 @@ DECISIONS = EnumMap(Verdict, pb.Decision, "DECISION_", members=(Verdict.APPROVE,
 ENTRY_KINDS = EnumMap(EntryKind, card_pb.CardEntryKind, "CARD_ENTRY_KIND_")
 ACCEPTANCES = EnumMap(Acceptance, pb.AcceptanceVerdict, "ACCEPTANCE_VERDICT_")
 HALF_DAYS = EnumMap(HalfDay, pb.HalfDay, "HALF_DAY_")
+CHANNELS = EnumMap(Channel, fee_pb.PaymentChannel, "PAYMENT_CHANNEL_")
+LINE_STATES = EnumMap(LineState, fee_pb.FeeLineState, "FEE_LINE_STATE_")
+BILL_STATES = EnumMap(BillState, fee_pb.BillState, "BILL_STATE_")
+REFUND_STATES = EnumMap(RefundState, fee_pb.RefundState, "REFUND_STATE_")
 
 
 class CreditClass(enum.StrEnum):
@@ -102,4 +109,8 @@ ALL: tuple[EnumMap[Any], ...] = (
     HALF_DAYS,
     CREDIT_CLASSES_MAP,
     PLAN_STATES,
+    CHANNELS,
+    LINE_STATES,
+    BILL_STATES,
+    REFUND_STATES,
 )

@@ -48,6 +48,8 @@ _INSP = PKG + "InspectionService/"
 _PUB = PKG + "PublicService/"
 _ACCESS = PKG + "AccessService/"
 _DRAW = PKG + "DrawService/"
+_FEE = PKG + "FeeService/"
+HALL = frozenset({Role.SERVICE_HALL})
 DEPARTMENT = frozenset({Role.DEPARTMENT})
 ENTERPRISE = frozenset({Role.ENTERPRISE})
 
@@ -126,6 +128,26 @@ POLICY: dict[str, Rule] = {
     _DRAW + "ReplaceDrawnInspector": Rule(DEPARTMENT, mutating=True),
     _DRAW + "RemoveDrawnEnterprise": Rule(DEPARTMENT, mutating=True),
     _DRAW + "RequestRedraw": Rule(DEPARTMENT, mutating=True),
+    # The single fee (DESIGN §7). The catalogue is public (公开); a department assesses and voids on
+    # inspections it takes part in and the lead issues the one bill (checked by the domain against
+    # the stored inspection); only the service hall takes payments (大厅统一收费).
+    _FEE + "ReviseFeeItem": _admin_write(),
+    _FEE + "ListFeeItemVersions": Rule(EVERYONE),
+    _FEE + "AssessFee": Rule(DEPARTMENT, mutating=True),
+    _FEE + "VoidFeeLine": Rule(DEPARTMENT, mutating=True),
+    _FEE + "ListFeeLines": Rule(SIGNED_IN),
+    _FEE + "IssueBill": Rule(DEPARTMENT, mutating=True),
+    _FEE + "SupersedeBill": Rule(DEPARTMENT, mutating=True),
+    _FEE + "GetBill": Rule(SIGNED_IN),
+    _FEE + "PayBill": Rule(HALL, mutating=True),
+    _FEE + "GetHallStatement": Rule(HALL | OFFICES | {Role.ADMIN}),
+    # Refunds (退费): the enterprise asks for its own (checked by the domain against the stored
+    # bill), the collecting department verifies, both offices approve, the hall pays back.
+    _FEE + "RequestRefund": Rule(ENTERPRISE, mutating=True),
+    _FEE + "VerifyRefund": Rule(DEPARTMENT, mutating=True),
+    _FEE + "DecideRefund": Rule(OFFICES, mutating=True),
+    _FEE + "PayRefund": Rule(HALL, mutating=True),
+    _FEE + "ListRefunds": Rule(SIGNED_IN),
     # Tokens: a holder refreshes its own; the administrator revokes.
     _ACCESS + "RefreshToken": Rule(SIGNED_IN),
     _ACCESS + "RevokeTokens": _admin_write(),

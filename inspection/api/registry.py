@@ -280,7 +280,9 @@ class RegistryServicer(ServicerBase, pb_grpc.RegistryServiceServicer):
             valid_to=convert.day(violations, "item.valid_to", m.valid_to, m.HasField("valid_to")),
         )
         return self.write(
-            request, pb.FeeItem, lambda s: convert.fee_item(registry.create_fee_item(s, item, violations))
+            request,
+            pb.FeeItem,
+            lambda s: convert.fee_item(registry.create_fee_item(s, item, violations, now=self.clock.now())),
         )
 
     def GetFeeItem(self, request: pb.GetFeeItemRequest, context: grpc.ServicerContext) -> pb.FeeItem:

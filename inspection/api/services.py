@@ -15,6 +15,7 @@ from inspection.api.access import AccessServicer
 from inspection.api.base import ServicerBase
 from inspection.api.card import CardServicer
 from inspection.api.draws import DrawServicer
+from inspection.api.fees import FeeServicer
 from inspection.api.inspections import InspectionServicer, PublicServicer
 from inspection.api.registry import RegistryServicer
 from inspection.v1 import (
@@ -24,6 +25,8 @@ from inspection.v1 import (
     card_service_pb2_grpc,
     draw_service_pb2,
     draw_service_pb2_grpc,
+    fee_service_pb2,
+    fee_service_pb2_grpc,
     inspection_service_pb2,
     inspection_service_pb2_grpc,
     public_service_pb2,
@@ -75,6 +78,11 @@ SERVICES: tuple[Service, ...] = (
         access_service_pb2.DESCRIPTOR.services_by_name["AccessService"],
         AccessServicer,
         access_service_pb2_grpc.add_AccessServiceServicer_to_server,
+    ),
+    Service(
+        fee_service_pb2.DESCRIPTOR.services_by_name["FeeService"],
+        FeeServicer,
+        fee_service_pb2_grpc.add_FeeServiceServicer_to_server,
     ),
 )
 

@@ -53,6 +53,8 @@ class SubjectKind(enum.StrEnum):
     INSPECTION = "INSPECTION"
     #: A draw plan (双随机): approved once, its drawn inspections are approved under it.
     DRAW_PLAN = "DRAW_PLAN"
+    #: A refund of a paid fee (退费), once its collecting department verified it.
+    REFUND = "REFUND"
 
 
 class Standing(enum.StrEnum):

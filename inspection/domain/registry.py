@@ -22,6 +22,7 @@ from inspection.domain.paging import keyset_page
 from inspection.domain.text import MAX_IDENTIFIER, check_identifier, check_text
 from inspection.errors import AlreadyExists, NotFound, Violations
 from inspection.storage import registry as stored
+from inspection.storage.fee_models import FeeItemVersion
 from inspection.storage.inspections import InspectorRow
 
 # The directory records are the storage's rows; the api names them from here, never from storage.
@@ -597,7 +598,9 @@ def materials_of(item: ChecklistItem) -> list[str]:
     return [str(document) for document in loaded] if isinstance(loaded, list) else []
 
 
-def create_fee_item(session: Session, item: FeeItem, violations: Violations) -> FeeItem:
+def create_fee_item(session: Session, item: FeeItem, violations: Violations, *, now: dt.datetime) -> FeeItem:
+    """Registers a catalogue item and publishes it as its version 1 (收费清单); later changes are
+    new versions (``fees.revise_item``), never edits."""
     _code(violations, "item.code", item.code)
     _code(violations, "item.department_code", item.department_code)
     for path in ("name", "policy_basis", "fee_nature", "unit", "collecting_unit"):
@@ -611,6 +614,23 @@ def create_fee_item(session: Session, item: FeeItem, violations: Violations) -> 
     if stored.find(session, FeeItem, item.code) is not None:
         raise AlreadyExists("fee item", item.code)
     stored.add(session, item)
+    stored.add(
+        session,
+        FeeItemVersion(
+            item_code=item.code,
+            version=1,
+            department_code=item.department_code,
+            name=item.name,
+            policy_basis=item.policy_basis,
+            fee_nature=item.fee_nature,
+            amount_fen=item.amount_fen,
+            unit=item.unit,
+            collecting_unit=item.collecting_unit,
+            valid_from=item.valid_from,
+            valid_to=item.valid_to,
+            publish_time=now,
+        ),
+    )
     return item
 
 

@@ -105,6 +105,30 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """A drawn inspector who became unavailable or recused was replaced by the next of the
     enterprise's ranking, with the reason and every inspector passed over.
     """
+    CARD_ENTRY_KIND_FEE_ASSESSED: _CardEntryKind.ValueType  # 60
+    """A department assessed a fee line from its catalogue (一费制): item, version, quantity, amount."""
+    CARD_ENTRY_KIND_FEE_VOIDED: _CardEntryKind.ValueType  # 61
+    """A department voided an open fee line, with its reason."""
+    CARD_ENTRY_KIND_BILL_ISSUED: _CardEntryKind.ValueType  # 62
+    """The lead issued an inspection's one bill: total, lines, payment code (缴款码)."""
+    CARD_ENTRY_KIND_BILL_SUPERSEDED: _CardEntryKind.ValueType  # 63
+    """The lead withdrew an issued bill for correction; the next bill supersedes it."""
+    CARD_ENTRY_KIND_BILL_PAID: _CardEntryKind.ValueType  # 64
+    """The service hall recorded the bill's one payment: channel, reference, split by department,
+    receipt numbers (电子票据).
+    """
+    CARD_ENTRY_KIND_REFUND_REQUESTED: _CardEntryKind.ValueType  # 65
+    """The enterprise asked for a refund (退费) of a paid line: amount and reason."""
+    CARD_ENTRY_KIND_REFUND_VERIFIED: _CardEntryKind.ValueType  # 66
+    """The collecting department verified a refund (late or not)."""
+    CARD_ENTRY_KIND_REFUND_DECIDED: _CardEntryKind.ValueType  # 67
+    """One office decided a verified refund; the other has not yet."""
+    CARD_ENTRY_KIND_REFUND_APPROVED: _CardEntryKind.ValueType  # 68
+    """Both offices approved a refund."""
+    CARD_ENTRY_KIND_REFUND_REFUSED: _CardEntryKind.ValueType  # 69
+    """A refund was refused at verification or rejected by an office."""
+    CARD_ENTRY_KIND_REFUND_PAID: _CardEntryKind.ValueType  # 70
+    """The service hall paid a refund back: amount, department, collecting unit, reference."""
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -187,6 +211,30 @@ CARD_ENTRY_KIND_DRAWN_INSPECTOR_REPLACED: CardEntryKind.ValueType  # 41
 """A drawn inspector who became unavailable or recused was replaced by the next of the
 enterprise's ranking, with the reason and every inspector passed over.
 """
+CARD_ENTRY_KIND_FEE_ASSESSED: CardEntryKind.ValueType  # 60
+"""A department assessed a fee line from its catalogue (一费制): item, version, quantity, amount."""
+CARD_ENTRY_KIND_FEE_VOIDED: CardEntryKind.ValueType  # 61
+"""A department voided an open fee line, with its reason."""
+CARD_ENTRY_KIND_BILL_ISSUED: CardEntryKind.ValueType  # 62
+"""The lead issued an inspection's one bill: total, lines, payment code (缴款码)."""
+CARD_ENTRY_KIND_BILL_SUPERSEDED: CardEntryKind.ValueType  # 63
+"""The lead withdrew an issued bill for correction; the next bill supersedes it."""
+CARD_ENTRY_KIND_BILL_PAID: CardEntryKind.ValueType  # 64
+"""The service hall recorded the bill's one payment: channel, reference, split by department,
+receipt numbers (电子票据).
+"""
+CARD_ENTRY_KIND_REFUND_REQUESTED: CardEntryKind.ValueType  # 65
+"""The enterprise asked for a refund (退费) of a paid line: amount and reason."""
+CARD_ENTRY_KIND_REFUND_VERIFIED: CardEntryKind.ValueType  # 66
+"""The collecting department verified a refund (late or not)."""
+CARD_ENTRY_KIND_REFUND_DECIDED: CardEntryKind.ValueType  # 67
+"""One office decided a verified refund; the other has not yet."""
+CARD_ENTRY_KIND_REFUND_APPROVED: CardEntryKind.ValueType  # 68
+"""Both offices approved a refund."""
+CARD_ENTRY_KIND_REFUND_REFUSED: CardEntryKind.ValueType  # 69
+"""A refund was refused at verification or rejected by an office."""
+CARD_ENTRY_KIND_REFUND_PAID: CardEntryKind.ValueType  # 70
+"""The service hall paid a refund back: amount, department, collecting unit, reference."""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final
@@ -320,6 +368,7 @@ class Card(_message.Message):
     INSPECTIONS_THIS_YEAR_FIELD_NUMBER: _builtins.int
     OPEN_INSPECTIONS_FIELD_NUMBER: _builtins.int
     UNPAID_FEN_FIELD_NUMBER: _builtins.int
+    FEES_THIS_YEAR_FIELD_NUMBER: _builtins.int
     uscc: _builtins.str
     """Unified social credit code of the enterprise."""
     enterprise_name: _builtins.str
@@ -340,6 +389,10 @@ class Card(_message.Message):
     def inspections_this_year(self) -> _containers.RepeatedCompositeFieldContainer[Global___DepartmentCount]:
         """Inspections this calendar year (district time), by department."""
 
+    @_builtins.property
+    def fees_this_year(self) -> _containers.RepeatedCompositeFieldContainer[Global___DepartmentFees]:
+        """Fees paid this calendar year (district time), by department, integer fen."""
+
     def __init__(
         self,
         *,
@@ -350,14 +403,41 @@ class Card(_message.Message):
         inspections_this_year: _abc.Iterable[Global___DepartmentCount] | None = ...,
         open_inspections: _builtins.int = ...,
         unpaid_fen: _builtins.int = ...,
+        fees_this_year: _abc.Iterable[Global___DepartmentFees] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["head", b"head", "issue_time", b"issue_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["enterprise_name", b"enterprise_name", "head", b"head", "inspections_this_year", b"inspections_this_year", "issue_time", b"issue_time", "open_inspections", b"open_inspections", "unpaid_fen", b"unpaid_fen", "uscc", b"uscc"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["enterprise_name", b"enterprise_name", "fees_this_year", b"fees_this_year", "head", b"head", "inspections_this_year", b"inspections_this_year", "issue_time", b"issue_time", "open_inspections", b"open_inspections", "unpaid_fen", b"unpaid_fen", "uscc", b"uscc"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Card: _TypeAlias = Card  # noqa: Y015
+
+@_typing.final
+class DepartmentFees(_message.Message):
+    """What the enterprise paid one department this calendar year."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
+    PAID_FEN_FIELD_NUMBER: _builtins.int
+    department_code: _builtins.str
+    """The department (code)."""
+    paid_fen: _builtins.int
+    """Fen paid, refunds deducted."""
+    def __init__(
+        self,
+        *,
+        department_code: _builtins.str = ...,
+        paid_fen: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_code", b"department_code", "paid_fen", b"paid_fen"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DepartmentFees: _TypeAlias = DepartmentFees  # noqa: Y015
 
 @_typing.final
 class GetCardRequest(_message.Message):
