@@ -9,6 +9,7 @@ from inspection.api.policy import POLICY
 from inspection.v1 import (
     card_service_pb2,
     draw_service_pb2,
+    fee_service_pb2,
     inspection_service_pb2,
     public_service_pb2,
     registry_service_pb2,
@@ -20,6 +21,7 @@ MODULES = (
     inspection_service_pb2,
     public_service_pb2,
     draw_service_pb2,
+    fee_service_pb2,
 )
 READ_PREFIXES = ("Get", "List", "Verify", "Watch")
 

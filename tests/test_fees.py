@@ -79,20 +79,19 @@ def test_a_revision_is_a_new_version_and_history_is_read_as_of_any_day(
     assert (revised.version, revised.department_code, revised.amount_fen) == (2, "SCJG", 1_800)
 
     def as_of(when: str) -> list[tuple[int, int]]:
-        versions = fees.ListFeeItemVersions(
-            pb.ListFeeItemVersionsRequest(as_of=day(when), item_code="SCJG-REV")
+        versions = fees.GetFeeCatalogue(
+            pb.GetFeeCatalogueRequest(as_of=day(when), item_code="SCJG-REV")
         ).versions
         return [(v.version, v.amount_fen) for v in versions]
 
     assert as_of("2026-04-30") == [(1, 2_000)]
     assert as_of("2026-05-01") == [(2, 1_800)]
     assert as_of("2025-12-31") == []
-    history = fees.ListFeeItemVersions(pb.ListFeeItemVersionsRequest(item_code="SCJG-REV")).versions
+    history = fees.GetFeeCatalogue(pb.GetFeeCatalogueRequest(item_code="SCJG-REV")).versions
     assert [(v.version, v.amount_fen) for v in history] == [(1, 2_000), (2, 1_800)]
     # The public catalogue as of a day holds one version per item, expired and future ones not.
     on_day = {
-        v.item_code
-        for v in fees.ListFeeItemVersions(pb.ListFeeItemVersionsRequest(as_of=day("2026-03-16"))).versions
+        v.item_code for v in fees.GetFeeCatalogue(pb.GetFeeCatalogueRequest(as_of=day("2026-03-16"))).versions
     }
     assert {"SCJG-F1", "YJGL-F1", "SCJG-REV"} <= on_day and not {"SCJG-OLD", "SCJG-NEXT"} & on_day
 
@@ -450,7 +449,7 @@ def test_the_halls_statement_equals_the_card_entries_after_a_random_day(
     clock.set(local(2026, 3, 31, 11))
     before = fees.GetHallStatement(pb.GetHallStatementRequest(start_date=day("2026-03-31")), metadata=HALL)
     for _, inspection_id, departments in enterprises:
-        lines = fees.ListFeeLines(pb.ListFeeLinesRequest(inspection_id=inspection_id), metadata=LEGAL).lines
+        lines = fees.GetFeeLines(pb.GetFeeLinesRequest(inspection_id=inspection_id), metadata=LEGAL).lines
         assert not lines
         for department in departments:
             for item in rng.sample(

@@ -56,8 +56,8 @@ def _ask(
 
 
 def _verify(fees: Any, department: Department, refund_id: str, verified: bool = True, note: str = "") -> Any:
-    request = pb.VerifyRefundRequest(refund_id=refund_id, verified=verified, note=note)
-    return fees.VerifyRefund(request, metadata=department.md)
+    request = pb.ConfirmRefundRequest(refund_id=refund_id, verified=verified, note=note)
+    return fees.ConfirmRefund(request, metadata=department.md)
 
 
 def _decide(
@@ -122,7 +122,9 @@ def test_a_partial_refund_runs_request_verify_approve_pay_and_keeps_the_split(
     # The rest of the bill: one refund per line, each of what is left of it.
     rest = _ask(fees, uscc, bill.id).refunds
     assert sorted((r.department_code, r.amount_fen) for r in rest) == [("SCJG", 6_000), ("YJGL", 3_000)]
-    listed = fees.ListRefunds(pb.ListRefundsRequest(bill_id=bill.id), metadata=enterprise_md(uscc)).refunds
+    listed = fees.GetBillRefunds(
+        pb.GetBillRefundsRequest(bill_id=bill.id), metadata=enterprise_md(uscc)
+    ).refunds
     assert len(listed) == 3
 
 

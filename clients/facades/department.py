@@ -289,5 +289,5 @@ class DepartmentClient(StaffReader, BillReader, DrawPlanner):
         self, refund_id: str, *, verified: bool = True, note: str = "", request_id: str | None = None
     ) -> fee_pb.RefundChange:
         """As the collecting department, verify a requested refund (or refuse it with a note)."""
-        request = fee_pb.VerifyRefundRequest(refund_id=refund_id, verified=verified, note=note)
-        return self._call(self._fees.VerifyRefund, request, fee_pb.RefundChange, request_id)
+        request = fee_pb.ConfirmRefundRequest(refund_id=refund_id, verified=verified, note=note)
+        return self._call(self._fees.ConfirmRefund, request, fee_pb.RefundChange, request_id)

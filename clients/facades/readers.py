@@ -62,10 +62,10 @@ class DirectoryReader(Facade):
     ) -> list[fee_pb.FeeItemVersion]:
         """The catalogue (收费清单) as valid on ``as_of`` (default today), or, with ``item_code`` and
         no ``as_of``, every version of that item."""
-        request = fee_pb.ListFeeItemVersionsRequest(
+        request = fee_pb.GetFeeCatalogueRequest(
             as_of=date_message(as_of), department_code=department_code, item_code=item_code
         )
-        response = self._call(self._fees.ListFeeItemVersions, request, fee_pb.ListFeeItemVersionsResponse)
+        response = self._call(self._fees.GetFeeCatalogue, request, fee_pb.GetFeeCatalogueResponse)
         return list(response.versions)
 
     def fee_items(self, *, department_code: str = "", limit: int | None = None) -> Iterator[reg_pb.FeeItem]:
@@ -240,9 +240,9 @@ class BillReader(Facade):
         return self._call(self._fees.GetBill, request, fee_pb.Bill)
 
     def fee_lines(self, inspection_id: str) -> list[fee_pb.FeeLine]:
-        request = fee_pb.ListFeeLinesRequest(inspection_id=inspection_id)
-        return list(self._call(self._fees.ListFeeLines, request, fee_pb.ListFeeLinesResponse).lines)
+        request = fee_pb.GetFeeLinesRequest(inspection_id=inspection_id)
+        return list(self._call(self._fees.GetFeeLines, request, fee_pb.GetFeeLinesResponse).lines)
 
     def refunds(self, bill_id: str) -> list[fee_pb.Refund]:
-        request = fee_pb.ListRefundsRequest(bill_id=bill_id)
-        return list(self._call(self._fees.ListRefunds, request, fee_pb.ListRefundsResponse).refunds)
+        request = fee_pb.GetBillRefundsRequest(bill_id=bill_id)
+        return list(self._call(self._fees.GetBillRefunds, request, fee_pb.GetBillRefundsResponse).refunds)

@@ -155,22 +155,22 @@ class FeeServicer(ServicerBase, pb_grpc.FeeServiceServicer):
             lambda s: _version(fees.revise_item(s, revision, violations, today=today, now=now)),
         )
 
-    def ListFeeItemVersions(
-        self, request: pb.ListFeeItemVersionsRequest, context: grpc.ServicerContext
-    ) -> pb.ListFeeItemVersionsResponse:
+    def GetFeeCatalogue(
+        self, request: pb.GetFeeCatalogueRequest, context: grpc.ServicerContext
+    ) -> pb.GetFeeCatalogueResponse:
         violations = Violations()
         as_of = convert.day(violations, "as_of", request.as_of, request.HasField("as_of"))
         violations.raise_if_any()
         today = self.calendar.today(self.clock.now())
 
-        def work(session: Session) -> pb.ListFeeItemVersionsResponse:
+        def work(session: Session) -> pb.GetFeeCatalogueResponse:
             if request.item_code and as_of is None:
                 rows = fees.item_history(session, request.item_code)
             else:
                 rows = fees.catalogue_as_of(session, as_of or today, department_code=request.department_code)
                 if request.item_code:
                     rows = [r for r in rows if r.item_code == request.item_code]
-            return pb.ListFeeItemVersionsResponse(versions=[_version(r) for r in rows])
+            return pb.GetFeeCatalogueResponse(versions=[_version(r) for r in rows])
 
         return self.read(work)
 
@@ -203,12 +203,12 @@ class FeeServicer(ServicerBase, pb_grpc.FeeServiceServicer):
 
         return self.write(request, pb.FeeLineChange, work)
 
-    def ListFeeLines(
-        self, request: pb.ListFeeLinesRequest, context: grpc.ServicerContext
-    ) -> pb.ListFeeLinesResponse:
-        def work(session: Session) -> pb.ListFeeLinesResponse:
+    def GetFeeLines(
+        self, request: pb.GetFeeLinesRequest, context: grpc.ServicerContext
+    ) -> pb.GetFeeLinesResponse:
+        def work(session: Session) -> pb.GetFeeLinesResponse:
             rows = fees.lines_of(session, request.inspection_id, viewer=self.call.principal)
-            return pb.ListFeeLinesResponse(lines=[_line(r) for r in rows])
+            return pb.GetFeeLinesResponse(lines=[_line(r) for r in rows])
 
         return self.read(work)
 
@@ -332,7 +332,9 @@ class FeeServicer(ServicerBase, pb_grpc.FeeServiceServicer):
 
         return self.write(request, pb.RefundChange, work)
 
-    def VerifyRefund(self, request: pb.VerifyRefundRequest, context: grpc.ServicerContext) -> pb.RefundChange:
+    def ConfirmRefund(
+        self, request: pb.ConfirmRefundRequest, context: grpc.ServicerContext
+    ) -> pb.RefundChange:
         def work(session: Session) -> pb.RefundChange:
             row, head = refunds.verify_refund(
                 session,
@@ -381,11 +383,11 @@ class FeeServicer(ServicerBase, pb_grpc.FeeServiceServicer):
 
         return self.write(request, pb.RefundChange, work)
 
-    def ListRefunds(
-        self, request: pb.ListRefundsRequest, context: grpc.ServicerContext
-    ) -> pb.ListRefundsResponse:
-        def work(session: Session) -> pb.ListRefundsResponse:
+    def GetBillRefunds(
+        self, request: pb.GetBillRefundsRequest, context: grpc.ServicerContext
+    ) -> pb.GetBillRefundsResponse:
+        def work(session: Session) -> pb.GetBillRefundsResponse:
             rows = refunds.refunds_of(session, request.bill_id, viewer=self.call.principal)
-            return pb.ListRefundsResponse(refunds=[_refund(r) for r in rows])
+            return pb.GetBillRefundsResponse(refunds=[_refund(r) for r in rows])
 
         return self.read(work)

@@ -132,10 +132,10 @@ POLICY: dict[str, Rule] = {
     # inspections it takes part in and the lead issues the one bill (checked by the domain against
     # the stored inspection); only the service hall takes payments (大厅统一收费).
     _FEE + "ReviseFeeItem": _admin_write(),
-    _FEE + "ListFeeItemVersions": Rule(EVERYONE),
+    _FEE + "GetFeeCatalogue": Rule(EVERYONE),
     _FEE + "AssessFee": Rule(DEPARTMENT, mutating=True),
     _FEE + "VoidFeeLine": Rule(DEPARTMENT, mutating=True),
-    _FEE + "ListFeeLines": Rule(SIGNED_IN),
+    _FEE + "GetFeeLines": Rule(SIGNED_IN),
     _FEE + "IssueBill": Rule(DEPARTMENT, mutating=True),
     _FEE + "SupersedeBill": Rule(DEPARTMENT, mutating=True),
     _FEE + "GetBill": Rule(SIGNED_IN),
@@ -144,10 +144,10 @@ POLICY: dict[str, Rule] = {
     # Refunds (退费): the enterprise asks for its own (checked by the domain against the stored
     # bill), the collecting department verifies, both offices approve, the hall pays back.
     _FEE + "RequestRefund": Rule(ENTERPRISE, mutating=True),
-    _FEE + "VerifyRefund": Rule(DEPARTMENT, mutating=True),
+    _FEE + "ConfirmRefund": Rule(DEPARTMENT, mutating=True),
     _FEE + "DecideRefund": Rule(OFFICES, mutating=True),
     _FEE + "PayRefund": Rule(HALL, mutating=True),
-    _FEE + "ListRefunds": Rule(SIGNED_IN),
+    _FEE + "GetBillRefunds": Rule(SIGNED_IN),
     # Tokens: a holder refreshes its own; the administrator revokes.
     _ACCESS + "RefreshToken": Rule(SIGNED_IN),
     _ACCESS + "RevokeTokens": _admin_write(),

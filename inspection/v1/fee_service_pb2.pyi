@@ -276,7 +276,7 @@ class RequestRefundRequest(_message.Message):
 Global___RequestRefundRequest: _TypeAlias = RequestRefundRequest  # noqa: Y015
 
 @_typing.final
-class VerifyRefundRequest(_message.Message):
+class ConfirmRefundRequest(_message.Message):
     """A refund's verification by the collecting department."""
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -307,7 +307,7 @@ class VerifyRefundRequest(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___VerifyRefundRequest: _TypeAlias = VerifyRefundRequest  # noqa: Y015
+Global___ConfirmRefundRequest: _TypeAlias = ConfirmRefundRequest  # noqa: Y015
 
 @_typing.final
 class DecideRefundRequest(_message.Message):
@@ -404,7 +404,7 @@ class RefundChange(_message.Message):
 Global___RefundChange: _TypeAlias = RefundChange  # noqa: Y015
 
 @_typing.final
-class ListRefundsRequest(_message.Message):
+class GetBillRefundsRequest(_message.Message):
     """Which bill's refunds."""
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -423,10 +423,10 @@ class ListRefundsRequest(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___ListRefundsRequest: _TypeAlias = ListRefundsRequest  # noqa: Y015
+Global___GetBillRefundsRequest: _TypeAlias = GetBillRefundsRequest  # noqa: Y015
 
 @_typing.final
-class ListRefundsResponse(_message.Message):
+class GetBillRefundsResponse(_message.Message):
     """The refunds of a bill."""
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -447,7 +447,7 @@ class ListRefundsResponse(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___ListRefundsResponse: _TypeAlias = ListRefundsResponse  # noqa: Y015
+Global___GetBillRefundsResponse: _TypeAlias = GetBillRefundsResponse  # noqa: Y015
 
 @_typing.final
 class FeeItemVersion(_message.Message):
@@ -554,7 +554,7 @@ class ReviseFeeItemRequest(_message.Message):
 Global___ReviseFeeItemRequest: _TypeAlias = ReviseFeeItemRequest  # noqa: Y015
 
 @_typing.final
-class ListFeeItemVersionsRequest(_message.Message):
+class GetFeeCatalogueRequest(_message.Message):
     """Which part of the catalogue's history."""
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -585,10 +585,10 @@ class ListFeeItemVersionsRequest(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___ListFeeItemVersionsRequest: _TypeAlias = ListFeeItemVersionsRequest  # noqa: Y015
+Global___GetFeeCatalogueRequest: _TypeAlias = GetFeeCatalogueRequest  # noqa: Y015
 
 @_typing.final
-class ListFeeItemVersionsResponse(_message.Message):
+class GetFeeCatalogueResponse(_message.Message):
     """Catalogue versions by item code (and version)."""
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -609,7 +609,7 @@ class ListFeeItemVersionsResponse(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___ListFeeItemVersionsResponse: _TypeAlias = ListFeeItemVersionsResponse  # noqa: Y015
+Global___GetFeeCatalogueResponse: _TypeAlias = GetFeeCatalogueResponse  # noqa: Y015
 
 @_typing.final
 class FeeLine(_message.Message):
@@ -810,7 +810,7 @@ class FeeLineChange(_message.Message):
 Global___FeeLineChange: _TypeAlias = FeeLineChange  # noqa: Y015
 
 @_typing.final
-class ListFeeLinesRequest(_message.Message):
+class GetFeeLinesRequest(_message.Message):
     """Which inspection's lines."""
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -829,10 +829,10 @@ class ListFeeLinesRequest(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___ListFeeLinesRequest: _TypeAlias = ListFeeLinesRequest  # noqa: Y015
+Global___GetFeeLinesRequest: _TypeAlias = GetFeeLinesRequest  # noqa: Y015
 
 @_typing.final
-class ListFeeLinesResponse(_message.Message):
+class GetFeeLinesResponse(_message.Message):
     """The lines of one inspection."""
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -853,7 +853,7 @@ class ListFeeLinesResponse(_message.Message):
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___ListFeeLinesResponse: _TypeAlias = ListFeeLinesResponse  # noqa: Y015
+Global___GetFeeLinesResponse: _TypeAlias = GetFeeLinesResponse  # noqa: Y015
 
 @_typing.final
 class PaymentShare(_message.Message):

@@ -43,10 +43,10 @@ class FeeServiceStub:
                 request_serializer=inspection_dot_v1_dot_fee__service__pb2.ReviseFeeItemRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_fee__service__pb2.FeeItemVersion.FromString,
                 _registered_method=True)
-        self.ListFeeItemVersions = channel.unary_unary(
-                '/inspection.v1.FeeService/ListFeeItemVersions',
-                request_serializer=inspection_dot_v1_dot_fee__service__pb2.ListFeeItemVersionsRequest.SerializeToString,
-                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.ListFeeItemVersionsResponse.FromString,
+        self.GetFeeCatalogue = channel.unary_unary(
+                '/inspection.v1.FeeService/GetFeeCatalogue',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.GetFeeCatalogueRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.GetFeeCatalogueResponse.FromString,
                 _registered_method=True)
         self.AssessFee = channel.unary_unary(
                 '/inspection.v1.FeeService/AssessFee',
@@ -58,10 +58,10 @@ class FeeServiceStub:
                 request_serializer=inspection_dot_v1_dot_fee__service__pb2.VoidFeeLineRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_fee__service__pb2.FeeLineChange.FromString,
                 _registered_method=True)
-        self.ListFeeLines = channel.unary_unary(
-                '/inspection.v1.FeeService/ListFeeLines',
-                request_serializer=inspection_dot_v1_dot_fee__service__pb2.ListFeeLinesRequest.SerializeToString,
-                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.ListFeeLinesResponse.FromString,
+        self.GetFeeLines = channel.unary_unary(
+                '/inspection.v1.FeeService/GetFeeLines',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.GetFeeLinesRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.GetFeeLinesResponse.FromString,
                 _registered_method=True)
         self.IssueBill = channel.unary_unary(
                 '/inspection.v1.FeeService/IssueBill',
@@ -93,9 +93,9 @@ class FeeServiceStub:
                 request_serializer=inspection_dot_v1_dot_fee__service__pb2.RequestRefundRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
                 _registered_method=True)
-        self.VerifyRefund = channel.unary_unary(
-                '/inspection.v1.FeeService/VerifyRefund',
-                request_serializer=inspection_dot_v1_dot_fee__service__pb2.VerifyRefundRequest.SerializeToString,
+        self.ConfirmRefund = channel.unary_unary(
+                '/inspection.v1.FeeService/ConfirmRefund',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.ConfirmRefundRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
                 _registered_method=True)
         self.DecideRefund = channel.unary_unary(
@@ -108,10 +108,10 @@ class FeeServiceStub:
                 request_serializer=inspection_dot_v1_dot_fee__service__pb2.PayRefundRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
                 _registered_method=True)
-        self.ListRefunds = channel.unary_unary(
-                '/inspection.v1.FeeService/ListRefunds',
-                request_serializer=inspection_dot_v1_dot_fee__service__pb2.ListRefundsRequest.SerializeToString,
-                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.ListRefundsResponse.FromString,
+        self.GetBillRefunds = channel.unary_unary(
+                '/inspection.v1.FeeService/GetBillRefunds',
+                request_serializer=inspection_dot_v1_dot_fee__service__pb2.GetBillRefundsRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_fee__service__pb2.GetBillRefundsResponse.FromString,
                 _registered_method=True)
 
 
@@ -130,7 +130,7 @@ class FeeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListFeeItemVersions(self, request, context):
+    def GetFeeCatalogue(self, request, context):
         """The catalogue as of one day (the version of each item valid that day), or every version of
         one item. Open to everyone.
         """
@@ -154,7 +154,7 @@ class FeeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListFeeLines(self, request, context):
+    def GetFeeLines(self, request, context):
         """The fee lines of one inspection, in the order assessed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -209,7 +209,7 @@ class FeeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def VerifyRefund(self, request, context):
+    def ConfirmRefund(self, request, context):
         """The collecting department (the line's) verifies a requested refund, or refuses it with a note.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -231,7 +231,7 @@ class FeeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListRefunds(self, request, context):
+    def GetBillRefunds(self, request, context):
         """The refunds of one bill, in the order requested.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -246,10 +246,10 @@ def add_FeeServiceServicer_to_server(servicer, server):
                     request_deserializer=inspection_dot_v1_dot_fee__service__pb2.ReviseFeeItemRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_fee__service__pb2.FeeItemVersion.SerializeToString,
             ),
-            'ListFeeItemVersions': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListFeeItemVersions,
-                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.ListFeeItemVersionsRequest.FromString,
-                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.ListFeeItemVersionsResponse.SerializeToString,
+            'GetFeeCatalogue': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFeeCatalogue,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.GetFeeCatalogueRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.GetFeeCatalogueResponse.SerializeToString,
             ),
             'AssessFee': grpc.unary_unary_rpc_method_handler(
                     servicer.AssessFee,
@@ -261,10 +261,10 @@ def add_FeeServiceServicer_to_server(servicer, server):
                     request_deserializer=inspection_dot_v1_dot_fee__service__pb2.VoidFeeLineRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_fee__service__pb2.FeeLineChange.SerializeToString,
             ),
-            'ListFeeLines': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListFeeLines,
-                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.ListFeeLinesRequest.FromString,
-                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.ListFeeLinesResponse.SerializeToString,
+            'GetFeeLines': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFeeLines,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.GetFeeLinesRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.GetFeeLinesResponse.SerializeToString,
             ),
             'IssueBill': grpc.unary_unary_rpc_method_handler(
                     servicer.IssueBill,
@@ -296,9 +296,9 @@ def add_FeeServiceServicer_to_server(servicer, server):
                     request_deserializer=inspection_dot_v1_dot_fee__service__pb2.RequestRefundRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.SerializeToString,
             ),
-            'VerifyRefund': grpc.unary_unary_rpc_method_handler(
-                    servicer.VerifyRefund,
-                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.VerifyRefundRequest.FromString,
+            'ConfirmRefund': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmRefund,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.ConfirmRefundRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.SerializeToString,
             ),
             'DecideRefund': grpc.unary_unary_rpc_method_handler(
@@ -311,10 +311,10 @@ def add_FeeServiceServicer_to_server(servicer, server):
                     request_deserializer=inspection_dot_v1_dot_fee__service__pb2.PayRefundRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_fee__service__pb2.RefundChange.SerializeToString,
             ),
-            'ListRefunds': grpc.unary_unary_rpc_method_handler(
-                    servicer.ListRefunds,
-                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.ListRefundsRequest.FromString,
-                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.ListRefundsResponse.SerializeToString,
+            'GetBillRefunds': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBillRefunds,
+                    request_deserializer=inspection_dot_v1_dot_fee__service__pb2.GetBillRefundsRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_fee__service__pb2.GetBillRefundsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -359,7 +359,7 @@ class FeeService:
             _registered_method=True)
 
     @staticmethod
-    def ListFeeItemVersions(request,
+    def GetFeeCatalogue(request,
             target,
             options=(),
             channel_credentials=None,
@@ -372,9 +372,9 @@ class FeeService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/inspection.v1.FeeService/ListFeeItemVersions',
-            inspection_dot_v1_dot_fee__service__pb2.ListFeeItemVersionsRequest.SerializeToString,
-            inspection_dot_v1_dot_fee__service__pb2.ListFeeItemVersionsResponse.FromString,
+            '/inspection.v1.FeeService/GetFeeCatalogue',
+            inspection_dot_v1_dot_fee__service__pb2.GetFeeCatalogueRequest.SerializeToString,
+            inspection_dot_v1_dot_fee__service__pb2.GetFeeCatalogueResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -440,7 +440,7 @@ class FeeService:
             _registered_method=True)
 
     @staticmethod
-    def ListFeeLines(request,
+    def GetFeeLines(request,
             target,
             options=(),
             channel_credentials=None,
@@ -453,9 +453,9 @@ class FeeService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/inspection.v1.FeeService/ListFeeLines',
-            inspection_dot_v1_dot_fee__service__pb2.ListFeeLinesRequest.SerializeToString,
-            inspection_dot_v1_dot_fee__service__pb2.ListFeeLinesResponse.FromString,
+            '/inspection.v1.FeeService/GetFeeLines',
+            inspection_dot_v1_dot_fee__service__pb2.GetFeeLinesRequest.SerializeToString,
+            inspection_dot_v1_dot_fee__service__pb2.GetFeeLinesResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -629,7 +629,7 @@ class FeeService:
             _registered_method=True)
 
     @staticmethod
-    def VerifyRefund(request,
+    def ConfirmRefund(request,
             target,
             options=(),
             channel_credentials=None,
@@ -642,8 +642,8 @@ class FeeService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/inspection.v1.FeeService/VerifyRefund',
-            inspection_dot_v1_dot_fee__service__pb2.VerifyRefundRequest.SerializeToString,
+            '/inspection.v1.FeeService/ConfirmRefund',
+            inspection_dot_v1_dot_fee__service__pb2.ConfirmRefundRequest.SerializeToString,
             inspection_dot_v1_dot_fee__service__pb2.RefundChange.FromString,
             options,
             channel_credentials,
@@ -710,7 +710,7 @@ class FeeService:
             _registered_method=True)
 
     @staticmethod
-    def ListRefunds(request,
+    def GetBillRefunds(request,
             target,
             options=(),
             channel_credentials=None,
@@ -723,9 +723,9 @@ class FeeService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/inspection.v1.FeeService/ListRefunds',
-            inspection_dot_v1_dot_fee__service__pb2.ListRefundsRequest.SerializeToString,
-            inspection_dot_v1_dot_fee__service__pb2.ListRefundsResponse.FromString,
+            '/inspection.v1.FeeService/GetBillRefunds',
+            inspection_dot_v1_dot_fee__service__pb2.GetBillRefundsRequest.SerializeToString,
+            inspection_dot_v1_dot_fee__service__pb2.GetBillRefundsResponse.FromString,
             options,
             channel_credentials,
             insecure,

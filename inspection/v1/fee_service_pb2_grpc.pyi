@@ -41,7 +41,7 @@ class FeeServiceStub:
     """Publishes a new version of a catalogue item, valid from a day not before today and after
     the item's newest version took effect; earlier versions stay as they were. Admin only.
     """
-    ListFeeItemVersions: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.ListFeeItemVersionsRequest, _fee_service_pb2.ListFeeItemVersionsResponse]
+    GetFeeCatalogue: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.GetFeeCatalogueRequest, _fee_service_pb2.GetFeeCatalogueResponse]
     """The catalogue as of one day (the version of each item valid that day), or every version of
     one item. Open to everyone.
     """
@@ -52,7 +52,7 @@ class FeeServiceStub:
     """
     VoidFeeLine: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.VoidFeeLineRequest, _fee_service_pb2.FeeLineChange]
     """The department that assessed an open line voids it with a reason, before the bill is issued."""
-    ListFeeLines: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.ListFeeLinesRequest, _fee_service_pb2.ListFeeLinesResponse]
+    GetFeeLines: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.GetFeeLinesRequest, _fee_service_pb2.GetFeeLinesResponse]
     """The fee lines of one inspection, in the order assessed."""
     IssueBill: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.IssueBillRequest, _fee_service_pb2.BillChange]
     """The lead department issues the one bill of an inspection: every open line of every
@@ -77,7 +77,7 @@ class FeeServiceStub:
     """The enterprise asks for a refund (退费) of a paid line, in whole or in part, or of a whole paid
     bill (one refund per line), with a reason. Each step is due 10 working days after the last.
     """
-    VerifyRefund: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.VerifyRefundRequest, _fee_service_pb2.RefundChange]
+    ConfirmRefund: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.ConfirmRefundRequest, _fee_service_pb2.RefundChange]
     """The collecting department (the line's) verifies a requested refund, or refuses it with a note."""
     DecideRefund: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.DecideRefundRequest, _fee_service_pb2.RefundChange]
     """Both offices decide a verified refund (联合批准), either first, two different principals; one
@@ -85,7 +85,7 @@ class FeeServiceStub:
     """
     PayRefund: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.PayRefundRequest, _fee_service_pb2.RefundChange]
     """The service hall pays an approved refund back, with the channel's reference."""
-    ListRefunds: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.ListRefundsRequest, _fee_service_pb2.ListRefundsResponse]
+    GetBillRefunds: _grpc.UnaryUnaryMultiCallable[_fee_service_pb2.GetBillRefundsRequest, _fee_service_pb2.GetBillRefundsResponse]
     """The refunds of one bill, in the order requested."""
 
 @_typing.type_check_only
@@ -101,7 +101,7 @@ class FeeServiceAsyncStub(FeeServiceStub):
     """Publishes a new version of a catalogue item, valid from a day not before today and after
     the item's newest version took effect; earlier versions stay as they were. Admin only.
     """
-    ListFeeItemVersions: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.ListFeeItemVersionsRequest, _fee_service_pb2.ListFeeItemVersionsResponse]  # type: ignore[assignment]
+    GetFeeCatalogue: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.GetFeeCatalogueRequest, _fee_service_pb2.GetFeeCatalogueResponse]  # type: ignore[assignment]
     """The catalogue as of one day (the version of each item valid that day), or every version of
     one item. Open to everyone.
     """
@@ -112,7 +112,7 @@ class FeeServiceAsyncStub(FeeServiceStub):
     """
     VoidFeeLine: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.VoidFeeLineRequest, _fee_service_pb2.FeeLineChange]  # type: ignore[assignment]
     """The department that assessed an open line voids it with a reason, before the bill is issued."""
-    ListFeeLines: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.ListFeeLinesRequest, _fee_service_pb2.ListFeeLinesResponse]  # type: ignore[assignment]
+    GetFeeLines: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.GetFeeLinesRequest, _fee_service_pb2.GetFeeLinesResponse]  # type: ignore[assignment]
     """The fee lines of one inspection, in the order assessed."""
     IssueBill: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.IssueBillRequest, _fee_service_pb2.BillChange]  # type: ignore[assignment]
     """The lead department issues the one bill of an inspection: every open line of every
@@ -137,7 +137,7 @@ class FeeServiceAsyncStub(FeeServiceStub):
     """The enterprise asks for a refund (退费) of a paid line, in whole or in part, or of a whole paid
     bill (one refund per line), with a reason. Each step is due 10 working days after the last.
     """
-    VerifyRefund: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.VerifyRefundRequest, _fee_service_pb2.RefundChange]  # type: ignore[assignment]
+    ConfirmRefund: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.ConfirmRefundRequest, _fee_service_pb2.RefundChange]  # type: ignore[assignment]
     """The collecting department (the line's) verifies a requested refund, or refuses it with a note."""
     DecideRefund: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.DecideRefundRequest, _fee_service_pb2.RefundChange]  # type: ignore[assignment]
     """Both offices decide a verified refund (联合批准), either first, two different principals; one
@@ -145,7 +145,7 @@ class FeeServiceAsyncStub(FeeServiceStub):
     """
     PayRefund: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.PayRefundRequest, _fee_service_pb2.RefundChange]  # type: ignore[assignment]
     """The service hall pays an approved refund back, with the channel's reference."""
-    ListRefunds: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.ListRefundsRequest, _fee_service_pb2.ListRefundsResponse]  # type: ignore[assignment]
+    GetBillRefunds: _aio.UnaryUnaryMultiCallable[_fee_service_pb2.GetBillRefundsRequest, _fee_service_pb2.GetBillRefundsResponse]  # type: ignore[assignment]
     """The refunds of one bill, in the order requested."""
 
 class FeeServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -166,11 +166,11 @@ class FeeServiceServicer(metaclass=_abc_1.ABCMeta):
         """
 
     @_abc_1.abstractmethod
-    def ListFeeItemVersions(
+    def GetFeeCatalogue(
         self,
-        request: _fee_service_pb2.ListFeeItemVersionsRequest,
+        request: _fee_service_pb2.GetFeeCatalogueRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_fee_service_pb2.ListFeeItemVersionsResponse, _abc.Awaitable[_fee_service_pb2.ListFeeItemVersionsResponse]]:
+    ) -> _typing.Union[_fee_service_pb2.GetFeeCatalogueResponse, _abc.Awaitable[_fee_service_pb2.GetFeeCatalogueResponse]]:
         """The catalogue as of one day (the version of each item valid that day), or every version of
         one item. Open to everyone.
         """
@@ -195,11 +195,11 @@ class FeeServiceServicer(metaclass=_abc_1.ABCMeta):
         """The department that assessed an open line voids it with a reason, before the bill is issued."""
 
     @_abc_1.abstractmethod
-    def ListFeeLines(
+    def GetFeeLines(
         self,
-        request: _fee_service_pb2.ListFeeLinesRequest,
+        request: _fee_service_pb2.GetFeeLinesRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_fee_service_pb2.ListFeeLinesResponse, _abc.Awaitable[_fee_service_pb2.ListFeeLinesResponse]]:
+    ) -> _typing.Union[_fee_service_pb2.GetFeeLinesResponse, _abc.Awaitable[_fee_service_pb2.GetFeeLinesResponse]]:
         """The fee lines of one inspection, in the order assessed."""
 
     @_abc_1.abstractmethod
@@ -262,9 +262,9 @@ class FeeServiceServicer(metaclass=_abc_1.ABCMeta):
         """
 
     @_abc_1.abstractmethod
-    def VerifyRefund(
+    def ConfirmRefund(
         self,
-        request: _fee_service_pb2.VerifyRefundRequest,
+        request: _fee_service_pb2.ConfirmRefundRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_fee_service_pb2.RefundChange, _abc.Awaitable[_fee_service_pb2.RefundChange]]:
         """The collecting department (the line's) verifies a requested refund, or refuses it with a note."""
@@ -288,11 +288,11 @@ class FeeServiceServicer(metaclass=_abc_1.ABCMeta):
         """The service hall pays an approved refund back, with the channel's reference."""
 
     @_abc_1.abstractmethod
-    def ListRefunds(
+    def GetBillRefunds(
         self,
-        request: _fee_service_pb2.ListRefundsRequest,
+        request: _fee_service_pb2.GetBillRefundsRequest,
         context: _ServicerContext,
-    ) -> _typing.Union[_fee_service_pb2.ListRefundsResponse, _abc.Awaitable[_fee_service_pb2.ListRefundsResponse]]:
+    ) -> _typing.Union[_fee_service_pb2.GetBillRefundsResponse, _abc.Awaitable[_fee_service_pb2.GetBillRefundsResponse]]:
         """The refunds of one bill, in the order requested."""
 
 def add_FeeServiceServicer_to_server(servicer: FeeServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
