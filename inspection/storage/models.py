@@ -121,6 +121,8 @@ class CardEntry(SQLModel, table=True):
         UniqueConstraint("uscc", "seq", name="uq_card_entry_uscc_seq"),
         Index("ix_card_entry_uscc_kind_seq", "uscc", "kind", "seq"),
         Index("ix_card_entry_inspection", "inspection_id"),
+        # Oversight reads recent entries of one kind (refused attempts) across all cards.
+        Index("ix_card_entry_kind_time", "kind", "time"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
