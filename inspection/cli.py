@@ -62,12 +62,13 @@ def migrate() -> None:
 
 @app.command()
 def sweep() -> None:
-    """Expire inspections whose window ended unused and prune request-id records past their
-    retention (what each server does on its timer)."""
+    """Expire inspections whose window ended unused, prune request-id records past their
+    retention and raise oversight alerts (what each server does on its timers)."""
     from inspection.clock import SystemClock
     from inspection.domain.inspections import Rules
+    from inspection.domain.oversight.sweep import OversightRules
     from inspection.storage.db import Database
-    from inspection.sweeper import BATCH, expire_lapsed, prune_idempotency_records
+    from inspection.sweeper import BATCH, expire_lapsed, prune_idempotency_records, sweep_alerts
 
     settings = _settings()
     db = Database(settings.database_url, pool_size=2)
@@ -81,9 +82,37 @@ def sweep() -> None:
         pruned = prune_idempotency_records(
             db, SystemClock(), retention_days=settings.idempotency_retention_days
         )
-        typer.echo(f"{total} inspections expired, {pruned} request-id records past retention pruned")
+        raised = sweep_alerts(db, OversightRules.from_settings(settings), SystemClock())
+        typer.echo(
+            f"{total} inspections expired, {pruned} request-id records past retention pruned, "
+            f"{raised} alerts raised"
+        )
     finally:
         db.dispose()
+
+
+@app.command()
+def audit() -> None:
+    """Audit every card (一卡通): verify its chain and compare each inspection's stored state and
+    result with what the card says, raising an integrity alert for each disagreement; then the
+    rest of the oversight pass. Exits 1 when any card or inspection disagrees."""
+    from inspection.clock import SystemClock
+    from inspection.domain.oversight.sweep import OversightRules
+    from inspection.storage.db import Database
+    from inspection.sweeper import audit_cards
+
+    settings = _settings()
+    db = Database(settings.database_url, pool_size=2)
+    try:
+        report = audit_cards(db, OversightRules.from_settings(settings), SystemClock())
+    finally:
+        db.dispose()
+    typer.echo(
+        f"{report.cards} cards audited: {report.broken} do not verify, {report.diverging} inspections "
+        f"differ from their card; {report.raised} alerts raised"
+    )
+    if report.broken or report.diverging:
+        raise typer.Exit(1)
 
 
 def _parse_ttl(text: str) -> dt.timedelta:

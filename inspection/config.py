@@ -64,6 +64,21 @@ class Settings(BaseSettings):
     # `inspection sweep` runs one pass).
     expiry_sweep_seconds: float = Field(default=300.0, ge=0)
 
+    # Oversight (电子监察, DESIGN §9). Every replica sweeps for alerts this often (0 turns the timer
+    # off; `inspection sweep` runs one pass), looks this far back for causes a stopped server may
+    # have missed, and audits this many cards per pass, round-robin through the district.
+    alert_sweep_seconds: float = Field(default=60.0, ge=0)
+    alert_lookback_days: int = Field(default=30, ge=1)
+    audit_cards_per_sweep: int = Field(default=200, ge=0)
+    # Burden (扰企): more visits of one enterprise than these, across departments, raise an alert (a
+    # joint visit counts once); so do this many no-findings inspections of one enterprise by one
+    # inspector in a year, and a rating at or below `low_rating_at_most`.
+    burden_visits_per_day: int = Field(default=1, ge=1)
+    burden_visits_per_week: int = Field(default=2, ge=1)
+    burden_visits_per_month: int = Field(default=3, ge=1)
+    pattern_no_findings_per_year: int = Field(default=3, ge=2)
+    low_rating_at_most: int = Field(default=2, ge=1, le=5)
+
     # How long a mutating call's first response is kept for retries with its request id; older
     # records are pruned by the same sweep (a retry after that runs as a new call).
     idempotency_retention_days: int = Field(default=30, ge=1)

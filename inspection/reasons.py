@@ -126,6 +126,9 @@ class Reason(enum.StrEnum):
     BILL_NOT_PAID = "BILL_NOT_PAID"
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
     REFUND_NOT_AT_THIS_STEP = "REFUND_NOT_AT_THIS_STEP"
+    # --- oversight (电子监察) --------------------------------------------------------------------
+    ALERT_ALREADY_ACKNOWLEDGED = "ALERT_ALREADY_ACKNOWLEDGED"
+    ALERT_ALREADY_RESOLVED = "ALERT_ALREADY_RESOLVED"
 
 
 #: The status each reason comes with, and when it is given: the rows of ``docs/reasons.md``.
@@ -433,6 +436,11 @@ DESCRIPTIONS: dict[Reason, tuple[str, str]] = {
         "FAILED_PRECONDITION",
         "a refund step out of order: verifying twice, deciding before verification, paying before approval",
     ),
+    Reason.ALERT_ALREADY_ACKNOWLEDGED: (
+        "FAILED_PRECONDITION",
+        "acknowledging an alert that is already acknowledged or resolved",
+    ),
+    Reason.ALERT_ALREADY_RESOLVED: ("FAILED_PRECONDITION", "resolving an alert that is already resolved"),
 }
 
 

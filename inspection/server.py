@@ -21,6 +21,7 @@ from inspection.auth import AccessGate, TokenVerifier
 from inspection.clock import Clock, SystemClock
 from inspection.config import Settings
 from inspection.domain.inspections import Rules
+from inspection.domain.oversight.sweep import OversightRules
 from inspection.metrics import Metrics
 from inspection.readiness import Readiness
 from inspection.storage import access
@@ -170,14 +171,15 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
                 f"could not listen on {settings.health_listen} (INSPECTION_HEALTH_LISTEN)"
             ) from exc
     sweeper = None
-    if settings.expiry_sweep_seconds > 0:
-        rules = Rules.from_settings(settings)
+    if settings.expiry_sweep_seconds > 0 or settings.alert_sweep_seconds > 0:
         sweeper = Sweeper(
             db,
-            rules,
+            Rules.from_settings(settings),
             clock,
             interval=settings.expiry_sweep_seconds,
             retention_days=settings.idempotency_retention_days,
+            alert_rules=OversightRules.from_settings(settings),
+            alert_interval=settings.alert_sweep_seconds,
         )
     return Running(
         server,

@@ -11,6 +11,7 @@ from inspection.v1 import (
     draw_service_pb2,
     fee_service_pb2,
     inspection_service_pb2,
+    oversight_service_pb2,
     public_service_pb2,
     registry_service_pb2,
 )
@@ -22,6 +23,7 @@ MODULES = (
     public_service_pb2,
     draw_service_pb2,
     fee_service_pb2,
+    oversight_service_pb2,
 )
 READ_PREFIXES = ("Get", "List", "Verify", "Watch")
 

@@ -151,6 +151,11 @@ MATRIX: dict[str, str] = {
     "FeeService.DecideRefund": "ls",
     "FeeService.PayRefund": "h",
     "FeeService.GetBillRefunds": "adlseh",
+    "OversightService.ListAlerts": "dls",
+    "OversightService.GetAlert": "dls",
+    "OversightService.AcknowledgeAlert": "ls",
+    "OversightService.ResolveAlert": "ls",
+    "OversightService.WatchAlerts": "dls",
 }
 LETTER = {
     Role.ADMIN: "a",

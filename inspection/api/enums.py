@@ -20,12 +20,14 @@ from inspection.domain.fees.refunds import RefundState
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
 from inspection.domain.inspections.appointment import HalfDay
 from inspection.domain.inspections.model import Acceptance
+from inspection.domain.oversight.alerts import AlertKind, AlertState, Category
 from inspection.errors import Violations
 from inspection.v1 import card_service_pb2 as card_pb
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import draw_service_pb2 as draw_pb
 from inspection.v1 import fee_service_pb2 as fee_pb
 from inspection.v1 import inspection_service_pb2 as pb
+from inspection.v1 import oversight_service_pb2 as oversight_pb
 
 E = TypeVar("E", bound=enum.StrEnum)
 
@@ -95,6 +97,10 @@ CREDIT_CLASSES_MAP = EnumMap(CreditClass, common_pb.CreditClass, "CREDIT_CLASS_"
 
 PLAN_STATES = EnumMap(PlanState, draw_pb.DrawPlanState, "DRAW_PLAN_STATE_")
 
+ALERT_KINDS = EnumMap(AlertKind, oversight_pb.AlertKind, "ALERT_KIND_")
+ALERT_CATEGORIES = EnumMap(Category, oversight_pb.AlertCategory, "ALERT_CATEGORY_")
+ALERT_STATES = EnumMap(AlertState, oversight_pb.AlertState, "ALERT_STATE_")
+
 #: Every pair, for the parity test.
 ALL: tuple[EnumMap[Any], ...] = (
     KINDS,
@@ -113,4 +119,7 @@ ALL: tuple[EnumMap[Any], ...] = (
     LINE_STATES,
     BILL_STATES,
     REFUND_STATES,
+    ALERT_KINDS,
+    ALERT_CATEGORIES,
+    ALERT_STATES,
 )

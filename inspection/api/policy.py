@@ -49,6 +49,7 @@ _PUB = PKG + "PublicService/"
 _ACCESS = PKG + "AccessService/"
 _DRAW = PKG + "DrawService/"
 _FEE = PKG + "FeeService/"
+_OVERSIGHT = PKG + "OversightService/"
 HALL = frozenset({Role.SERVICE_HALL})
 DEPARTMENT = frozenset({Role.DEPARTMENT})
 ENTERPRISE = frozenset({Role.ENTERPRISE})
@@ -148,6 +149,14 @@ POLICY: dict[str, Rule] = {
     _FEE + "DecideRefund": Rule(OFFICES, mutating=True),
     _FEE + "PayRefund": Rule(HALL, mutating=True),
     _FEE + "GetBillRefunds": Rule(SIGNED_IN),
+    # Oversight (电子监察, DESIGN §9): the offices read, acknowledge and resolve every alert; a
+    # department reads the alerts about itself (scoped by the domain, which also withholds the
+    # kinds about ratings and complaints).
+    _OVERSIGHT + "ListAlerts": Rule(OFFICES | DEPARTMENT),
+    _OVERSIGHT + "GetAlert": Rule(OFFICES | DEPARTMENT),
+    _OVERSIGHT + "AcknowledgeAlert": Rule(OFFICES, mutating=True),
+    _OVERSIGHT + "ResolveAlert": Rule(OFFICES, mutating=True),
+    _OVERSIGHT + "WatchAlerts": Rule(OFFICES | DEPARTMENT),
     # Tokens: a holder refreshes its own; the administrator revokes.
     _ACCESS + "RefreshToken": Rule(SIGNED_IN),
     _ACCESS + "RevokeTokens": _admin_write(),

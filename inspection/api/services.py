@@ -17,6 +17,7 @@ from inspection.api.card import CardServicer
 from inspection.api.draws import DrawServicer
 from inspection.api.fees import FeeServicer
 from inspection.api.inspections import InspectionServicer, PublicServicer
+from inspection.api.oversight import OversightServicer
 from inspection.api.registry import RegistryServicer
 from inspection.v1 import (
     access_service_pb2,
@@ -29,6 +30,8 @@ from inspection.v1 import (
     fee_service_pb2_grpc,
     inspection_service_pb2,
     inspection_service_pb2_grpc,
+    oversight_service_pb2,
+    oversight_service_pb2_grpc,
     public_service_pb2,
     public_service_pb2_grpc,
     registry_service_pb2,
@@ -83,6 +86,11 @@ SERVICES: tuple[Service, ...] = (
         fee_service_pb2.DESCRIPTOR.services_by_name["FeeService"],
         FeeServicer,
         fee_service_pb2_grpc.add_FeeServiceServicer_to_server,
+    ),
+    Service(
+        oversight_service_pb2.DESCRIPTOR.services_by_name["OversightService"],
+        OversightServicer,
+        oversight_service_pb2_grpc.add_OversightServiceServicer_to_server,
     ),
 )
 

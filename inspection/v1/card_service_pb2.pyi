@@ -129,6 +129,14 @@ class _CardEntryKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_CardEnt
     """A refund was refused at verification or rejected by an office."""
     CARD_ENTRY_KIND_REFUND_PAID: _CardEntryKind.ValueType  # 70
     """The service hall paid a refund back: amount, department, collecting unit, reference."""
+    CARD_ENTRY_KIND_ALERT_RAISED: _CardEntryKind.ValueType  # 80
+    """Oversight (电子监察) raised an alert about the enterprise: its id, kind, subject, period, and
+    the facts found in stored data (docs/oversight.md).
+    """
+    CARD_ENTRY_KIND_ALERT_ACKNOWLEDGED: _CardEntryKind.ValueType  # 81
+    """An office acknowledged an alert about the enterprise and is acting on it."""
+    CARD_ENTRY_KIND_ALERT_RESOLVED: _CardEntryKind.ValueType  # 82
+    """An office resolved an alert about the enterprise, with a note of what was done."""
 
 class CardEntryKind(_CardEntryKind, metaclass=_CardEntryKindEnumTypeWrapper):
     """What happened, as written on the card."""
@@ -235,6 +243,14 @@ CARD_ENTRY_KIND_REFUND_REFUSED: CardEntryKind.ValueType  # 69
 """A refund was refused at verification or rejected by an office."""
 CARD_ENTRY_KIND_REFUND_PAID: CardEntryKind.ValueType  # 70
 """The service hall paid a refund back: amount, department, collecting unit, reference."""
+CARD_ENTRY_KIND_ALERT_RAISED: CardEntryKind.ValueType  # 80
+"""Oversight (电子监察) raised an alert about the enterprise: its id, kind, subject, period, and
+the facts found in stored data (docs/oversight.md).
+"""
+CARD_ENTRY_KIND_ALERT_ACKNOWLEDGED: CardEntryKind.ValueType  # 81
+"""An office acknowledged an alert about the enterprise and is acting on it."""
+CARD_ENTRY_KIND_ALERT_RESOLVED: CardEntryKind.ValueType  # 82
+"""An office resolved an alert about the enterprise, with a note of what was done."""
 Global___CardEntryKind: _TypeAlias = CardEntryKind  # noqa: Y015
 
 @_typing.final

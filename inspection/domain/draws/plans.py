@@ -705,6 +705,7 @@ class _Made:
                     "window": [plan.window_start.isoformat(), plan.window_end.isoformat()],
                     "approved_by": self.deciders,
                     "code_digest": code_digest(code),
+                    "state": transition.target.value,
                 },
                 department_code=plan.lead_department,
                 inspection_id=inspection.id,

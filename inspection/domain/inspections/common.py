@@ -142,9 +142,12 @@ def _append(
     department_code: str = "",
 ) -> CardHead:
     """The transition's card entry, in this transaction (一卡通), under the acting department (the
-    lead's unless another department acts). A joint check's entries name all its departments."""
+    lead's unless another department acts), with the state it leads to. A joint check's entries
+    name all its departments."""
     if inspection.origin == Origin.JOINT_CHECK and "departments" not in payload:
         payload = {**payload, "departments": sorted(stored.participation(session, inspection.id))}
+    # The state the entry leads to: the inspection's state is re-derivable from its card (the audit).
+    payload = {**payload, "state": transition.target.value}
     return cards.append_entry(
         session,
         card,

@@ -56,6 +56,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
     )
+    # The card audit's round starts at the first enterprise; every replica continues it.
+    op.bulk_insert(
+        sa.table("sweep_cursor", sa.column("name", sa.String), sa.column("value", sa.String)),
+        [{"name": "card_audit", "value": ""}],
+    )
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.create_index("ix_alert_department_raise", ["department_code", "raise_time"], unique=False)
         batch_op.create_index("ix_alert_raise", ["raise_time"], unique=False)
