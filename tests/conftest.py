@@ -82,6 +82,7 @@ def clock() -> SettableClock:
 @pytest.fixture(scope="module")
 def settings(database_url: str) -> Settings:
     return Settings(
+        alert_sweep_seconds=0,  # oversight sweeps run when a test asks (tests/test_oversight.py)
         development=False,
         signing_key=TEST_SIGNING_KEY,  # type: ignore[arg-type]
         listen="127.0.0.1:0",

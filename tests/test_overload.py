@@ -45,6 +45,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module")
 def settings(database_url: str) -> Settings:
     return Settings(
+        alert_sweep_seconds=0,  # oversight sweeps run when a test asks (tests/test_oversight.py)
         signing_key=TEST_SIGNING_KEY,  # type: ignore[arg-type]
         listen="127.0.0.1:0",
         database_url=database_url,

@@ -17,6 +17,7 @@ from tests.support import TEST_SIGNING_KEY, error_info, make_uscc
 @pytest.fixture(scope="module")
 def settings(database_url: str) -> Settings:
     return Settings(
+        alert_sweep_seconds=0,  # oversight sweeps run when a test asks (tests/test_oversight.py)
         signing_key=TEST_SIGNING_KEY,  # type: ignore[arg-type]
         listen="127.0.0.1:0",
         database_url=database_url,

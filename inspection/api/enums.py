@@ -19,6 +19,7 @@ from inspection.domain.fees import BillState, Channel, LineState
 from inspection.domain.fees.refunds import RefundState
 from inspection.domain.inspections import Handling, Kind, Origin, Outcome, State
 from inspection.domain.inspections.appointment import HalfDay
+from inspection.domain.inspections.deadlines import DeadlineKind, DeadlineStatus
 from inspection.domain.inspections.model import Acceptance
 from inspection.domain.oversight.alerts import AlertKind, AlertState, Category
 from inspection.errors import Violations
@@ -97,6 +98,8 @@ CREDIT_CLASSES_MAP = EnumMap(CreditClass, common_pb.CreditClass, "CREDIT_CLASS_"
 
 PLAN_STATES = EnumMap(PlanState, draw_pb.DrawPlanState, "DRAW_PLAN_STATE_")
 
+DEADLINE_KINDS = EnumMap(DeadlineKind, pb.DeadlineKind, "DEADLINE_KIND_")
+DEADLINE_STATUSES = EnumMap(DeadlineStatus, pb.DeadlineStatus, "DEADLINE_STATUS_")
 ALERT_KINDS = EnumMap(AlertKind, oversight_pb.AlertKind, "ALERT_KIND_")
 ALERT_CATEGORIES = EnumMap(Category, oversight_pb.AlertCategory, "ALERT_CATEGORY_")
 ALERT_STATES = EnumMap(AlertState, oversight_pb.AlertState, "ALERT_STATE_")
@@ -119,6 +122,8 @@ ALL: tuple[EnumMap[Any], ...] = (
     LINE_STATES,
     BILL_STATES,
     REFUND_STATES,
+    DEADLINE_KINDS,
+    DEADLINE_STATUSES,
     ALERT_KINDS,
     ALERT_CATEGORIES,
     ALERT_STATES,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from inspection.api.convert import date, timestamp
 from inspection.api.enums import (
     ACCEPTANCES,
+    DEADLINE_KINDS,
+    DEADLINE_STATUSES,
     DECISIONS,
     HALF_DAYS,
     HANDLINGS,
@@ -16,6 +20,7 @@ from inspection.api.enums import (
 )
 from inspection.domain.approval import OfficeDecision
 from inspection.domain.inspections import InspectionView, mask_name
+from inspection.domain.inspections.deadlines import deadlines_of, is_overdue
 from inspection.domain.inspections.model import Inspection
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import inspection_service_pb2 as pb
@@ -58,9 +63,10 @@ def result(row: Inspection) -> common_pb.InspectionResult | None:
     )
 
 
-def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb.Inspection:
+def inspection(view: InspectionView, *, show_code: bool, mask_names: bool, now: dt.datetime) -> pb.Inspection:
     row = view.inspection
     approve_time = row.decide_time if row.code else None
+    deadlines = deadlines_of(view, now=now)
     return pb.Inspection(
         id=row.id,
         uscc=row.uscc,
@@ -148,6 +154,16 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool) -> pb
             if view.appointment
             else None
         ),
+        deadlines=[
+            pb.Deadline(
+                kind=DEADLINE_KINDS.to_proto(d.kind),
+                due_time=timestamp(d.due_time),
+                met_time=timestamp(d.met_time),
+                status=DEADLINE_STATUSES.to_proto(d.status),
+            )
+            for d in deadlines
+        ],
+        overdue=is_overdue(deadlines),
     )
 
 

@@ -44,7 +44,12 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
 
     def _view(self, view: InspectionView) -> pb.Inspection:
         viewer = self.call.principal
-        return ic.inspection(view, show_code=_sees_code(view, viewer), mask_names=viewer.role is Role.PUBLIC)
+        return ic.inspection(
+            view,
+            show_code=_sees_code(view, viewer),
+            mask_names=viewer.role is Role.PUBLIC,
+            now=self.clock.now(),
+        )
 
     def _change(self, result: tuple[InspectionView, CardHead]) -> pb.InspectionChange:
         view, head = result
@@ -344,7 +349,10 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                 reason=result.reason,
                 explanation=result.explanation,
                 inspection=ic.inspection(
-                    result.view, show_code=False, mask_names=self.call.principal.role is Role.PUBLIC
+                    result.view,
+                    show_code=False,
+                    mask_names=self.call.principal.role is Role.PUBLIC,
+                    now=self.clock.now(),
                 ),
             )
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col
 
@@ -823,4 +823,22 @@ def page_newest_first(
     if before_id is not None:
         statement = statement.where(col(Inspection.id) < before_id)
     rows = session.connection().execute(statement.order_by(col(Inspection.id).desc()).limit(limit))
+    return [InspectionRecord(**row._mapping) for row in rows]
+
+
+def page_earliest_due_first(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    *,
+    after: tuple[dt.datetime, str] | None,
+    limit: int,
+) -> list[InspectionRecord]:
+    """Up to ``limit`` inspections matching ``where``, the offices' decision due soonest first (the
+    offices' queue), after the (due time, id) ``after``."""
+    due = func.coalesce(col(Inspection.decision_due_time), col(Inspection.request_time))
+    statement = select(*_COLUMNS).where(*where)
+    if after is not None:
+        time, inspection_id = after
+        statement = statement.where(or_(due > time, and_(due == time, col(Inspection.id) > inspection_id)))
+    rows = session.connection().execute(statement.order_by(due, col(Inspection.id)).limit(limit))
     return [InspectionRecord(**row._mapping) for row in rows]

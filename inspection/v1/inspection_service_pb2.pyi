@@ -134,6 +134,74 @@ DECISION_REJECT: Decision.ValueType  # 2
 """Reject: the inspection is REJECTED at once; the comment must state the reason."""
 Global___Decision: _TypeAlias = Decision  # noqa: Y015
 
+class _DeadlineKind:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _DeadlineKindEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_DeadlineKind.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    DEADLINE_KIND_UNSPECIFIED: _DeadlineKind.ValueType  # 0
+    """Not set."""
+    DEADLINE_KIND_DECISION: _DeadlineKind.ValueType  # 1
+    """Both offices decide a request (2 working days)."""
+    DEADLINE_KIND_FILING: _DeadlineKind.ValueType  # 2
+    """The lead files an emergency inspection (72 hours after it started)."""
+    DEADLINE_KIND_ACKNOWLEDGEMENT: _DeadlineKind.ValueType  # 3
+    """Both offices acknowledge a filing (2 working days)."""
+    DEADLINE_KIND_PUBLICATION: _DeadlineKind.ValueType  # 4
+    """The result is published (一公开, 20 working days after it was recorded)."""
+
+class DeadlineKind(_DeadlineKind, metaclass=_DeadlineKindEnumTypeWrapper):
+    """What a deadline is for."""
+
+DEADLINE_KIND_UNSPECIFIED: DeadlineKind.ValueType  # 0
+"""Not set."""
+DEADLINE_KIND_DECISION: DeadlineKind.ValueType  # 1
+"""Both offices decide a request (2 working days)."""
+DEADLINE_KIND_FILING: DeadlineKind.ValueType  # 2
+"""The lead files an emergency inspection (72 hours after it started)."""
+DEADLINE_KIND_ACKNOWLEDGEMENT: DeadlineKind.ValueType  # 3
+"""Both offices acknowledge a filing (2 working days)."""
+DEADLINE_KIND_PUBLICATION: DeadlineKind.ValueType  # 4
+"""The result is published (一公开, 20 working days after it was recorded)."""
+Global___DeadlineKind: _TypeAlias = DeadlineKind  # noqa: Y015
+
+class _DeadlineStatus:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _DeadlineStatusEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_DeadlineStatus.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    DEADLINE_STATUS_UNSPECIFIED: _DeadlineStatus.ValueType  # 0
+    """Not set."""
+    DEADLINE_STATUS_PENDING: _DeadlineStatus.ValueType  # 1
+    """Not met, not due yet."""
+    DEADLINE_STATUS_MET: _DeadlineStatus.ValueType  # 2
+    """Met by its due time."""
+    DEADLINE_STATUS_MET_LATE: _DeadlineStatus.ValueType  # 3
+    """Met after its due time; it still counts, and raised an alert."""
+    DEADLINE_STATUS_OVERDUE: _DeadlineStatus.ValueType  # 4
+    """Passed unmet: overdue now."""
+    DEADLINE_STATUS_LAPSED: _DeadlineStatus.ValueType  # 5
+    """No longer to be met: the inspection ended first (rejected, cancelled, expired)."""
+
+class DeadlineStatus(_DeadlineStatus, metaclass=_DeadlineStatusEnumTypeWrapper):
+    """Where a deadline stands."""
+
+DEADLINE_STATUS_UNSPECIFIED: DeadlineStatus.ValueType  # 0
+"""Not set."""
+DEADLINE_STATUS_PENDING: DeadlineStatus.ValueType  # 1
+"""Not met, not due yet."""
+DEADLINE_STATUS_MET: DeadlineStatus.ValueType  # 2
+"""Met by its due time."""
+DEADLINE_STATUS_MET_LATE: DeadlineStatus.ValueType  # 3
+"""Met after its due time; it still counts, and raised an alert."""
+DEADLINE_STATUS_OVERDUE: DeadlineStatus.ValueType  # 4
+"""Passed unmet: overdue now."""
+DEADLINE_STATUS_LAPSED: DeadlineStatus.ValueType  # 5
+"""No longer to be met: the inspection ended first (rejected, cancelled, expired)."""
+Global___DeadlineStatus: _TypeAlias = DeadlineStatus  # noqa: Y015
+
 class _HalfDay:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -463,6 +531,8 @@ class Inspection(_message.Message):
     APPOINTMENT_FIELD_NUMBER: _builtins.int
     RECHECK_OF_FIELD_NUMBER: _builtins.int
     DRAW_PLAN_ID_FIELD_NUMBER: _builtins.int
+    DEADLINES_FIELD_NUMBER: _builtins.int
+    OVERDUE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """The inspection's id: `I`, the district's date of the request, then a sortable unique tail."""
     uscc: _builtins.str
@@ -495,6 +565,8 @@ class Inspection(_message.Message):
     """A re-check of the failed parts of a not-passed acceptance: the joint check it re-checks."""
     draw_plan_id: _builtins.str
     """Drawn at random (双随机): the draw plan it came from, approved by both offices as a plan."""
+    overdue: _builtins.bool
+    """True when a deadline has passed unmet, now (an oversight alert is raised for it)."""
     @_builtins.property
     def window_start(self) -> _date_pb2.Date:
         """First day the visit may happen (district time)."""
@@ -571,6 +643,12 @@ class Inspection(_message.Message):
     def appointment(self) -> Global___Appointment:
         """A joint check: the visit the enterprise booked, once booked."""
 
+    @_builtins.property
+    def deadlines(self) -> _containers.RepeatedCompositeFieldContainer[Global___Deadline]:
+        """Every deadline that has arisen (the offices' decision, the filing, its acknowledgement, the
+        publication), with when it is due, when it was met and where it stands now.
+        """
+
     def __init__(
         self,
         *,
@@ -609,14 +687,54 @@ class Inspection(_message.Message):
         appointment: Global___Appointment | None = ...,
         recheck_of: _builtins.str = ...,
         draw_plan_id: _builtins.str = ...,
+        deadlines: _abc.Iterable[Global___Deadline] | None = ...,
+        overdue: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["appointment", b"appointment", "approve_time", b"approve_time", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "file_time", b"file_time", "filing_due_time", b"filing_due_time", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "request_time", b"request_time", "result", b"result", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance", b"acceptance", "appointment", b"appointment", "approvals", b"approvals", "approve_time", b"approve_time", "cancel_reason", b"cancel_reason", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "decision_due_time", b"decision_due_time", "draw_plan_id", b"draw_plan_id", "enterprise_name", b"enterprise_name", "file_time", b"file_time", "filed_late", b"filed_late", "filing_acknowledgements", b"filing_acknowledgements", "filing_due_time", b"filing_due_time", "id", b"id", "inspection_code", b"inspection_code", "kind", b"kind", "lead_department", b"lead_department", "legal_basis", b"legal_basis", "origin", b"origin", "participants", b"participants", "parts", b"parts", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "reason", b"reason", "recheck_of", b"recheck_of", "request_time", b"request_time", "requested_by", b"requested_by", "result", b"result", "state", b"state", "uscc", b"uscc", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["acceptance", b"acceptance", "appointment", b"appointment", "approvals", b"approvals", "approve_time", b"approve_time", "cancel_reason", b"cancel_reason", "check_in_time", b"check_in_time", "complete_time", b"complete_time", "deadlines", b"deadlines", "decision_due_time", b"decision_due_time", "draw_plan_id", b"draw_plan_id", "enterprise_name", b"enterprise_name", "file_time", b"file_time", "filed_late", b"filed_late", "filing_acknowledgements", b"filing_acknowledgements", "filing_due_time", b"filing_due_time", "id", b"id", "inspection_code", b"inspection_code", "kind", b"kind", "lead_department", b"lead_department", "legal_basis", b"legal_basis", "origin", b"origin", "overdue", b"overdue", "participants", b"participants", "parts", b"parts", "publication_due_time", b"publication_due_time", "publish_time", b"publish_time", "rating", b"rating", "reason", b"reason", "recheck_of", b"recheck_of", "request_time", b"request_time", "requested_by", b"requested_by", "result", b"result", "state", b"state", "uscc", b"uscc", "visit_date", b"visit_date", "window_end", b"window_end", "window_start", b"window_start"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Inspection: _TypeAlias = Inspection  # noqa: Y015
+
+@_typing.final
+class Deadline(_message.Message):
+    """One deadline of an inspection."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KIND_FIELD_NUMBER: _builtins.int
+    DUE_TIME_FIELD_NUMBER: _builtins.int
+    MET_TIME_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    kind: Global___DeadlineKind.ValueType
+    """What it is for."""
+    status: Global___DeadlineStatus.ValueType
+    """Where it stands now."""
+    @_builtins.property
+    def due_time(self) -> _timestamp_pb2.Timestamp:
+        """When it is due."""
+
+    @_builtins.property
+    def met_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was met; unset while it is not."""
+
+    def __init__(
+        self,
+        *,
+        kind: Global___DeadlineKind.ValueType = ...,
+        due_time: _timestamp_pb2.Timestamp | None = ...,
+        met_time: _timestamp_pb2.Timestamp | None = ...,
+        status: Global___DeadlineStatus.ValueType = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["due_time", b"due_time", "met_time", b"met_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["due_time", b"due_time", "kind", b"kind", "met_time", b"met_time", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Deadline: _TypeAlias = Deadline  # noqa: Y015
 
 @_typing.final
 class Appointment(_message.Message):
@@ -1848,7 +1966,7 @@ class ListInspectionsRequest(_message.Message):
     kind: _common_pb2.InspectionKind.ValueType
     """Only inspections of this kind; unspecified for all."""
     awaiting_my_decision: _builtins.bool
-    """For an office: only inspections and filings waiting for its decision."""
+    """For an office: only inspections and filings waiting for its decision, earliest due first."""
     @_builtins.property
     def window_start(self) -> _date_pb2.Date:
         """Only inspections whose window overlaps [window_start, window_end]; either may be unset."""

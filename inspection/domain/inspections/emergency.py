@@ -133,6 +133,7 @@ def file_emergency(
     inspection, card = locked(session, inspection_id)
     require_lead(inspection, actor)
     late = bool(inspection.filing_due_time and now > inspection.filing_due_time)
+    acknowledgement_due = rules.calendar.due_after_working_days(now, rules.decision_due_working_days)
     _, head = apply(
         session,
         card,
@@ -144,11 +145,10 @@ def file_emergency(
             "report": report,
             "late": late,
             "due": cards.format_time(inspection.filing_due_time) if inspection.filing_due_time else "",
-            "acknowledgement_due": cards.format_time(
-                rules.calendar.due_after_working_days(now, rules.decision_due_working_days)
-            ),
+            "acknowledgement_due": cards.format_time(acknowledgement_due),
         },
-        changes={"file_time": now},
+        # The offices' acknowledgements are their decisions on a filing: due like a request's.
+        changes={"file_time": now, "decision_due_time": acknowledgement_due},
     )
     return load_view(session, inspection), head
 

@@ -13,7 +13,7 @@ from inspection.domain.inspections.common import load_view, load_views
 from inspection.domain.inspections.model import Inspection, InspectionView, State
 from inspection.domain.paging import keyset_page
 from inspection.domain.text import check_identifier
-from inspection.errors import NotFound, PermissionDenied, Violations
+from inspection.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
 
@@ -75,7 +75,8 @@ def _newest_first(
 def list_inspections(
     session: Session, query: InspectionQuery, *, viewer: Principal, size: int, token: str
 ) -> tuple[list[InspectionView], str]:
-    """Inspections the viewer may see, newest request first."""
+    """Inspections the viewer may see, newest request first; an office's queue (awaiting its
+    decision) earliest due first."""
     if query.awaiting_my_decision and viewer.role not in (Role.LEGAL_OFFICE, Role.SUPERVISION):
         raise PermissionDenied("only an office has decisions waiting", reason=Reason.ROLE_NOT_ALLOWED)
     where = stored.inspection_filter(
@@ -92,7 +93,41 @@ def list_inspections(
     elif viewer.role is Role.DEPARTMENT:
         where += stored.inspection_filter(department_code=viewer.org)
     filters = {**query.as_filters(), "viewer": f"{viewer.role.value}:{viewer.org}"}
+    if query.awaiting_my_decision:
+        return _earliest_due_first(session, where, filters, size=size, token=token)
     return _newest_first(session, where, filters, size=size, token=token)
+
+
+def _earliest_due_first(
+    session: Session, where: list[Any], filters: dict[str, Any], *, size: int, token: str
+) -> tuple[list[InspectionView], str]:
+    """The offices' queue: what is due soonest (overdue first) at the top."""
+
+    def fetch(after: str | None, limit: int) -> list[Inspection]:
+        return stored.page_earliest_due_first(session, where, after=_due_key(after), limit=limit)
+
+    rows, next_token = keyset_page(
+        fetch,
+        lambda row: f"{(row.decision_due_time or row.request_time).isoformat()}|{row.id}",
+        query=filters,
+        size=size,
+        token=token,
+        key_type=str,
+    )
+    return load_views(session, rows), next_token
+
+
+def _due_key(after: str | None) -> tuple[dt.datetime, str] | None:
+    if after is None:
+        return None
+    time, _, inspection_id = after.partition("|")
+    try:
+        instant = dt.datetime.fromisoformat(time)
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None or not inspection_id:
+        raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
+    return instant, inspection_id
 
 
 def list_published(
