@@ -411,6 +411,12 @@ def inspection(row: insp_pb.Inspection, zone: ZoneInfo) -> RenderableType:
     if row.HasField("rating"):
         _add(table, "rating", f"{row.rating.score}/5 {row.rating.comment}".strip())
     _add(table, "cancelled because", row.cancel_reason)
+    for d in row.deadlines:
+        status = label(insp_pb.DeadlineStatus, "DEADLINE_STATUS_", d.status)
+        met = f", met {when(d.met_time, zone)}" if d.HasField("met_time") else ""
+        style = "bold red" if d.status == insp_pb.DEADLINE_STATUS_OVERDUE else ""
+        name = label(insp_pb.DeadlineKind, "DEADLINE_KIND_", d.kind)
+        _add(table, f"{name} deadline", Text(f"{status}: due {when(d.due_time, zone)}{met}", style=style))
     parts: list[RenderableType] = [table]
     people = _list("Participants", "department", "items", "inspectors")
     for p in row.participants:
@@ -478,7 +484,7 @@ def overlaps(response: insp_pb.RequestInspectionResponse) -> RenderableType | No
 
 
 def inspections(rows: Iterable[insp_pb.Inspection], *, title: str = "Inspections") -> Table:
-    table = _list(title, "id", "enterprise", "lead", "kind", "state", "window")
+    table = _list(title, "id", "enterprise", "lead", "kind", "state", "window", "next due")
     for i in rows:
         _row(
             table,
@@ -486,10 +492,21 @@ def inspections(rows: Iterable[insp_pb.Inspection], *, title: str = "Inspections
             i.enterprise_name,
             i.lead_department,
             kind(i.kind),
-            state(i.state),
+            state(i.state) + (" (OVERDUE)" if i.overdue else ""),
             f"{date_text(i.window_start)} – {date_text(i.window_end)}" if i.HasField("window_start") else "",
+            _next_due(i),
         )
     return table
+
+
+def _next_due(row: insp_pb.Inspection) -> str:
+    """The earliest deadline not met yet, as a date (what the offices' queue sorts by)."""
+    waiting = [
+        d.due_time.ToDatetime(dt.UTC)
+        for d in row.deadlines
+        if d.status in (insp_pb.DEADLINE_STATUS_PENDING, insp_pb.DEADLINE_STATUS_OVERDUE)
+    ]
+    return min(waiting).astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date().isoformat() if waiting else ""
 
 
 def code_verification(result: insp_pb.InspectionCodeVerification, zone: ZoneInfo) -> RenderableType:

@@ -907,3 +907,68 @@ def test_the_schema_refuses_a_second_alert_with_the_same_key(
         session.add(twin)
         session.flush()
     assert footprint(db) == before
+
+
+def test_the_cli_lists_shows_acknowledges_and_resolves_a_burden_alert(
+    registry: Any,
+    inspections: Any,
+    cards: Any,
+    admin: Any,
+    scjg: Department,
+    yjgl: Department,
+    hbj: Department,
+    grpc_addr: str,
+    clock: SettableClock,
+    sweep: Any,
+) -> None:
+    import re
+
+    from typer.testing import CliRunner
+
+    from clients.cli import app
+
+    log_line = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[")
+    uscc = make_enterprise(registry, admin)
+    for department, when in ((scjg, 23), (yjgl, 24), (hbj, 25), (scjg, 26)):
+        kw = {"kind": common_pb.INSPECTION_KIND_TRIGGERED} if when == 26 else {}
+        checked_in(inspections, clock, department, uscc, local(2026, 3, when), **kw)
+    clock.set(local(2026, 3, 26, hour=18))
+    sweep()
+
+    def onecard(md: Any, *args: str, code: int = 0) -> Any:
+        env = {
+            "ONECARD_TARGET": grpc_addr,
+            "ONECARD_TOKEN": md[0][1].removeprefix("Bearer "),
+            "ONECARD_TIMEZONE": "Asia/Shanghai",
+        }
+        result = CliRunner().invoke(app, list(args), env=env)
+        assert result.exit_code == code, result.output
+        return result
+
+    def as_json(md: Any, *args: str) -> Any:
+        lines = onecard(md, *args, "--json").stdout.splitlines()
+        return json.loads("\n".join(line for line in lines if not log_line.match(line)))
+
+    listed = as_json(SUPERVISION, "alerts", "list", "--uscc", uscc, "--kind", "visits-per-week-exceeded")
+    [alert] = listed
+    assert alert["period"] == "2026-W13" and alert["state"] == "ALERT_STATE_OPEN"
+    table = onecard(SUPERVISION, "alerts", "list", "--uscc", uscc, "--state", "open").stdout
+    assert alert["alert_id"] in table and "visits-per-week-exceeded" in table
+    shown = onecard(SUPERVISION, "alerts", "show", alert["alert_id"]).stdout
+    assert "2026-W13" in shown and "HBJ" in shown
+    onecard(SUPERVISION, "alerts", "list", "--kind", "no-such-kind", code=2)
+    acked = as_json(SUPERVISION, "alerts", "ack", alert["alert_id"])
+    assert acked["alert"]["state"] == "ALERT_STATE_ACKNOWLEDGED"
+    onecard(scjg.md, "alerts", "resolve", alert["alert_id"], "--note", "x", code=2)  # a department may not
+    resolved = as_json(
+        SUPERVISION,
+        "alerts",
+        "resolve",
+        alert["alert_id"],
+        "--note",
+        "已约谈三部门负责人，下周起改为联合检查",
+    )
+    assert resolved["alert"]["state"] == "ALERT_STATE_RESOLVED"
+    assert kinds(cards, uscc)[-3:] == ["ALERT_RAISED", "ALERT_ACKNOWLEDGED", "ALERT_RESOLVED"]
+    queue = onecard(LEGAL, "inspection", "list", "--uscc", uscc).stdout
+    assert "next due" in queue

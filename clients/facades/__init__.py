@@ -26,6 +26,7 @@ from clients.facades.department import DepartmentClient
 from clients.facades.draws import DrawDecider, DrawPlanner, DrawReader, LocalVerification
 from clients.facades.enterprise import EnterpriseClient
 from clients.facades.office import LegalOfficeClient, OfficeClient, SupervisionClient
+from clients.facades.oversight import AlertHandler, AlertReader
 from clients.facades.public import PublicClient
 from clients.facades.readers import (
     BillReader,
@@ -41,6 +42,8 @@ __all__ = [
     "MAX_PAGES",
     "WATCH_RESUMES",
     "AdminClient",
+    "AlertHandler",
+    "AlertReader",
     "BillReader",
     "CardReader",
     "CodeVerifier",

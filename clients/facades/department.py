@@ -11,6 +11,7 @@ from clients.facades.base import (
     enum_value,
 )
 from clients.facades.draws import DrawPlanner
+from clients.facades.oversight import AlertReader
 from clients.facades.readers import BillReader, StaffReader
 from inspection.v1 import common_pb2 as common_pb
 from inspection.v1 import fee_service_pb2 as fee_pb
@@ -42,7 +43,7 @@ def _result(
     )
 
 
-class DepartmentClient(StaffReader, BillReader, DrawPlanner):
+class DepartmentClient(StaffReader, BillReader, DrawPlanner, AlertReader):
     """A department (执法部门): requests, runs and records its own inspections (DESIGN §4)."""
 
     def request_inspection(

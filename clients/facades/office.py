@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from clients.facades.draws import DrawDecider
+from clients.facades.oversight import AlertHandler
 from clients.facades.readers import CodeVerifier, StaffReader
 from inspection.v1 import fee_service_pb2 as fee_pb
 from inspection.v1 import inspection_service_pb2 as insp_pb
 
 
-class OfficeClient(StaffReader, CodeVerifier, DrawDecider):
+class OfficeClient(StaffReader, CodeVerifier, DrawDecider, AlertHandler):
     """The legal affairs office (法制办) or the supervision bureau (监察局): both must approve an
     inspection, and both acknowledge an emergency filing."""
 
