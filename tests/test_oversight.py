@@ -561,10 +561,12 @@ def test_a_low_rating_and_a_complaint_are_alerted_and_never_shown_to_the_departm
     scjg: Department,
     clock: SettableClock,
     sweep: Any,
+    cards: Any,
 ) -> None:
     unhappy, happy = make_enterprise(registry, admin), make_enterprise(registry, admin)
+    rated_ids = {}
     for uscc, score in ((unhappy, 2), (happy, 4)):
-        inspection_id = checked_in(inspections, clock, scjg, uscc, local(2026, 3, 26))
+        inspection_id = rated_ids[uscc] = checked_in(inspections, clock, scjg, uscc, local(2026, 3, 26))
         record(inspections, scjg, inspection_id, outcome=common_pb.OUTCOME_ISSUES_FOUND)
         inspections.RateInspection(
             pb.RateInspectionRequest(inspection_id=inspection_id, score=score, comment="一般"),
@@ -576,9 +578,25 @@ def test_a_low_rating_and_a_complaint_are_alerted_and_never_shown_to_the_departm
     )
     clock.set(local(2026, 3, 27))
     sweep()
+    low_id = rated_ids[unhappy]
     assert kinds_of(oversight, unhappy) == ["LOW_RATING"]
     assert kinds_of(oversight, happy) == ["COMPLAINT_FILED"]
     assert alerts_of(oversight, unhappy, scjg.md) == [] and alerts_of(oversight, happy, scjg.md) == []
+    rated = inspections.GetInspection(pb.GetInspectionRequest(inspection_id=low_id), metadata=scjg.md)
+    assert not rated.HasField("rating")  # the rated department sees ratings only as aggregates
+    assert (
+        inspections.GetInspection(pb.GetInspectionRequest(inspection_id=low_id), metadata=LEGAL).rating.score
+        == 2
+    )
+    seen = cards.ListCardEntries(
+        card_pb.ListCardEntriesRequest(uscc=unhappy, page_size=200), metadata=scjg.md
+    )
+    voiced = [
+        e
+        for e in seen.entries
+        if e.kind in (card_pb.CARD_ENTRY_KIND_INSPECTION_RATED, card_pb.CARD_ENTRY_KIND_ALERT_RAISED)
+    ]
+    assert len(voiced) == 2 and all(e.payload_withheld and not e.payload_json for e in voiced)
     hidden = alerts_of(oversight, unhappy)[0].alert_id
     assert rejected(lambda: oversight.GetAlert(ov.GetAlertRequest(alert_id=hidden), metadata=scjg.md)) == (
         grpc.StatusCode.NOT_FOUND,

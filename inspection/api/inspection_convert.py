@@ -63,7 +63,11 @@ def result(row: Inspection) -> common_pb.InspectionResult | None:
     )
 
 
-def inspection(view: InspectionView, *, show_code: bool, mask_names: bool, now: dt.datetime) -> pb.Inspection:
+def inspection(
+    view: InspectionView, *, show_code: bool, mask_names: bool, now: dt.datetime, show_rating: bool = True
+) -> pb.Inspection:
+    """The inspection as ``view`` holds it; the enterprise's rating only where ``show_rating`` (a
+    rated department sees ratings only as aggregates)."""
     row = view.inspection
     approve_time = row.decide_time if row.code else None
     deadlines = deadlines_of(view, now=now)
@@ -119,7 +123,7 @@ def inspection(view: InspectionView, *, show_code: bool, mask_names: bool, now: 
                 comment=view.rating.comment,
                 rate_time=timestamp(view.rating.rate_time),
             )
-            if view.rating
+            if view.rating and show_rating
             else None
         ),
         cancel_reason=row.cancel_reason,

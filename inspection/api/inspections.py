@@ -49,6 +49,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
             show_code=_sees_code(view, viewer),
             mask_names=viewer.role is Role.PUBLIC,
             now=self.clock.now(),
+            show_rating=viewer.role is not Role.DEPARTMENT,
         )
 
     def _change(self, result: tuple[InspectionView, CardHead]) -> pb.InspectionChange:
@@ -353,6 +354,7 @@ class InspectionServicer(ServicerBase, pb_grpc.InspectionServiceServicer):
                     show_code=False,
                     mask_names=self.call.principal.role is Role.PUBLIC,
                     now=self.clock.now(),
+                    show_rating=self.call.principal.role is not Role.DEPARTMENT,
                 ),
             )
 

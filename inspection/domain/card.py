@@ -502,16 +502,43 @@ def withheld_payloads(connection: Connection, viewer: Principal, rows: Iterable[
     A department reads every card — whom the others inspected and when is what it coordinates
     with — but the payload of an entry of an inspection it takes no part in (its reason,
     inspectors, legal basis, findings) is withheld, as GetInspection refuses that inspection to
-    it. Offices, the administrator and the enterprise read every payload of the cards they may read.
+    it, and so is the enterprise's own voice (ratings, complaints and the alerts they raised), even
+    about the department's own inspections. Offices, the administrator and the enterprise read
+    every payload of the cards they may read.
     """
     if viewer.role is not Role.DEPARTMENT:
         return frozenset()
     rows = list(rows)
+    voiced = frozenset(row.seq for row in rows if _enterprise_voice(row))
     ids = {row.inspection_id for row in rows if isinstance(row.inspection_id, str) and row.inspection_id}
     if not ids:
-        return frozenset()
+        return voiced
     mine = stored.inspections_taken_part_in(connection, viewer.org, ids)
-    return frozenset(row.seq for row in rows if row.inspection_id in ids and row.inspection_id not in mine)
+    return voiced | frozenset(
+        row.seq for row in rows if row.inspection_id in ids and row.inspection_id not in mine
+    )
+
+
+#: Entries that carry the enterprise's own voice about an inspection: a department never reads
+#: them, even of its own inspections — a rating reaches the rated department only as an aggregate.
+_VOICE = frozenset({EntryKind.INSPECTION_RATED.value, EntryKind.COMPLAINT_FILED.value})
+#: Alerts raised from that voice (their entries repeat the score or the complaint).
+_VOICE_ALERTS = frozenset({"LOW_RATING", "COMPLAINT_FILED"})
+_ALERT_ENTRIES = frozenset(
+    {EntryKind.ALERT_RAISED.value, EntryKind.ALERT_ACKNOWLEDGED.value, EntryKind.ALERT_RESOLVED.value}
+)
+
+
+def _enterprise_voice(row: EntryRow) -> bool:
+    if row.kind in _VOICE:
+        return True
+    if row.kind not in _ALERT_ENTRIES:
+        return False
+    try:
+        payload = json.loads(row.payload_json)
+    except ValueError:
+        return False
+    return isinstance(payload, dict) and payload.get("alert_kind") in _VOICE_ALERTS
 
 
 def entries_page(
