@@ -13,6 +13,7 @@ from inspection.v1 import (
     inspection_service_pb2,
     public_service_pb2,
     registry_service_pb2,
+    statistics_service_pb2,
 )
 
 MODULES = (
@@ -22,6 +23,7 @@ MODULES = (
     public_service_pb2,
     draw_service_pb2,
     fee_service_pb2,
+    statistics_service_pb2,
 )
 READ_PREFIXES = ("Get", "List", "Verify", "Watch")
 

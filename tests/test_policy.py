@@ -151,6 +151,11 @@ MATRIX: dict[str, str] = {
     "FeeService.DecideRefund": "ls",
     "FeeService.PayRefund": "h",
     "FeeService.GetBillRefunds": "adlseh",
+    # Statistics: the offices see all, a department its own (a scope check), an enterprise its
+    # own burden; the dashboard is public.
+    "StatisticsService.GetDepartmentStatistics": "dls",
+    "StatisticsService.GetEnterpriseBurden": "dlse",
+    "PublicService.GetDashboard": "adlsehp",
 }
 LETTER = {
     Role.ADMIN: "a",

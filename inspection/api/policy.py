@@ -27,6 +27,15 @@ def own_enterprise(field: str = "uscc") -> ScopeCheck:
     return check
 
 
+def own_department(field: str = "department_code") -> ScopeCheck:
+    """A department reaches only its own department's records; other roles pass through unchanged."""
+
+    def check(principal: Principal, request: Any) -> bool:
+        return principal.role is not Role.DEPARTMENT or getattr(request, field) == principal.org
+
+    return check
+
+
 @dataclass(frozen=True)
 class Rule:
     roles: frozenset[Role]
@@ -49,6 +58,7 @@ _PUB = PKG + "PublicService/"
 _ACCESS = PKG + "AccessService/"
 _DRAW = PKG + "DrawService/"
 _FEE = PKG + "FeeService/"
+_STATS = PKG + "StatisticsService/"
 HALL = frozenset({Role.SERVICE_HALL})
 DEPARTMENT = frozenset({Role.DEPARTMENT})
 ENTERPRISE = frozenset({Role.ENTERPRISE})
@@ -113,6 +123,8 @@ POLICY: dict[str, Rule] = {
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).
     _PUB + "ListPublishedResults": Rule(EVERYONE),
+    # The public dashboard: counts only, no names, nothing about one enterprise (docs/statistics.md).
+    _PUB + "GetDashboard": Rule(EVERYONE),
     # Random double selection (DESIGN §6): a department requests and freezes its plans and keeps
     # its draws in order (checked by the domain against the stored plan); both offices decide a
     # plan and either supplies the entropy; everything a draw publishes is public (一公开).
@@ -148,6 +160,10 @@ POLICY: dict[str, Rule] = {
     _FEE + "DecideRefund": Rule(OFFICES, mutating=True),
     _FEE + "PayRefund": Rule(HALL, mutating=True),
     _FEE + "GetBillRefunds": Rule(SIGNED_IN),
+    # Statistics (电子监察 统计, DESIGN §9): the offices see every department's and the district's, a
+    # department its own; an enterprise's burden for the offices, departments and itself.
+    _STATS + "GetDepartmentStatistics": Rule(OFFICES | DEPARTMENT, own_department()),
+    _STATS + "GetEnterpriseBurden": Rule(OFFICES | DEPARTMENT | ENTERPRISE, own_enterprise()),
     # Tokens: a holder refreshes its own; the administrator revokes.
     _ACCESS + "RefreshToken": Rule(SIGNED_IN),
     _ACCESS + "RevokeTokens": _admin_write(),

@@ -18,6 +18,7 @@ from inspection.api.draws import DrawServicer
 from inspection.api.fees import FeeServicer
 from inspection.api.inspections import InspectionServicer, PublicServicer
 from inspection.api.registry import RegistryServicer
+from inspection.api.statistics import StatisticsServicer
 from inspection.v1 import (
     access_service_pb2,
     access_service_pb2_grpc,
@@ -33,6 +34,8 @@ from inspection.v1 import (
     public_service_pb2_grpc,
     registry_service_pb2,
     registry_service_pb2_grpc,
+    statistics_service_pb2,
+    statistics_service_pb2_grpc,
 )
 
 
@@ -83,6 +86,11 @@ SERVICES: tuple[Service, ...] = (
         fee_service_pb2.DESCRIPTOR.services_by_name["FeeService"],
         FeeServicer,
         fee_service_pb2_grpc.add_FeeServiceServicer_to_server,
+    ),
+    Service(
+        statistics_service_pb2.DESCRIPTOR.services_by_name["StatisticsService"],
+        StatisticsServicer,
+        statistics_service_pb2_grpc.add_StatisticsServiceServicer_to_server,
     ),
 )
 
