@@ -5,6 +5,9 @@ enterprise's burden against the cap."""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -23,6 +26,7 @@ from tests.statistics_support import alert, at, fee_line, inspection, paid_bill,
 from tests.support import error_info, field_violations
 
 NOW = at(4, 1, 12)
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[")
 ADMIN = token(Role.ADMIN, sub="admin-1")
 
 
@@ -310,3 +314,48 @@ def test_an_enterprises_burden_this_year(
     with pytest.raises(grpc.RpcError) as missing:
         stats.GetEnterpriseBurden(pb.GetEnterpriseBurdenRequest(uscc="91110000000000000X"), metadata=LEGAL)
     assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_the_cli_shows_statistics_the_burden_and_the_dashboard_with_its_chart(
+    district: str, scjg: Department, grpc_addr: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from clients.cli import app
+
+    def onecard(md: Any, *args: str, code: int = 0) -> str:
+        env = {"ONECARD_TARGET": grpc_addr, "ONECARD_TIMEZONE": "Asia/Shanghai", "COLUMNS": "200"}
+        if md:
+            env["ONECARD_TOKEN"] = md[0][1].removeprefix("Bearer ")
+        result = CliRunner().invoke(app, list(args), env=env)
+        assert result.exit_code == code, result.output
+        return "\n".join(line for line in result.output.splitlines() if not LOG_LINE.match(line))
+
+    shown = onecard(scjg.md, "stats", "department", scjg.code, "--year", "2026", "--month", "3")
+    assert "inspections requested" in shown and "1/8 (12.50 %)" in shown
+    assert "p50 4 h 0 min, p90 8 h 48 min (3 decided)" in shown
+    assert "2/4 (50.00 %), late 1, overdue 1, not yet due 1" in shown
+    assert "¥10.00" in shown and "4.00 of 5 (3 ratings)" in shown
+    quarter = json.loads(
+        onecard(LEGAL, "stats", "department", scjg.code, "--year", "2026", "--quarter", "2", "--json")
+    )
+    assert (quarter["inspections"], quarter["period"]["quarter"]) == ("1", 2)
+    refused = onecard(scjg.md, "stats", "department", "--year", "2026", code=2)
+    assert "PERMISSION_DENIED" in refused and "OUT_OF_SCOPE" in refused
+
+    burden = onecard(enterprise_md(district), "stats", "enterprise", district)
+    assert "visit days this week" in burden and "5 / 2" in burden
+
+    plot = tmp_path / "monthly.svg"
+    board = onecard([], "stats", "dashboard", "--year", "2026", "--plot", str(plot))
+    assert "Public dashboard" in board and "█" * 40 in board  # March's 8 is the scale's peak
+    assert "4.00 of 5 (3 ratings)" in board and "average withheld" in board
+    svg = plot.read_text()
+    assert svg.startswith("<?xml") and "<svg" in svg
+    assert scjg.code in svg and "Inspections per department and month, 2026" in svg
+    rows = json.loads(onecard([], "stats", "dashboard", "--year", "2026", "--json"))["rows"]
+    assert [(r["department_code"], r["month"], r["inspections"]) for r in rows] == [
+        (scjg.code, 3, "8"),
+        (scjg.code, 4, "1"),
+        ("YJGL", 3, "1"),
+    ]

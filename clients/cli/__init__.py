@@ -8,7 +8,18 @@ was used wrongly. One module per command group; importing them registers their c
 
 from __future__ import annotations
 
-from clients.cli import card, directories, draws, enterprises, fees, imports, inspections, public, tokens
+from clients.cli import (
+    card,
+    directories,
+    draws,
+    enterprises,
+    fees,
+    imports,
+    inspections,
+    public,
+    statistics,
+    tokens,
+)
 from clients.cli.common import app
 
 app.add_typer(card.card_app, name="card")
@@ -29,6 +40,7 @@ app.add_typer(fees.refund_app, name="refund")
 app.add_typer(fees.hall_app, name="hall")
 app.add_typer(public.public_app, name="public")
 app.add_typer(tokens.token_app, name="token")
+app.add_typer(statistics.stats_app, name="stats")
 
 __all__ = ["app", "main"]
 

@@ -36,6 +36,7 @@ from clients.facades.readers import (
     StaffReader,
 )
 from clients.facades.service_hall import ServiceHallClient
+from clients.facades.statistics import DashboardReader, StatisticsReader
 
 __all__ = [
     "MAX_PAGES",
@@ -44,6 +45,7 @@ __all__ = [
     "BillReader",
     "CardReader",
     "CodeVerifier",
+    "DashboardReader",
     "DateInput",
     "DepartmentClient",
     "DirectoryReader",
@@ -64,6 +66,7 @@ __all__ = [
     "R",
     "ServiceHallClient",
     "StaffReader",
+    "StatisticsReader",
     "SupervisionClient",
     "date_message",
     "date_text",
