@@ -648,6 +648,7 @@ def measure_overload(bench: Bench, backend: str, target: str) -> None:
 
 def measure_backend(bench: Bench, backend: str, url: str) -> None:
     from bench.fees import measure_fees  # it builds on this module's Bench and checks
+    from bench.statistics import measure_statistics
 
     upgrade(url)
     db = Database(url, pool_size=2)
@@ -664,6 +665,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
             measure_joint_checks(bench, backend, server.target, db, many, url)
             measure_draws(bench, backend, server.target, db)
             measure_fees(bench, backend, server.target, db, many)
+            measure_statistics(bench, backend, server.target, db, many)
             measure_overload(bench, backend, server.target)
     finally:
         db.dispose()

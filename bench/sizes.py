@@ -36,6 +36,8 @@ class Sizes:
     #: The draw's pool (enterprises of one district code) and the inspectors it draws from.
     draw_pool: int = 1_000_000
     draw_inspectors: int = 1_000
+    #: Inspections the statistics are computed over (a district's several years), in a year.
+    statistics_inspections: int = 100_000
 
 
 FULL = Sizes(
@@ -71,6 +73,7 @@ TINY = Sizes(
     joint_inspectors=4,
     draw_pool=2_000,
     draw_inspectors=20,
+    statistics_inspections=600,
 )
 
 SIZES = {s.name: s for s in (FULL, TINY)}

@@ -14,6 +14,7 @@ from inspection.v1 import (
     oversight_service_pb2,
     public_service_pb2,
     registry_service_pb2,
+    statistics_service_pb2,
 )
 
 MODULES = (
@@ -24,6 +25,7 @@ MODULES = (
     draw_service_pb2,
     fee_service_pb2,
     oversight_service_pb2,
+    statistics_service_pb2,
 )
 READ_PREFIXES = ("Get", "List", "Verify", "Watch")
 

@@ -156,6 +156,11 @@ MATRIX: dict[str, str] = {
     "OversightService.AcknowledgeAlert": "ls",
     "OversightService.ResolveAlert": "ls",
     "OversightService.WatchAlerts": "dls",
+    # Statistics: the offices see all, a department its own (a scope check), an enterprise its
+    # own burden; the dashboard is public.
+    "StatisticsService.GetDepartmentStatistics": "dls",
+    "StatisticsService.GetEnterpriseBurden": "dlse",
+    "PublicService.GetDashboard": "adlsehp",
 }
 LETTER = {
     Role.ADMIN: "a",

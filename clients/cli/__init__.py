@@ -18,6 +18,7 @@ from clients.cli import (
     imports,
     inspections,
     public,
+    statistics,
     tokens,
 )
 from clients.cli.common import app
@@ -41,6 +42,7 @@ app.add_typer(fees.hall_app, name="hall")
 app.add_typer(alerts.alerts_app, name="alerts")
 app.add_typer(public.public_app, name="public")
 app.add_typer(tokens.token_app, name="token")
+app.add_typer(statistics.stats_app, name="stats")
 
 __all__ = ["app", "main"]
 

@@ -37,6 +37,7 @@ from clients.facades.readers import (
     StaffReader,
 )
 from clients.facades.service_hall import ServiceHallClient
+from clients.facades.statistics import DashboardReader, StatisticsReader
 
 __all__ = [
     "MAX_PAGES",
@@ -47,6 +48,7 @@ __all__ = [
     "BillReader",
     "CardReader",
     "CodeVerifier",
+    "DashboardReader",
     "DateInput",
     "DepartmentClient",
     "DirectoryReader",
@@ -67,6 +69,7 @@ __all__ = [
     "R",
     "ServiceHallClient",
     "StaffReader",
+    "StatisticsReader",
     "SupervisionClient",
     "date_message",
     "date_text",

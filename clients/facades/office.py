@@ -62,4 +62,4 @@ class LegalOfficeClient(OfficeClient):
 
 
 class SupervisionClient(OfficeClient):
-    """The supervision bureau (监察局); alerts and statistics will join it in a later issue."""
+    """The supervision bureau (监察局): with the legal office, it acts on oversight alerts."""

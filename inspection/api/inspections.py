@@ -12,8 +12,10 @@ from inspection.api import convert
 from inspection.api import inspection_convert as ic
 from inspection.api.base import ServicerBase
 from inspection.api.enums import ACCEPTANCES, DECISIONS, HALF_DAYS, HANDLINGS, KINDS, OUTCOMES, STATES
+from inspection.api.statistics import rating, share
 from inspection.auth import Principal, Role
 from inspection.domain import inspections as domain
+from inspection.domain import statistics
 from inspection.domain.card import CardHead
 from inspection.domain.inspections import InspectionView, appointment, joint
 from inspection.errors import Violations
@@ -556,6 +558,33 @@ class PublicServicer(ServicerBase, public_grpc.PublicServiceServicer):
             )
             return public_pb.ListPublishedResultsResponse(
                 results=[ic.published(v) for v in views], next_page_token=token
+            )
+
+        return self.read(work)
+
+    def GetDashboard(
+        self, request: public_pb.GetDashboardRequest, context: grpc.ServicerContext
+    ) -> public_pb.Dashboard:
+        now = self.clock.now()
+
+        def work(session: Session) -> public_pb.Dashboard:
+            rows = statistics.dashboard(session, request.year, now=now, calendar=self.calendar)
+            return public_pb.Dashboard(
+                year=request.year,
+                rows=[
+                    public_pb.DashboardRow(
+                        department_code=r.department_code,
+                        department_name=r.department_name,
+                        month=r.month,
+                        inspections=r.inspections,
+                        joint=share(r.joint),
+                        drawn=share(r.drawn),
+                        published_on_time=share(r.published_on_time),
+                        rating=rating(r.rating),
+                    )
+                    for r in rows
+                ],
+                compute_time=convert.timestamp(now),
             )
 
         return self.read(work)

@@ -27,6 +27,15 @@ def own_enterprise(field: str = "uscc") -> ScopeCheck:
     return check
 
 
+def own_department(field: str = "department_code") -> ScopeCheck:
+    """A department reaches only its own department's records; other roles pass through unchanged."""
+
+    def check(principal: Principal, request: Any) -> bool:
+        return principal.role is not Role.DEPARTMENT or getattr(request, field) == principal.org
+
+    return check
+
+
 @dataclass(frozen=True)
 class Rule:
     roles: frozenset[Role]
@@ -50,6 +59,7 @@ _ACCESS = PKG + "AccessService/"
 _DRAW = PKG + "DrawService/"
 _FEE = PKG + "FeeService/"
 _OVERSIGHT = PKG + "OversightService/"
+_STATS = PKG + "StatisticsService/"
 HALL = frozenset({Role.SERVICE_HALL})
 DEPARTMENT = frozenset({Role.DEPARTMENT})
 ENTERPRISE = frozenset({Role.ENTERPRISE})
@@ -114,6 +124,8 @@ POLICY: dict[str, Rule] = {
     _INSP + "ListInspections": Rule(frozenset({Role.DEPARTMENT, Role.ENTERPRISE, Role.ADMIN, *OFFICES})),
     # The public feed (一公开).
     _PUB + "ListPublishedResults": Rule(EVERYONE),
+    # The public dashboard: counts only, no names, nothing about one enterprise (docs/statistics.md).
+    _PUB + "GetDashboard": Rule(EVERYONE),
     # Random double selection (DESIGN §6): a department requests and freezes its plans and keeps
     # its draws in order (checked by the domain against the stored plan); both offices decide a
     # plan and either supplies the entropy; everything a draw publishes is public (一公开).
@@ -157,6 +169,10 @@ POLICY: dict[str, Rule] = {
     _OVERSIGHT + "AcknowledgeAlert": Rule(OFFICES, mutating=True),
     _OVERSIGHT + "ResolveAlert": Rule(OFFICES, mutating=True),
     _OVERSIGHT + "WatchAlerts": Rule(OFFICES | DEPARTMENT),
+    # Statistics (电子监察 统计, DESIGN §9): the offices see every department's and the district's, a
+    # department its own; an enterprise's burden for the offices, departments and itself.
+    _STATS + "GetDepartmentStatistics": Rule(OFFICES | DEPARTMENT, own_department()),
+    _STATS + "GetEnterpriseBurden": Rule(OFFICES | DEPARTMENT | ENTERPRISE, own_enterprise()),
     # Tokens: a holder refreshes its own; the administrator revokes.
     _ACCESS + "RefreshToken": Rule(SIGNED_IN),
     _ACCESS + "RevokeTokens": _admin_write(),

@@ -19,6 +19,7 @@ from inspection.api.fees import FeeServicer
 from inspection.api.inspections import InspectionServicer, PublicServicer
 from inspection.api.oversight import OversightServicer
 from inspection.api.registry import RegistryServicer
+from inspection.api.statistics import StatisticsServicer
 from inspection.v1 import (
     access_service_pb2,
     access_service_pb2_grpc,
@@ -36,6 +37,8 @@ from inspection.v1 import (
     public_service_pb2_grpc,
     registry_service_pb2,
     registry_service_pb2_grpc,
+    statistics_service_pb2,
+    statistics_service_pb2_grpc,
 )
 
 
@@ -91,6 +94,11 @@ SERVICES: tuple[Service, ...] = (
         oversight_service_pb2.DESCRIPTOR.services_by_name["OversightService"],
         OversightServicer,
         oversight_service_pb2_grpc.add_OversightServiceServicer_to_server,
+    ),
+    Service(
+        statistics_service_pb2.DESCRIPTOR.services_by_name["StatisticsService"],
+        StatisticsServicer,
+        statistics_service_pb2_grpc.add_StatisticsServiceServicer_to_server,
     ),
 )
 

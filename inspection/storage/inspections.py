@@ -842,3 +842,26 @@ def page_earliest_due_first(
         statement = statement.where(or_(due > time, and_(due == time, col(Inspection.id) > inspection_id)))
     rows = session.connection().execute(statement.order_by(due, col(Inspection.id)).limit(limit))
     return [InspectionRecord(**row._mapping) for row in rows]
+
+
+def page_published(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    *,
+    before: tuple[dt.datetime, str] | None,
+    limit: int,
+) -> list[InspectionRecord]:
+    """Up to ``limit`` published inspections matching ``where``, most recently published first
+    (ties by id, descending), after the key ``before`` = (publish_time, id) of the previous page."""
+    statement = select(*_COLUMNS).where(*where, col(Inspection.publish_time).is_not(None))
+    if before is not None:
+        at, inspection_id = before
+        statement = statement.where(
+            or_(
+                col(Inspection.publish_time) < at,
+                (col(Inspection.publish_time) == at) & (col(Inspection.id) < inspection_id),
+            )
+        )
+    ordered = statement.order_by(col(Inspection.publish_time).desc(), col(Inspection.id).desc())
+    rows = session.connection().execute(ordered.limit(limit))
+    return [InspectionRecord(**row._mapping) for row in rows]

@@ -25,9 +25,10 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.type import date_pb2 as google_dot_type_dot_date__pb2
 from inspection.v1 import common_pb2 as inspection_dot_v1_dot_common__pb2
+from inspection.v1 import statistics_service_pb2 as inspection_dot_v1_dot_statistics__service__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"inspection/v1/public_service.proto\x12\rinspection.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ainspection/v1/common.proto\"\xc3\x02\n\x0fPublishedResult\x12\x15\n\rinspection_id\x18\x01 \x01(\t\x12\x0c\n\x04uscc\x18\x02 \x01(\t\x12\x17\n\x0f\x65nterprise_name\x18\x03 \x01(\t\x12\x18\n\x10\x64\x65partment_codes\x18\x04 \x03(\t\x12+\n\x04kind\x18\x05 \x01(\x0e\x32\x1d.inspection.v1.InspectionKind\x12\r\n\x05items\x18\x06 \x03(\t\x12%\n\nvisit_date\x18\x07 \x01(\x0b\x32\x11.google.type.Date\x12/\n\x06result\x18\x08 \x01(\x0b\x32\x1f.inspection.v1.InspectionResult\x12\x12\n\ninspectors\x18\t \x03(\t\x12\x30\n\x0cpublish_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"k\n\x1bListPublishedResultsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0c\n\x04uscc\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x04 \x01(\t\"h\n\x1cListPublishedResultsResponse\x12/\n\x07results\x18\x01 \x03(\x0b\x32\x1e.inspection.v1.PublishedResult\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x80\x01\n\rPublicService\x12o\n\x14ListPublishedResults\x12*.inspection.v1.ListPublishedResultsRequest\x1a+.inspection.v1.ListPublishedResultsResponseBd\n\x1c\x63n.gov.onecard.inspection.v1B\x12PublicServiceProtoP\x01Z.onecard.example/gen/inspection/v1;inspectionv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"inspection/v1/public_service.proto\x12\rinspection.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\x1a\x1ainspection/v1/common.proto\x1a&inspection/v1/statistics_service.proto\"\xc3\x02\n\x0fPublishedResult\x12\x15\n\rinspection_id\x18\x01 \x01(\t\x12\x0c\n\x04uscc\x18\x02 \x01(\t\x12\x17\n\x0f\x65nterprise_name\x18\x03 \x01(\t\x12\x18\n\x10\x64\x65partment_codes\x18\x04 \x03(\t\x12+\n\x04kind\x18\x05 \x01(\x0e\x32\x1d.inspection.v1.InspectionKind\x12\r\n\x05items\x18\x06 \x03(\t\x12%\n\nvisit_date\x18\x07 \x01(\x0b\x32\x11.google.type.Date\x12/\n\x06result\x18\x08 \x01(\x0b\x32\x1f.inspection.v1.InspectionResult\x12\x12\n\ninspectors\x18\t \x03(\t\x12\x30\n\x0cpublish_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"k\n\x1bListPublishedResultsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0c\n\x04uscc\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65partment_code\x18\x04 \x01(\t\"h\n\x1cListPublishedResultsResponse\x12/\n\x07results\x18\x01 \x03(\x0b\x32\x1e.inspection.v1.PublishedResult\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x13GetDashboardRequest\x12\x0c\n\x04year\x18\x01 \x01(\x05\"\x8d\x02\n\x0c\x44\x61shboardRow\x12\x17\n\x0f\x64\x65partment_code\x18\x01 \x01(\t\x12\x17\n\x0f\x64\x65partment_name\x18\x02 \x01(\t\x12\r\n\x05month\x18\x03 \x01(\x05\x12\x13\n\x0binspections\x18\x04 \x01(\x03\x12#\n\x05joint\x18\x05 \x01(\x0b\x32\x14.inspection.v1.Share\x12#\n\x05\x64rawn\x18\x06 \x01(\x0b\x32\x14.inspection.v1.Share\x12/\n\x11published_on_time\x18\x07 \x01(\x0b\x32\x14.inspection.v1.Share\x12,\n\x06rating\x18\x08 \x01(\x0b\x32\x1c.inspection.v1.RatingSummary\"v\n\tDashboard\x12\x0c\n\x04year\x18\x01 \x01(\x05\x12)\n\x04rows\x18\x02 \x03(\x0b\x32\x1b.inspection.v1.DashboardRow\x12\x30\n\x0c\x63ompute_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\xce\x01\n\rPublicService\x12o\n\x14ListPublishedResults\x12*.inspection.v1.ListPublishedResultsRequest\x1a+.inspection.v1.ListPublishedResultsResponse\x12L\n\x0cGetDashboard\x12\".inspection.v1.GetDashboardRequest\x1a\x18.inspection.v1.DashboardBd\n\x1c\x63n.gov.onecard.inspection.v1B\x12PublicServiceProtoP\x01Z.onecard.example/gen/inspection/v1;inspectionv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,12 +36,18 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'inspection.v1.public_servic
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\034cn.gov.onecard.inspection.v1B\022PublicServiceProtoP\001Z.onecard.example/gen/inspection/v1;inspectionv1'
-  _globals['_PUBLISHEDRESULT']._serialized_start=139
-  _globals['_PUBLISHEDRESULT']._serialized_end=462
-  _globals['_LISTPUBLISHEDRESULTSREQUEST']._serialized_start=464
-  _globals['_LISTPUBLISHEDRESULTSREQUEST']._serialized_end=571
-  _globals['_LISTPUBLISHEDRESULTSRESPONSE']._serialized_start=573
-  _globals['_LISTPUBLISHEDRESULTSRESPONSE']._serialized_end=677
-  _globals['_PUBLICSERVICE']._serialized_start=680
-  _globals['_PUBLICSERVICE']._serialized_end=808
+  _globals['_PUBLISHEDRESULT']._serialized_start=179
+  _globals['_PUBLISHEDRESULT']._serialized_end=502
+  _globals['_LISTPUBLISHEDRESULTSREQUEST']._serialized_start=504
+  _globals['_LISTPUBLISHEDRESULTSREQUEST']._serialized_end=611
+  _globals['_LISTPUBLISHEDRESULTSRESPONSE']._serialized_start=613
+  _globals['_LISTPUBLISHEDRESULTSRESPONSE']._serialized_end=717
+  _globals['_GETDASHBOARDREQUEST']._serialized_start=719
+  _globals['_GETDASHBOARDREQUEST']._serialized_end=754
+  _globals['_DASHBOARDROW']._serialized_start=757
+  _globals['_DASHBOARDROW']._serialized_end=1026
+  _globals['_DASHBOARD']._serialized_start=1028
+  _globals['_DASHBOARD']._serialized_end=1146
+  _globals['_PUBLICSERVICE']._serialized_start=1149
+  _globals['_PUBLICSERVICE']._serialized_end=1355
 # @@protoc_insertion_point(module_scope)

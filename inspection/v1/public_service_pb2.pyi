@@ -10,6 +10,7 @@ from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.type import date_pb2 as _date_pb2
 from inspection.v1 import common_pb2 as _common_pb2
+from inspection.v1 import statistics_service_pb2 as _statistics_service_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -156,3 +157,121 @@ class ListPublishedResultsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListPublishedResultsResponse: _TypeAlias = ListPublishedResultsResponse  # noqa: Y015
+
+@_typing.final
+class GetDashboardRequest(_message.Message):
+    """Asks for the public dashboard of a year."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    YEAR_FIELD_NUMBER: _builtins.int
+    year: _builtins.int
+    """The calendar year (district time), 1970 to 9998."""
+    def __init__(
+        self,
+        *,
+        year: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["year", b"year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetDashboardRequest: _TypeAlias = GetDashboardRequest  # noqa: Y015
+
+@_typing.final
+class DashboardRow(_message.Message):
+    """One department's month on the public dashboard. Inspections count in the month (district time)
+    in which they were requested, for every department that leads or takes part in them.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DEPARTMENT_CODE_FIELD_NUMBER: _builtins.int
+    DEPARTMENT_NAME_FIELD_NUMBER: _builtins.int
+    MONTH_FIELD_NUMBER: _builtins.int
+    INSPECTIONS_FIELD_NUMBER: _builtins.int
+    JOINT_FIELD_NUMBER: _builtins.int
+    DRAWN_FIELD_NUMBER: _builtins.int
+    PUBLISHED_ON_TIME_FIELD_NUMBER: _builtins.int
+    RATING_FIELD_NUMBER: _builtins.int
+    department_code: _builtins.str
+    """The department (code)."""
+    department_name: _builtins.str
+    """The department's name (an authority's name, not a person's)."""
+    month: _builtins.int
+    """The month, 1 to 12."""
+    inspections: _builtins.int
+    """Inspections requested in the month."""
+    @_builtins.property
+    def joint(self) -> _statistics_service_pb2.Share:
+        """Inspections with two or more departments, out of them."""
+
+    @_builtins.property
+    def drawn(self) -> _statistics_service_pb2.Share:
+        """Inspections drawn at random (双随机), out of them."""
+
+    @_builtins.property
+    def published_on_time(self) -> _statistics_service_pb2.Share:
+        """Completed results published by their due time, out of those published or overdue."""
+
+    @_builtins.property
+    def rating(self) -> _statistics_service_pb2.RatingSummary:
+        """Ratings of the month's inspections; the sum and average are withheld below 3 ratings."""
+
+    def __init__(
+        self,
+        *,
+        department_code: _builtins.str = ...,
+        department_name: _builtins.str = ...,
+        month: _builtins.int = ...,
+        inspections: _builtins.int = ...,
+        joint: _statistics_service_pb2.Share | None = ...,
+        drawn: _statistics_service_pb2.Share | None = ...,
+        published_on_time: _statistics_service_pb2.Share | None = ...,
+        rating: _statistics_service_pb2.RatingSummary | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["drawn", b"drawn", "joint", b"joint", "published_on_time", b"published_on_time", "rating", b"rating"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["department_code", b"department_code", "department_name", b"department_name", "drawn", b"drawn", "inspections", b"inspections", "joint", b"joint", "month", b"month", "published_on_time", b"published_on_time", "rating", b"rating"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DashboardRow: _TypeAlias = DashboardRow  # noqa: Y015
+
+@_typing.final
+class Dashboard(_message.Message):
+    """The public dashboard of a year: only months with inspections have rows, ordered by department
+    code and month.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    YEAR_FIELD_NUMBER: _builtins.int
+    ROWS_FIELD_NUMBER: _builtins.int
+    COMPUTE_TIME_FIELD_NUMBER: _builtins.int
+    year: _builtins.int
+    """The year."""
+    @_builtins.property
+    def rows(self) -> _containers.RepeatedCompositeFieldContainer[Global___DashboardRow]:
+        """The rows."""
+
+    @_builtins.property
+    def compute_time(self) -> _timestamp_pb2.Timestamp:
+        """When the figures were computed."""
+
+    def __init__(
+        self,
+        *,
+        year: _builtins.int = ...,
+        rows: _abc.Iterable[Global___DashboardRow] | None = ...,
+        compute_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["compute_time", b"compute_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["compute_time", b"compute_time", "rows", b"rows", "year", b"year"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Dashboard: _TypeAlias = Dashboard  # noqa: Y015

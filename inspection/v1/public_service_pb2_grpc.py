@@ -41,6 +41,11 @@ class PublicServiceStub:
                 request_serializer=inspection_dot_v1_dot_public__service__pb2.ListPublishedResultsRequest.SerializeToString,
                 response_deserializer=inspection_dot_v1_dot_public__service__pb2.ListPublishedResultsResponse.FromString,
                 _registered_method=True)
+        self.GetDashboard = channel.unary_unary(
+                '/inspection.v1.PublicService/GetDashboard',
+                request_serializer=inspection_dot_v1_dot_public__service__pb2.GetDashboardRequest.SerializeToString,
+                response_deserializer=inspection_dot_v1_dot_public__service__pb2.Dashboard.FromString,
+                _registered_method=True)
 
 
 class PublicServiceServicer:
@@ -49,8 +54,18 @@ class PublicServiceServicer:
     """
 
     def ListPublishedResults(self, request, context):
-        """Published results, newest request first, with names masked. Anyone may call, with or without a
-        token.
+        """Published results, most recently published first (ties by inspection id, descending), with
+        names masked. Anyone may call, with or without a token.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDashboard(self, request, context):
+        """The public dashboard of a year: per department and month, inspections, joint and drawn
+        shares, results published on time, the average rating — counts only, no names and nothing
+        about any one enterprise. Anyone may call, with or without a token. A year outside 1970 to
+        9998 is INVALID_ARGUMENT.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -63,6 +78,11 @@ def add_PublicServiceServicer_to_server(servicer, server):
                     servicer.ListPublishedResults,
                     request_deserializer=inspection_dot_v1_dot_public__service__pb2.ListPublishedResultsRequest.FromString,
                     response_serializer=inspection_dot_v1_dot_public__service__pb2.ListPublishedResultsResponse.SerializeToString,
+            ),
+            'GetDashboard': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDashboard,
+                    request_deserializer=inspection_dot_v1_dot_public__service__pb2.GetDashboardRequest.FromString,
+                    response_serializer=inspection_dot_v1_dot_public__service__pb2.Dashboard.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -94,6 +114,33 @@ class PublicService:
             '/inspection.v1.PublicService/ListPublishedResults',
             inspection_dot_v1_dot_public__service__pb2.ListPublishedResultsRequest.SerializeToString,
             inspection_dot_v1_dot_public__service__pb2.ListPublishedResultsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDashboard(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/inspection.v1.PublicService/GetDashboard',
+            inspection_dot_v1_dot_public__service__pb2.GetDashboardRequest.SerializeToString,
+            inspection_dot_v1_dot_public__service__pb2.Dashboard.FromString,
             options,
             channel_credentials,
             insecure,

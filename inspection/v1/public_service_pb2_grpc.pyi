@@ -36,8 +36,14 @@ class PublicServiceStub:
     @_typing.overload
     def __new__(cls, channel: _aio.Channel) -> PublicServiceAsyncStub: ...
     ListPublishedResults: _grpc.UnaryUnaryMultiCallable[_public_service_pb2.ListPublishedResultsRequest, _public_service_pb2.ListPublishedResultsResponse]
-    """Published results, newest request first, with names masked. Anyone may call, with or without a
-    token.
+    """Published results, most recently published first (ties by inspection id, descending), with
+    names masked. Anyone may call, with or without a token.
+    """
+    GetDashboard: _grpc.UnaryUnaryMultiCallable[_public_service_pb2.GetDashboardRequest, _public_service_pb2.Dashboard]
+    """The public dashboard of a year: per department and month, inspections, joint and drawn
+    shares, results published on time, the average rating — counts only, no names and nothing
+    about any one enterprise. Anyone may call, with or without a token. A year outside 1970 to
+    9998 is INVALID_ARGUMENT.
     """
 
 @_typing.type_check_only
@@ -48,8 +54,14 @@ class PublicServiceAsyncStub(PublicServiceStub):
 
     def __init__(self, channel: _aio.Channel) -> None: ...
     ListPublishedResults: _aio.UnaryUnaryMultiCallable[_public_service_pb2.ListPublishedResultsRequest, _public_service_pb2.ListPublishedResultsResponse]  # type: ignore[assignment]
-    """Published results, newest request first, with names masked. Anyone may call, with or without a
-    token.
+    """Published results, most recently published first (ties by inspection id, descending), with
+    names masked. Anyone may call, with or without a token.
+    """
+    GetDashboard: _aio.UnaryUnaryMultiCallable[_public_service_pb2.GetDashboardRequest, _public_service_pb2.Dashboard]  # type: ignore[assignment]
+    """The public dashboard of a year: per department and month, inspections, joint and drawn
+    shares, results published on time, the average rating — counts only, no names and nothing
+    about any one enterprise. Anyone may call, with or without a token. A year outside 1970 to
+    9998 is INVALID_ARGUMENT.
     """
 
 class PublicServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -63,8 +75,20 @@ class PublicServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _public_service_pb2.ListPublishedResultsRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_public_service_pb2.ListPublishedResultsResponse, _abc.Awaitable[_public_service_pb2.ListPublishedResultsResponse]]:
-        """Published results, newest request first, with names masked. Anyone may call, with or without a
-        token.
+        """Published results, most recently published first (ties by inspection id, descending), with
+        names masked. Anyone may call, with or without a token.
+        """
+
+    @_abc_1.abstractmethod
+    def GetDashboard(
+        self,
+        request: _public_service_pb2.GetDashboardRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_public_service_pb2.Dashboard, _abc.Awaitable[_public_service_pb2.Dashboard]]:
+        """The public dashboard of a year: per department and month, inspections, joint and drawn
+        shares, results published on time, the average rating — counts only, no names and nothing
+        about any one enterprise. Anyone may call, with or without a token. A year outside 1970 to
+        9998 is INVALID_ARGUMENT.
         """
 
 def add_PublicServiceServicer_to_server(servicer: PublicServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from inspection.auth import Principal, Role
 from inspection.domain.inspections.common import load_view, load_views
 from inspection.domain.inspections.model import Inspection, InspectionView, State
-from inspection.domain.paging import keyset_page
+from inspection.domain.paging import MAX_KEY, keyset_page
 from inspection.domain.text import check_identifier
 from inspection.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
@@ -133,7 +133,33 @@ def _due_key(after: str | None) -> tuple[dt.datetime, str] | None:
 def list_published(
     session: Session, *, uscc: str, department_code: str, size: int, token: str
 ) -> tuple[list[InspectionView], str]:
-    """The public feed (一公开): published results, newest request first."""
+    """The public feed (一公开): published results, most recently published first. The page key is
+    (publish_time, id): publication order is what a reader of the feed follows, and the id breaks
+    ties between results published in the same microsecond."""
     where = stored.inspection_filter(uscc=uscc, department_code=department_code, state=State.PUBLISHED)
-    filters = {"uscc": uscc, "department_code": department_code}
-    return _newest_first(session, where, filters, size=size, token=token)
+    filters = {"uscc": uscc, "department_code": department_code, "order": "publish_time"}
+    rows, next_token = keyset_page(
+        lambda after, limit: stored.page_published(session, where, before=_publish_key(after), limit=limit),
+        lambda row: [row.publish_time.isoformat() if row.publish_time else "", row.id],
+        query=filters,
+        size=size,
+        token=token,
+        key_type=list,
+    )
+    return load_views(session, rows), next_token
+
+
+def _publish_key(key: list[Any] | None) -> tuple[dt.datetime, str] | None:
+    """The (publish_time, id) a feed page token carries; any other shape is not this service's."""
+    if key is None:
+        return None
+    refused = InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
+    if len(key) != 2 or not all(isinstance(part, str) and 0 < len(part) <= MAX_KEY for part in key):
+        raise refused
+    try:
+        at = dt.datetime.fromisoformat(key[0])
+    except ValueError as exc:
+        raise refused from exc
+    if at.tzinfo is None:
+        raise refused
+    return at, key[1]
