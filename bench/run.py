@@ -648,6 +648,7 @@ def measure_overload(bench: Bench, backend: str, target: str) -> None:
 
 def measure_backend(bench: Bench, backend: str, url: str) -> None:
     from bench.fees import measure_fees  # it builds on this module's Bench and checks
+    from bench.oversight import measure_oversight
     from bench.statistics import measure_statistics
 
     upgrade(url)
@@ -666,6 +667,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
             measure_draws(bench, backend, server.target, db)
             measure_fees(bench, backend, server.target, db, many)
             measure_statistics(bench, backend, server.target, db, many)
+            measure_oversight(bench, backend, db)
             measure_overload(bench, backend, server.target)
     finally:
         db.dispose()

@@ -9,10 +9,10 @@ so replicas sweeping at once raise it once (the unique key is the backstop on ev
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col
 
@@ -31,24 +31,38 @@ from inspection.storage.oversight_models import Alert, SweepCursor
 #: Rows one query returns per pass; a longer backlog is taken by the next passes.
 LIMIT = 500
 
+
+def _unraised(kinds: Sequence[str], subject: Any, *, period: Any = None, uscc: Any = None) -> Any:
+    """No alert of ``kinds`` exists yet for this subject (and period, and enterprise): each query
+    returns only what is new, so a backlog longer than one pass's limit moves on."""
+    found = select(col(Alert.id)).where(col(Alert.kind).in_(list(kinds)), col(Alert.subject_id) == subject)
+    if period is not None:
+        found = found.where(col(Alert.period) == period)
+    if uscc is not None:
+        found = found.where(col(Alert.uscc) == uscc)
+    return ~found.exists()
+
+
 # --- causes --------------------------------------------------------------------------------------
 
 
 def pending_decisions(
-    session: Session, *, now: dt.datetime, states: Sequence[str], limit: int = LIMIT
+    session: Session, *, now: dt.datetime, states: Sequence[str], kind: str, limit: int = LIMIT
 ) -> list[Any]:
     """Requests still waiting for the offices after their decision was due."""
     i = Inspection
     query = (
         select(col(i.id), col(i.uscc), col(i.lead_department), col(i.decision_due_time), col(i.request_time))
-        .where(col(i.state).in_(list(states)), col(i.decision_due_time) < now)
+        .where(col(i.state).in_(list(states)), col(i.decision_due_time) < now, _unraised([kind], col(i.id)))
         .order_by(col(i.decision_due_time))
         .limit(limit)
     )
     return list(session.execute(query).all())
 
 
-def late_decisions(session: Session, *, since: dt.datetime, limit: int = LIMIT) -> list[Any]:
+def late_decisions(
+    session: Session, *, since: dt.datetime, kinds: Sequence[str], limit: int = LIMIT
+) -> list[Any]:
     """Office decisions of inspections taken after they were due, within the look-back."""
     d, i = ApprovalDecision, Inspection
     query = (
@@ -62,14 +76,21 @@ def late_decisions(session: Session, *, since: dt.datetime, limit: int = LIMIT) 
             col(i.lead_department),
         )
         .join(i, col(i.id) == col(d.subject_id))
-        .where(col(d.subject_kind) == "INSPECTION", col(d.late).is_(True), col(d.decide_time) >= since)
+        .where(
+            col(d.subject_kind) == "INSPECTION",
+            col(d.late).is_(True),
+            col(d.decide_time) >= since,
+            _unraised(kinds, col(d.subject_id)),
+        )
         .order_by(col(d.decide_time))
         .limit(limit)
     )
     return list(session.execute(query).all())
 
 
-def filings_due(session: Session, *, now: dt.datetime, since: dt.datetime, limit: int = LIMIT) -> list[Any]:
+def filings_due(
+    session: Session, *, now: dt.datetime, since: dt.datetime, kind: str, limit: int = LIMIT
+) -> list[Any]:
     """Emergency inspections not filed by their filing limit, or filed after it (in the look-back)."""
     i = Inspection
     late = or_(
@@ -85,19 +106,24 @@ def filings_due(session: Session, *, now: dt.datetime, since: dt.datetime, limit
             col(i.file_time),
             col(i.request_time),
         )
-        .where(col(i.kind) == "EMERGENCY", col(i.filing_due_time).is_not(None), late)
+        .where(
+            col(i.kind) == "EMERGENCY",
+            col(i.filing_due_time).is_not(None),
+            late,
+            _unraised([kind], col(i.id)),
+        )
         .order_by(col(i.filing_due_time))
         .limit(limit)
     )
     return list(session.execute(query).all())
 
 
-def awaiting_acknowledgement(session: Session, *, state: str, limit: int = LIMIT) -> list[Any]:
+def awaiting_acknowledgement(session: Session, *, state: str, kind: str, limit: int = LIMIT) -> list[Any]:
     """Filed emergency inspections both offices have not acknowledged yet, oldest filing first."""
     i = Inspection
     query = (
         select(col(i.id), col(i.uscc), col(i.lead_department), col(i.file_time))
-        .where(col(i.state) == state, col(i.file_time).is_not(None))
+        .where(col(i.state) == state, col(i.file_time).is_not(None), _unraised([kind], col(i.id)))
         .order_by(col(i.file_time))
         .limit(limit)
     )
@@ -105,7 +131,13 @@ def awaiting_acknowledgement(session: Session, *, state: str, limit: int = LIMIT
 
 
 def publications_due(
-    session: Session, *, now: dt.datetime, since: dt.datetime, unpublished: Sequence[str], limit: int = LIMIT
+    session: Session,
+    *,
+    now: dt.datetime,
+    since: dt.datetime,
+    unpublished: Sequence[str],
+    kind: str,
+    limit: int = LIMIT,
 ) -> list[Any]:
     """Results not published by their publication date, or published after it (in the look-back)."""
     i = Inspection
@@ -122,7 +154,7 @@ def publications_due(
             col(i.publish_time),
             col(i.complete_time),
         )
-        .where(col(i.publication_due_time).is_not(None), late)
+        .where(col(i.publication_due_time).is_not(None), late, _unraised([kind], col(i.id)))
         .order_by(col(i.publication_due_time))
         .limit(limit)
     )
@@ -130,9 +162,10 @@ def publications_due(
 
 
 def refunds_due(
-    session: Session, *, today: dt.date, open_states: Sequence[str], limit: int = LIMIT
+    session: Session, *, today: dt.date, steps: Mapping[str, str], kind: str, limit: int = LIMIT
 ) -> list[Any]:
-    """Refunds whose current step is past its due date."""
+    """Refunds whose current step (``steps``: the step each open state waits for) is past its due
+    date, and not yet alerted for that step."""
     r = FeeRefund
     query = (
         select(
@@ -144,15 +177,22 @@ def refunds_due(
             col(r.step_due_date),
             col(r.amount_fen),
         )
-        .where(col(r.state).in_(list(open_states)), col(r.step_due_date) < today)
+        .where(
+            col(r.state).in_(list(steps)),
+            col(r.step_due_date) < today,
+            _unraised([kind], col(r.id), period=case(dict(steps), value=col(r.state), else_="")),
+        )
         .order_by(col(r.step_due_date))
         .limit(limit)
     )
     return list(session.execute(query).all())
 
 
-def recent_entries(session: Session, *, kind: str, since: dt.datetime, limit: int = LIMIT) -> list[Any]:
-    """Card entries of one kind appended within the look-back, across every card (oldest first)."""
+def recent_entries(
+    session: Session, *, kind: str, since: dt.datetime, alert_kinds: Sequence[str], limit: int = LIMIT
+) -> list[Any]:
+    """Card entries of one kind appended within the look-back, across every card (oldest first),
+    that no alert of ``alert_kinds`` names yet (subject ``USCC#seq``)."""
     e = CardEntry
     query = (
         select(
@@ -163,7 +203,11 @@ def recent_entries(session: Session, *, kind: str, since: dt.datetime, limit: in
             col(e.inspection_id),
             col(e.payload_json),
         )
-        .where(col(e.kind) == kind, col(e.time) >= since)
+        .where(
+            col(e.kind) == kind,
+            col(e.time) >= since,
+            _unraised(alert_kinds, col(e.uscc) + "#" + cast(col(e.seq), String)),
+        )
         .order_by(col(e.time), col(e.uscc), col(e.seq))
         .limit(limit)
     )
@@ -177,6 +221,8 @@ def frequent_visits(
     end: dt.date,
     visited: Sequence[str],
     more_than: int,
+    kind: str,
+    period: str,
     limit: int = LIMIT,
 ) -> list[Any]:
     """Enterprises visited more than ``more_than`` times on days in [start, end), across departments:
@@ -184,7 +230,12 @@ def frequent_visits(
     i = Inspection
     query = (
         select(col(i.uscc), func.count().label("visits"), func.max(i.visit_date).label("last_visit"))
-        .where(col(i.visit_date) >= start, col(i.visit_date) < end, col(i.state).in_(list(visited)))
+        .where(
+            col(i.visit_date) >= start,
+            col(i.visit_date) < end,
+            col(i.state).in_(list(visited)),
+            _unraised([kind], col(i.uscc), period=period),
+        )
         .group_by(col(i.uscc))
         .having(func.count() > more_than)
         .order_by(col(i.uscc))
@@ -218,6 +269,8 @@ def at_yearly_cap(
     end: dt.date,
     not_counted: Sequence[str],
     cap: int,
+    kind: str,
+    period: str,
     limit: int = LIMIT,
 ) -> list[Any]:
     """(enterprise, department) pairs whose routine inspections with a window opening in [start, end)
@@ -235,6 +288,7 @@ def at_yearly_cap(
             col(i.window_start) >= start,
             col(i.window_start) < end,
             col(i.state).not_in(list(not_counted)),
+            _unraised([kind], col(i.lead_department), period=period, uscc=col(i.uscc)),
         )
         .group_by(col(i.uscc), col(i.lead_department))
         .having(func.count() >= cap)
@@ -245,7 +299,14 @@ def at_yearly_cap(
 
 
 def repeated_no_findings(
-    session: Session, *, start: dt.datetime, end: dt.datetime, at_least: int, limit: int = LIMIT
+    session: Session,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    at_least: int,
+    kind: str,
+    period: str,
+    limit: int = LIMIT,
 ) -> list[Any]:
     """(inspector, enterprise) pairs with ``at_least`` results of no issues in [start, end): a
     joint check counts by the part of the inspector's department, any other by its result."""
@@ -266,7 +327,12 @@ def repeated_no_findings(
                 col(p.inspection_id) == col(a.inspection_id), col(p.department_code) == col(a.department_code)
             ),
         )
-        .where(col(i.complete_time) >= start, col(i.complete_time) < end, outcome == "NO_ISSUES")
+        .where(
+            col(i.complete_time) >= start,
+            col(i.complete_time) < end,
+            outcome == "NO_ISSUES",
+            _unraised([kind], col(a.inspector_id), period=period, uscc=col(i.uscc)),
+        )
         .group_by(col(a.inspector_id), col(i.uscc), col(a.department_code))
         .having(func.count() >= at_least)
         .order_by(col(a.inspector_id), col(i.uscc))
@@ -300,24 +366,26 @@ def no_findings_inspections(
     return list(session.execute(query).scalars())
 
 
-def low_ratings(session: Session, *, since: dt.datetime, at_most: int, limit: int = LIMIT) -> list[Any]:
+def low_ratings(
+    session: Session, *, since: dt.datetime, at_most: int, kind: str, limit: int = LIMIT
+) -> list[Any]:
     r, i = InspectionRating, Inspection
     query = (
         select(col(r.inspection_id), col(r.score), col(r.rate_time), col(i.uscc), col(i.lead_department))
         .join(i, col(i.id) == col(r.inspection_id))
-        .where(col(r.score) <= at_most, col(r.rate_time) >= since)
+        .where(col(r.score) <= at_most, col(r.rate_time) >= since, _unraised([kind], col(r.inspection_id)))
         .order_by(col(r.rate_time))
         .limit(limit)
     )
     return list(session.execute(query).all())
 
 
-def complaints(session: Session, *, since: dt.datetime, limit: int = LIMIT) -> list[Any]:
+def complaints(session: Session, *, since: dt.datetime, kind: str, limit: int = LIMIT) -> list[Any]:
     c, i = Complaint, Inspection
     query = (
         select(col(c.id), col(c.uscc), col(c.inspection_id), col(c.file_time), col(i.lead_department))
         .outerjoin(i, col(i.id) == col(c.inspection_id))
-        .where(col(c.file_time) >= since)
+        .where(col(c.file_time) >= since, _unraised([kind], col(c.id)))
         .order_by(col(c.file_time))
         .limit(limit)
     )

@@ -25,6 +25,8 @@ class Alert(SQLModel, table=True):
         Index("ix_alert_department_raise", "department_code", "raise_time"),
         Index("ix_alert_uscc", "uscc"),
         Index("ix_alert_raise", "raise_time"),
+        # Each detector asks "is there an alert of this kind for this subject yet" per cause.
+        Index("ix_alert_subject_kind", "subject_id", "kind"),
     )
 
     #: ``AL`` + the first 20 hex digits of SHA-256 over the key.

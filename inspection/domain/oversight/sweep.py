@@ -80,7 +80,9 @@ def _time(value: dt.datetime | None) -> str:
 
 def overdue_decisions(session: Session, rules: OversightRules, now: dt.datetime) -> Iterator[Finding]:
     """A request still undecided after its decision was due, or decided (by one office) late."""
-    for row in stored.pending_decisions(session, now=now, states=[State.REQUESTED.value]):
+    for row in stored.pending_decisions(
+        session, now=now, states=[State.REQUESTED.value], kind=AlertKind.DECISION_OVERDUE.value
+    ):
         yield Finding(
             AlertKind.DECISION_OVERDUE,
             SubjectKind.INSPECTION,
@@ -96,7 +98,11 @@ def overdue_decisions(session: Session, rules: OversightRules, now: dt.datetime)
             },
         )
     since = now - dt.timedelta(days=rules.lookback_days)
-    for row in stored.late_decisions(session, since=since):
+    for row in stored.late_decisions(
+        session,
+        since=since,
+        kinds=[AlertKind.DECISION_OVERDUE.value, AlertKind.ACKNOWLEDGEMENT_OVERDUE.value],
+    ):
         kind = AlertKind.DECISION_OVERDUE if row.stage == "APPROVAL" else AlertKind.ACKNOWLEDGEMENT_OVERDUE
         yield Finding(
             kind,
@@ -118,7 +124,7 @@ def overdue_decisions(session: Session, rules: OversightRules, now: dt.datetime)
 def overdue_filings(session: Session, rules: OversightRules, now: dt.datetime) -> Iterator[Finding]:
     """An emergency inspection not filed within its filing limit (or filed after it)."""
     since = now - dt.timedelta(days=rules.lookback_days)
-    for row in stored.filings_due(session, now=now, since=since):
+    for row in stored.filings_due(session, now=now, since=since, kind=AlertKind.FILING_OVERDUE.value):
         yield Finding(
             AlertKind.FILING_OVERDUE,
             SubjectKind.INSPECTION,
@@ -138,7 +144,9 @@ def overdue_filings(session: Session, rules: OversightRules, now: dt.datetime) -
 
 def overdue_acknowledgements(session: Session, rules: OversightRules, now: dt.datetime) -> Iterator[Finding]:
     """A filing both offices have not acknowledged within its working days."""
-    for row in stored.awaiting_acknowledgement(session, state=State.FILED_PENDING.value):
+    for row in stored.awaiting_acknowledgement(
+        session, state=State.FILED_PENDING.value, kind=AlertKind.ACKNOWLEDGEMENT_OVERDUE.value
+    ):
         due = rules.calendar.due_after_working_days(row.file_time, rules.decision_due_working_days)
         if due >= now:
             continue
@@ -157,7 +165,9 @@ def overdue_acknowledgements(session: Session, rules: OversightRules, now: dt.da
 def overdue_publications(session: Session, rules: OversightRules, now: dt.datetime) -> Iterator[Finding]:
     """A result not published within 20 working days (一公开), or published after them."""
     since = now - dt.timedelta(days=rules.lookback_days)
-    for row in stored.publications_due(session, now=now, since=since, unpublished=UNPUBLISHED):
+    for row in stored.publications_due(
+        session, now=now, since=since, unpublished=UNPUBLISHED, kind=AlertKind.PUBLICATION_OVERDUE.value
+    ):
         yield Finding(
             AlertKind.PUBLICATION_OVERDUE,
             SubjectKind.INSPECTION,
@@ -178,7 +188,9 @@ def overdue_publications(session: Session, rules: OversightRules, now: dt.dateti
 def overdue_refund_steps(session: Session, rules: OversightRules, now: dt.datetime) -> Iterator[Finding]:
     """A refund whose current step (verify, approve, pay) is past its due date; once per step."""
     today = rules.calendar.today(now)
-    for row in stored.refunds_due(session, today=today, open_states=list(REFUND_STEP)):
+    for row in stored.refunds_due(
+        session, today=today, steps=REFUND_STEP, kind=AlertKind.REFUND_STEP_OVERDUE.value
+    ):
         step = REFUND_STEP[row.state]
         due = dt.datetime.combine(
             row.step_due_date + dt.timedelta(days=1), dt.time(), tzinfo=rules.calendar.zone
@@ -203,7 +215,12 @@ def refused_attempts(session: Session, rules: OversightRules, now: dt.datetime) 
     """Every refused call the card kept (``ATTEMPT_REFUSED``): a fee call is an attempted unlisted
     fee, any other an attempted activity without (or outside) approval."""
     since = now - dt.timedelta(days=rules.lookback_days)
-    for row in stored.recent_entries(session, kind=cards.EntryKind.ATTEMPT_REFUSED.value, since=since):
+    for row in stored.recent_entries(
+        session,
+        kind=cards.EntryKind.ATTEMPT_REFUSED.value,
+        since=since,
+        alert_kinds=[AlertKind.UNLISTED_FEE_ATTEMPTED.value, AlertKind.UNAPPROVED_ACTIVITY_ATTEMPTED.value],
+    ):
         payload = json.loads(row.payload_json)
         method = str(payload.get("method", ""))
         kind = (
@@ -265,7 +282,9 @@ def frequent_visits(session: Session, rules: OversightRules, now: dt.datetime) -
     """More visits of one enterprise in a day, a week or a month than the thresholds allow, across
     departments; a joint check is one visit (进一次门). The alert counts in its period, once."""
     for kind, label, start, end, limit in _periods(rules, now):
-        for row in stored.frequent_visits(session, start=start, end=end, visited=VISITED, more_than=limit):
+        for row in stored.frequent_visits(
+            session, start=start, end=end, visited=VISITED, more_than=limit, kind=kind.value, period=label
+        ):
             visits = stored.visits_of(session, row.uscc, start=start, end=end, visited=VISITED)
             yield Finding(
                 kind,
@@ -294,6 +313,8 @@ def yearly_caps(session: Session, rules: OversightRules, now: dt.datetime) -> It
         end=dt.date(year + 1, 1, 1),
         not_counted=[s.value for s in NOT_COUNTED],
         cap=rules.max_routine_per_department_year,
+        kind=AlertKind.YEARLY_CAP_REACHED.value,
+        period=str(year),
     ):
         yield Finding(
             AlertKind.YEARLY_CAP_REACHED,
@@ -316,7 +337,12 @@ def repeated_no_findings(session: Session, rules: OversightRules, now: dt.dateti
     start = dt.datetime(year, 1, 1, tzinfo=rules.calendar.zone)
     end = dt.datetime(year + 1, 1, 1, tzinfo=rules.calendar.zone)
     for row in stored.repeated_no_findings(
-        session, start=start, end=end, at_least=rules.no_findings_per_year
+        session,
+        start=start,
+        end=end,
+        at_least=rules.no_findings_per_year,
+        kind=AlertKind.REPEATED_NO_FINDINGS.value,
+        period=str(year),
     ):
         yield Finding(
             AlertKind.REPEATED_NO_FINDINGS,
@@ -337,7 +363,9 @@ def repeated_no_findings(session: Session, rules: OversightRules, now: dt.dateti
 
 def low_ratings(session: Session, rules: OversightRules, now: dt.datetime) -> Iterator[Finding]:
     since = now - dt.timedelta(days=rules.lookback_days)
-    for row in stored.low_ratings(session, since=since, at_most=rules.low_rating_at_most):
+    for row in stored.low_ratings(
+        session, since=since, at_most=rules.low_rating_at_most, kind=AlertKind.LOW_RATING.value
+    ):
         yield Finding(
             AlertKind.LOW_RATING,
             SubjectKind.INSPECTION,
@@ -352,7 +380,7 @@ def low_ratings(session: Session, rules: OversightRules, now: dt.datetime) -> It
 
 def complaints(session: Session, rules: OversightRules, now: dt.datetime) -> Iterator[Finding]:
     since = now - dt.timedelta(days=rules.lookback_days)
-    for row in stored.complaints(session, since=since):
+    for row in stored.complaints(session, since=since, kind=AlertKind.COMPLAINT_FILED.value):
         yield Finding(
             AlertKind.COMPLAINT_FILED,
             SubjectKind.COMPLAINT,

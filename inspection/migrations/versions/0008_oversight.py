@@ -64,6 +64,7 @@ def upgrade() -> None:
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.create_index("ix_alert_department_raise", ["department_code", "raise_time"], unique=False)
         batch_op.create_index("ix_alert_raise", ["raise_time"], unique=False)
+        batch_op.create_index("ix_alert_subject_kind", ["subject_id", "kind"], unique=False)
         batch_op.create_index("ix_alert_state_raise", ["state", "raise_time"], unique=False)
         batch_op.create_index("ix_alert_uscc", ["uscc"], unique=False)
 
@@ -77,6 +78,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.drop_index("ix_alert_uscc")
+        batch_op.drop_index("ix_alert_subject_kind")
         batch_op.drop_index("ix_alert_state_raise")
         batch_op.drop_index("ix_alert_raise")
         batch_op.drop_index("ix_alert_department_raise")
