@@ -26,7 +26,7 @@ def _alerts(db: Database) -> int:
 def measure_oversight(bench: Any, backend: str, db: Database) -> None:
     from inspection.sweeper import sweep_alerts
 
-    settings = Settings(_env_file=None)
+    settings = Settings(signing_key=bench.signing_key, _env_file=None)
     rules = OversightRules.from_settings(settings)
     inspections = bench.sizes.statistics_inspections
     before = _alerts(db)
