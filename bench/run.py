@@ -15,7 +15,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,6 +76,11 @@ class Bench:
     metadata: tuple[tuple[str, str], ...]
     work: Path
     baseline_rate: float = 0.0
+    #: The parts this run measures (``--only``); every part by default.
+    parts: frozenset[str] = frozenset()
+
+    def wants(self, part: str) -> bool:
+        return not self.parts or part in self.parts
 
     def job(self, key: str, target: str, method: str, requests: Sequence[Any], **overrides: Any) -> Job:
         values: dict[str, Any] = {
@@ -658,20 +663,30 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
         with ServerProcess(
             "service", url, signing_key=bench.signing_key, log_path=bench.work / f"{backend}.log"
         ) as server:
-            measure_reads(bench, backend, server.target, many)
-            measure_writes(bench, backend, server.target, db, many)
-            measure_inspections(bench, backend, server.target, db, many, dt.datetime.now(dt.UTC))
-            measure_scale(bench, backend, server.target)
-            measure_import(bench, backend, server.target)
-            measure_joint_checks(bench, backend, server.target, db, many, url)
-            measure_draws(bench, backend, server.target, db)
-            measure_fees(bench, backend, server.target, db, many)
-            measure_statistics(bench, backend, server.target, db, many)
-            measure_oversight(bench, backend, db)
-            measure_overload(bench, backend, server.target)
+            target = server.target
+            steps: list[tuple[str, Callable[[], None]]] = [
+                ("reads", lambda: measure_reads(bench, backend, target, many)),
+                ("writes", lambda: measure_writes(bench, backend, target, db, many)),
+                (
+                    "inspections",
+                    lambda: measure_inspections(bench, backend, target, db, many, dt.datetime.now(dt.UTC)),
+                ),
+                ("scale", lambda: measure_scale(bench, backend, target)),
+                ("import", lambda: measure_import(bench, backend, target)),
+                ("joint", lambda: measure_joint_checks(bench, backend, target, db, many, url)),
+                ("draws", lambda: measure_draws(bench, backend, target, db)),
+                ("fees", lambda: measure_fees(bench, backend, target, db, many)),
+                ("statistics", lambda: measure_statistics(bench, backend, target, db, many)),
+                ("oversight", lambda: measure_oversight(bench, backend, db)),
+                ("overload", lambda: measure_overload(bench, backend, target)),
+            ]
+            for part, step in steps:
+                if bench.wants(part) and (part != "oversight" or bench.wants("statistics")):
+                    step()
     finally:
         db.dispose()
-    add_goals(bench, backend)
+    if not bench.parts:  # the goals compare figures of every part
+        add_goals(bench, backend)
 
 
 def add_goals(bench: Bench, backend: str) -> None:
@@ -769,7 +784,14 @@ def machine_facts(sizes: Sizes) -> dict[str, Any]:
 # --- entry --------------------------------------------------------------------------------------
 
 
-def run(sizes: Sizes, *, out: Path, postgres_url: str, console: Console) -> Report:
+#: The parts of a run, in order; ``--only`` picks some (the oversight pass needs the statistics' data).
+PARTS = ("reads", "writes", "inspections", "scale", "import", "joint", "draws", "fees", "statistics",
+         "oversight", "overload")  # fmt: skip
+
+
+def run(
+    sizes: Sizes, *, out: Path, postgres_url: str, console: Console, parts: frozenset[str] = frozenset()
+) -> Report:
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     signing_key = secrets.token_urlsafe(48)
@@ -781,7 +803,9 @@ def run(sizes: Sizes, *, out: Path, postgres_url: str, console: Console) -> Repo
     work = Path(tempfile.mkdtemp(prefix="work-", dir=out))
     try:
         with LoadGenerator() as load:
-            bench = Bench(sizes, load, report, signing_key, (("authorization", f"Bearer {token}"),), work)
+            bench = Bench(
+                sizes, load, report, signing_key, (("authorization", f"Bearer {token}"),), work, parts=parts
+            )
             console.log("baseline: bare gRPC server")
             measure_baseline(bench)
             console.log("SQLite")
@@ -813,6 +837,13 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
         help=f"also measure PostgreSQL (default: when {' or '.join(POSTGRES_ENV)} is set)",
     )
     parser.add_argument("--out", type=Path, default=Path("var/bench"), help="where the JSON goes")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        default=[],
+        help="measure only this part (repeatable), beside the baseline; the goals need every part",
+    )
     args = parser.parse_args(argv)
     if console is None:
         console = Console()
@@ -823,7 +854,9 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
         parser.error("--postgres needs INSPECTION_BENCH_POSTGRES_URL or INSPECTION_TEST_POSTGRES_URL")
     if args.postgres is False:
         postgres_url = ""
-    report = run(SIZES[args.size], out=args.out, postgres_url=postgres_url, console=console)
+    report = run(
+        SIZES[args.size], out=args.out, postgres_url=postgres_url, console=console, parts=frozenset(args.only)
+    )
     report.print(console)
     path = report.write(args.out)
     console.print(f"figures written to {path} and {args.out / 'latest.json'}")
