@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from inspection.domain import fees
 from inspection.domain.calendar import Calendar
 from inspection.domain.card import CardHead
 from inspection.errors import NotFound
@@ -28,18 +27,30 @@ class CardSummary:
 
 
 def summarize(connection: Connection, uscc: str, *, year: int, calendar: Calendar) -> CardSummary:
-    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    rows = stored.summary_rows(connection, uscc, start=start, end=end)
+    """The summary in one statement: inspections count by the window's year (as the cap counts
+    them), fees by the district's calendar year of their payment."""
+    rows = stored.summary_rows(
+        connection,
+        uscc,
+        start=dt.date(year, 1, 1),
+        end=dt.date(year + 1, 1, 1),
+        paid_from=dt.datetime(year, 1, 1, tzinfo=calendar.zone),
+        paid_until=dt.datetime(year + 1, 1, 1, tzinfo=calendar.zone),
+    )
     if not rows:
         raise NotFound("enterprise", uscc)
-    head_seq, head_hash, issue_time, name, open_count = rows[0][:5]
+    head_seq, head_hash, issue_time, name, open_count, unpaid = rows[0][:6]
+    per_department: dict[str, dict[str, int]] = {"I": {}, "F": {}}
+    for *_, what, code, amount in rows:
+        if what is not None:
+            per_department[what][code] = int(amount)
     return CardSummary(
         uscc=uscc,
         enterprise_name=name,
         head=CardHead(uscc=uscc, seq=head_seq, entry_hash=head_hash),
         issue_time=issue_time,
-        inspections_this_year={row[5]: row[6] for row in rows if row[5] is not None},
+        inspections_this_year=per_department["I"],
         open_inspections=int(open_count),
-        unpaid_fen=fees.unpaid_fen(connection, uscc),
-        fees_this_year=fees.paid_this_year(connection, uscc, year=year, calendar=calendar),
+        unpaid_fen=int(unpaid or 0),
+        fees_this_year=per_department["F"],
     )

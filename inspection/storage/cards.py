@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     Connection,
     Integer,
+    Select,
     bindparam,
     event,
     func,
@@ -26,14 +27,16 @@ from sqlalchemy import (
     select,
     true,
     type_coerce,
+    union_all,
     update,
 )
 from sqlmodel import Session, col
 
 from inspection.errors import NotFound
+from inspection.storage.fee_models import FeeBill, FeeLine
 from inspection.storage.inspection_models import Inspection, InspectionParticipant
 from inspection.storage.models import Card, CardEntry, Enterprise
-from inspection.storage.types import ReadableUTCDateTime
+from inspection.storage.types import ReadableUTCDateTime, UTCDateTime
 
 
 class EntryRow(NamedTuple):
@@ -284,8 +287,13 @@ def _constants(values: tuple[str, ...]) -> list[Any]:
     return [literal(value) for value in values]
 
 
-_PER_DEPARTMENT = (
-    select(col(InspectionParticipant.department_code), func.count().label("inspections"))
+#: Inspections this year per department (each participant's), as ``("I", code, count)`` rows.
+_INSPECTIONS_PER_DEPARTMENT: Select[str, str, int] = (
+    select(
+        literal("I").label("what"),
+        col(InspectionParticipant.department_code).label("department_code"),
+        func.count().label("amount"),
+    )
     .join(Inspection, col(Inspection.id) == col(InspectionParticipant.inspection_id))
     .where(
         col(Inspection.uscc) == bindparam("uscc"),
@@ -294,8 +302,26 @@ _PER_DEPARTMENT = (
         col(Inspection.state).not_in(_constants(NOT_COUNTED)),
     )
     .group_by(col(InspectionParticipant.department_code))
-    .subquery("per_department")
 )
+
+#: Fees paid this year per department (一费制), net of refunds, as ``("F", code, fen)`` rows.
+_FEES_PER_DEPARTMENT: Select[str, str, int] = (
+    select(
+        literal("F").label("what"),
+        col(FeeLine.department_code).label("department_code"),
+        func.sum(col(FeeLine.amount_fen) - col(FeeLine.refunded_fen)).label("amount"),
+    )
+    .join(FeeBill, col(FeeBill.id) == col(FeeLine.bill_id))
+    .where(
+        col(FeeLine.uscc) == bindparam("uscc"),
+        col(FeeLine.state) == "PAID",
+        col(FeeBill.close_time) >= bindparam("paid_from", type_=UTCDateTime()),
+        col(FeeBill.close_time) < bindparam("paid_until", type_=UTCDateTime()),
+    )
+    .group_by(col(FeeLine.department_code))
+)
+
+_PER_DEPARTMENT = union_all(_INSPECTIONS_PER_DEPARTMENT, _FEES_PER_DEPARTMENT).subquery("per_department")
 
 _OPEN = (
     select(func.count())
@@ -304,10 +330,18 @@ _OPEN = (
     .scalar_subquery()
 )
 
-#: The whole summary in one statement, built once: the card's head, the enterprise's name and the
-#: open-inspection count on every row, and one row per department with inspections this year (one
-#: row with no department when there is none). Statement construction and ORM loading cost far more
-#: than SQLite's work here, and GetCard is the most frequent read.
+#: Fees assessed and not yet paid (open and billed lines).
+_UNPAID = (
+    select(func.coalesce(func.sum(col(FeeLine.amount_fen)), 0))
+    .where(col(FeeLine.uscc) == col(Card.uscc), col(FeeLine.state).in_(_constants(("OPEN", "BILLED"))))
+    .scalar_subquery()
+)
+
+#: The whole summary in one statement, built once: the card's head, the enterprise's name, the
+#: open-inspection count and the unpaid fees on every row, and one row per department with
+#: inspections (``I``) or paid fees (``F``) this year (one row with neither when there is none).
+#: Statement construction and round trips cost far more than the database's work here, and
+#: GetCard is the most frequent read.
 _SUMMARY = (
     select(
         col(Card.head_seq),
@@ -315,20 +349,32 @@ _SUMMARY = (
         col(Card.issue_time),
         col(Enterprise.name),
         _OPEN.label("open_inspections"),
+        _UNPAID.label("unpaid_fen"),
+        _PER_DEPARTMENT.c.what,
         _PER_DEPARTMENT.c.department_code,
-        _PER_DEPARTMENT.c.inspections,
+        _PER_DEPARTMENT.c.amount,
     )
     .join(Enterprise, col(Enterprise.uscc) == col(Card.uscc))
     .outerjoin(_PER_DEPARTMENT, true())
     .where(col(Card.uscc) == bindparam("uscc"))
-    .order_by(_PER_DEPARTMENT.c.department_code)
+    .order_by(_PER_DEPARTMENT.c.what, _PER_DEPARTMENT.c.department_code)
 )
 
 
-def summary_rows(connection: Connection, uscc: str, *, start: dt.date, end: dt.date) -> list[Any]:
-    """Rows of ``(head_seq, head_hash, issue_time, name, open, department, count)``; none for an
-    unknown enterprise."""
-    return list(connection.execute(_SUMMARY, {"uscc": uscc, "start": start, "end": end}).all())
+def summary_rows(
+    connection: Connection,
+    uscc: str,
+    *,
+    start: dt.date,
+    end: dt.date,
+    paid_from: dt.datetime,
+    paid_until: dt.datetime,
+) -> list[Any]:
+    """Rows of ``(head_seq, head_hash, issue_time, name, open, unpaid, what, department, amount)``:
+    inspections per department with a window opening in [start, end) and fees paid in [paid_from,
+    paid_until); none for an unknown enterprise."""
+    values = {"uscc": uscc, "start": start, "end": end, "paid_from": paid_from, "paid_until": paid_until}
+    return list(connection.execute(_SUMMARY, values).all())
 
 
 # --- waking watch streams ------------------------------------------------------------------------

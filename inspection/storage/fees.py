@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import select, text
 from sqlalchemy import update as sa_update
 from sqlmodel import Session, col
 
@@ -176,38 +176,6 @@ def take_serials(session: Session, code: str, n: int) -> int:
         session.flush()
         last = n
     return int(last) - n + 1
-
-
-# --- sums ----------------------------------------------------------------------------------------
-
-_UNPAID = select(func.coalesce(func.sum(col(FeeLine.amount_fen)), 0)).where(
-    col(FeeLine.uscc) == bindparam("uscc"), col(FeeLine.state).in_(("OPEN", "BILLED"))
-)
-
-_PAID_BY_DEPARTMENT = (
-    select(
-        col(FeeLine.department_code),
-        func.sum(col(FeeLine.amount_fen) - col(FeeLine.refunded_fen)),
-    )
-    .join(FeeBill, col(FeeBill.id) == col(FeeLine.bill_id))
-    .where(
-        col(FeeLine.uscc) == bindparam("uscc"),
-        col(FeeLine.state) == "PAID",
-        col(FeeBill.close_time) >= bindparam("start"),
-        col(FeeBill.close_time) < bindparam("end"),
-    )
-    .group_by(col(FeeLine.department_code))
-    .order_by(col(FeeLine.department_code))
-)
-
-
-def unpaid_fen(connection: Any, uscc: str) -> int:
-    return int(connection.execute(_UNPAID, {"uscc": uscc}).scalar() or 0)
-
-
-def paid_by_department(connection: Any, uscc: str, *, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
-    rows = connection.execute(_PAID_BY_DEPARTMENT, {"uscc": uscc, "start": start, "end": end}).all()
-    return {code: int(total) for code, total in rows}
 
 
 def payments_between(session: Session, *, start: dt.datetime, end: dt.datetime) -> list[FeePayment]:

@@ -32,8 +32,6 @@ from inspection.domain.fees.statement import (
     HallStatement,
     Total,
     hall_statement,
-    paid_this_year,
-    unpaid_fen,
 )
 
 __all__ = [
@@ -63,11 +61,9 @@ __all__ = [
     "issue_bill",
     "item_history",
     "lines_of",
-    "paid_this_year",
     "pay_bill",
     "receipt_number",
     "revise_item",
     "supersede_bill",
-    "unpaid_fen",
     "void_line",
 ]

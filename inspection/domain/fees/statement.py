@@ -7,7 +7,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection
 from sqlmodel import Session
 
 from inspection.domain.calendar import Calendar
@@ -74,14 +73,3 @@ def hall_statement(session: Session, start: dt.date, end: dt.date, *, calendar: 
         refunds=len(refunded),
         refunded_fen=sum(r.amount_fen for r in refunded),
     )
-
-
-def unpaid_fen(connection: Connection, uscc: str) -> int:
-    """Fees assessed on the enterprise and not yet paid (open and billed lines)."""
-    return stored.unpaid_fen(connection, uscc)
-
-
-def paid_this_year(connection: Connection, uscc: str, *, year: int, calendar: Calendar) -> dict[str, int]:
-    start = dt.datetime(year, 1, 1, tzinfo=calendar.zone)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=calendar.zone)
-    return stored.paid_by_department(connection, uscc, start=start, end=end)
