@@ -32,9 +32,11 @@ from sqlalchemy.engine import make_url
 from bench import seed
 from bench.draws import measure_draws
 from bench.load import CHANNEL_OPTIONS, Job, LoadGenerator
+from bench.profile import ProfilingLoad
 from bench.report import Figure, Goal, Report
 from bench.serve import ServerProcess
 from bench.sizes import SIZES, Sizes
+from bench.statements import measure_statements
 from inspection.api.page_tokens import PageTokenSeal
 from inspection.auth import Role, issue_token
 from inspection.domain.card import EntryFilter
@@ -70,7 +72,7 @@ class Bench:
     """What every figure of one backend needs."""
 
     sizes: Sizes
-    load: LoadGenerator
+    load: LoadGenerator | ProfilingLoad
     report: Report
     signing_key: str
     metadata: tuple[tuple[str, str], ...]
@@ -78,6 +80,8 @@ class Bench:
     baseline_rate: float = 0.0
     #: The parts this run measures (``--only``); every part by default.
     parts: frozenset[str] = frozenset()
+    #: The backend and process id of the service being measured (what ``--profile`` samples).
+    server: tuple[str, int] = ("", 0)
 
     def wants(self, part: str) -> bool:
         return not self.parts or part in self.parts
@@ -651,6 +655,60 @@ def measure_overload(bench: Bench, backend: str, target: str) -> None:
                 figure.note = f"flood: {answered:,} calls answered (OK {result.ok:,}{codes})"
 
 
+def measure_processes(bench: Bench, backend: str, url: str, db: Database, many: list[str]) -> None:
+    """The reads and the card-appending write again, served by two processes on one port
+    (``--processes 2``), each with its thread pool, interpreter lock and database pool; every
+    acknowledged write is checked on its card afterwards, as for one process."""
+    with ServerProcess(
+        "processes", url, signing_key=bench.signing_key, log_path=bench.work / f"{backend}-processes.log"
+    ) as server:
+        bench.server = (backend, server.process.pid)
+        for key, method, requests, name in (
+            ("processes.get_card", "GetCard", [card_pb.GetCardRequest(uscc=u) for u in many], "GetCard"),
+            (
+                "processes.list_entries",
+                "ListCardEntries",
+                [card_pb.ListCardEntriesRequest(uscc=u, page_size=50) for u in many],
+                "ListCardEntries page of 50",
+            ),
+        ):
+            result = bench.load.run(bench.job(key, server.target, CARD + method, requests))
+            bench.add(
+                Figure.from_load(
+                    result, backend=backend, section="processes", name=f"{name}, 2 processes", rpc=method
+                )
+            )
+        key = "processes.update_spread"
+        updates = _updates(key, many, bench.sizes.warmup + bench.sizes.max_requests)
+        job = bench.job(
+            key, server.target, REGISTRY + "UpdateEnterprise", updates, unique=True, keep_responses=True
+        )
+        result = bench.load.run(job)
+        figure = bench.add(
+            Figure.from_load(
+                result,
+                backend=backend,
+                section="processes",
+                name="UpdateEnterprise spread, 2 processes",
+                rpc="UpdateEnterprise",
+            )
+        )
+        acks = []
+        for index, raw in result.responses:
+            head = reg_pb.UpdateEnterpriseResponse.FromString(raw).card_head
+            request = updates[index]
+            acks.append(
+                Ack(
+                    request.enterprise.uscc,
+                    head.seq,
+                    head.entry_hash,
+                    "ENTERPRISE_UPDATED",
+                    new_name=request.enterprise.name,
+                )
+            )
+        figure.note = check_writes(bench, backend, server.target, db, result.name, acks)
+
+
 def measure_backend(bench: Bench, backend: str, url: str) -> None:
     from bench.fees import measure_fees  # it builds on this module's Bench and checks
     from bench.oversight import measure_oversight
@@ -664,6 +722,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
             "service", url, signing_key=bench.signing_key, log_path=bench.work / f"{backend}.log"
         ) as server:
             target = server.target
+            bench.server = (backend, server.process.pid)
             steps: list[tuple[str, Callable[[], None]]] = [
                 ("reads", lambda: measure_reads(bench, backend, target, many)),
                 ("writes", lambda: measure_writes(bench, backend, target, db, many)),
@@ -683,6 +742,8 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
             for part, step in steps:
                 if bench.wants(part) and (part != "oversight" or bench.wants("statistics")):
                     step()
+        if bench.wants("processes"):
+            measure_processes(bench, backend, url, db, many)
     finally:
         db.dispose()
     if not bench.parts:  # the goals compare figures of every part
@@ -786,11 +847,17 @@ def machine_facts(sizes: Sizes) -> dict[str, Any]:
 
 #: The parts of a run, in order; ``--only`` picks some (the oversight pass needs the statistics' data).
 PARTS = ("reads", "writes", "inspections", "scale", "import", "joint", "draws", "fees", "statistics",
-         "oversight", "overload")  # fmt: skip
+         "oversight", "overload", "statements", "processes")  # fmt: skip
 
 
 def run(
-    sizes: Sizes, *, out: Path, postgres_url: str, console: Console, parts: frozenset[str] = frozenset()
+    sizes: Sizes,
+    *,
+    out: Path,
+    postgres_url: str,
+    console: Console,
+    parts: frozenset[str] = frozenset(),
+    profile: frozenset[str] = frozenset(),
 ) -> Report:
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
@@ -802,18 +869,27 @@ def run(
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="work-", dir=out))
     try:
-        with LoadGenerator() as load:
+        with LoadGenerator() as generator:
+            load = ProfilingLoad(generator, profile, out, lambda: bench.server)
             bench = Bench(
                 sizes, load, report, signing_key, (("authorization", f"Bearer {token}"),), work, parts=parts
             )
             console.log("baseline: bare gRPC server")
             measure_baseline(bench)
             console.log("SQLite")
-            measure_backend(bench, "sqlite", f"sqlite:///{work / 'bench.db'}")
+            served = not parts or bool(parts - {"statements"})  # every part but this one needs a server
+            if served:
+                measure_backend(bench, "sqlite", f"sqlite:///{work / 'bench.db'}")
+            if bench.wants("statements"):
+                measure_statements(bench, "sqlite", f"sqlite:///{work / 'statements.db'}")
             if postgres_url:
                 console.log("PostgreSQL")
-                with postgres_schema(postgres_url) as url:
-                    measure_backend(bench, "postgresql", url)
+                if served:
+                    with postgres_schema(postgres_url) as url:
+                        measure_backend(bench, "postgresql", url)
+                if bench.wants("statements"):
+                    with postgres_schema(postgres_url) as url:
+                        measure_statements(bench, "postgresql", url)
             else:
                 report.skipped.append(
                     "PostgreSQL: set INSPECTION_BENCH_POSTGRES_URL or INSPECTION_TEST_POSTGRES_URL"
@@ -822,6 +898,7 @@ def run(
         report.failures.append(str(failure))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    report.checks += load.summaries if profile else []
     report.seconds = time.perf_counter() - clock
     report.machine["load_average_at_end"] = round(os.getloadavg()[0], 2)
     return report
@@ -844,6 +921,13 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
         default=[],
         help="measure only this part (repeatable), beside the baseline; the goals need every part",
     )
+    parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="KEY",
+        help="sample the server with py-spy while this figure runs (repeatable), e.g. read.get_card",
+    )
     args = parser.parse_args(argv)
     if console is None:
         console = Console()
@@ -855,7 +939,12 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
     if args.postgres is False:
         postgres_url = ""
     report = run(
-        SIZES[args.size], out=args.out, postgres_url=postgres_url, console=console, parts=frozenset(args.only)
+        SIZES[args.size],
+        out=args.out,
+        postgres_url=postgres_url,
+        console=console,
+        parts=frozenset(args.only),
+        profile=frozenset(args.profile),
     )
     report.print(console)
     path = report.write(args.out)

@@ -74,11 +74,13 @@ def _baseline(settings: Settings) -> tuple[grpc.Server, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.serve", description=__doc__)
-    parser.add_argument("kind", choices=("service", "baseline"))
+    parser.add_argument("kind", choices=("service", "baseline", "processes"))
     parser.add_argument("database_url")
     args = parser.parse_args(argv)
     settings = settings_for(args.database_url)
     configure_logging(json=True, level=settings.log_level)
+    if args.kind == "processes":
+        return _serve_processes(settings)
     running = None
     if args.kind == "baseline":
         tune_interpreter(settings)  # as the service's server does, so the two compare fairly
@@ -93,6 +95,34 @@ def main(argv: list[str] | None = None) -> int:
         running.stop(1.0)
     else:
         server.stop(1.0).wait()
+    return 0
+
+
+def _serve_processes(settings: Settings, processes: int = 2) -> int:
+    """The service as ``--processes 2`` on a free port: ready once a call answers."""
+    import socket
+    import threading
+
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    from inspection.server import serve_processes
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = settings.model_copy(update={"listen": f"127.0.0.1:{port}", "processes": processes})
+    stop = threading.Event()
+
+    def announce_then_wait() -> None:
+        with grpc.insecure_channel(settings.listen) as channel:
+            grpc.channel_ready_future(channel).result(timeout=30)
+            health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=10)
+        print(f"port={port} workers={settings.max_workers * processes}", flush=True)
+        sys.stdin.read()  # until the parent closes our stdin (or dies)
+        stop.set()
+
+    threading.Thread(target=announce_then_wait, daemon=True).start()
+    serve_processes(settings, stop=stop)
     return 0
 
 

@@ -36,12 +36,23 @@ def _settings() -> Settings:
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=64,
+            help="Server processes on the one port (SO_REUSEPORT); 0: INSPECTION_PROCESSES (default 1).",
+        ),
+    ] = 0,
+) -> None:
     """Migrate the database and serve until SIGTERM."""
     from inspection.server import ServeError
     from inspection.server import serve as run
 
     settings = _settings()
+    if processes:
+        settings = settings.model_copy(update={"processes": processes})
     configure_logging(json=settings.log_json, level=settings.log_level)
     try:
         run(settings)

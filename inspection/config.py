@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     tls_cert_file: Path | None = None
     tls_key_file: Path | None = None
     max_workers: int = Field(default=16, ge=1, le=256)
+    # Server processes sharing the listen port (SO_REUSEPORT, turned on for this mode only; the
+    # kernel spreads connections over them). 1: one process, today's default. More needs a fixed
+    # port; the first process also serves health, metrics and the timers (docs/performance.md).
+    processes: int = Field(default=1, ge=1, le=64)
     shutdown_grace_seconds: float = Field(default=10.0, ge=0)
     migrate_on_start: bool = True
     log_json: bool | None = None

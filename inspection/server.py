@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import signal
 import sys
+import threading
 import time
 from concurrent import futures
 from types import FrameType
@@ -111,8 +114,15 @@ def tune_interpreter(settings: Settings) -> None:
     sys.setswitchinterval(settings.gil_switch_interval_ms / 1000)
 
 
-def build(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Running:
+def build(
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None, reuse_port: bool = False
+) -> Running:
+    """The server of ``settings``, bound, not yet started; ``reuse_port`` lets other processes of a
+    ``--processes N`` server bind the same port (and nobody else, by accident, otherwise)."""
     clock = clock or SystemClock()
+    options = [
+        (name, int(reuse_port) if name == "grpc.so_reuseport" else value) for name, value in SERVER_OPTIONS
+    ]
     tune_interpreter(settings)
     db = db or Database(settings.database_url, pool_size=settings.max_workers)
     health_servicer = health.HealthServicer()
@@ -129,7 +139,7 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.max_workers, thread_name_prefix="rpc"),
         interceptors=[interceptor],
-        options=SERVER_OPTIONS,
+        options=options,
         maximum_concurrent_rpcs=settings.max_concurrent_calls,
     )
     for service in SERVICES:
@@ -161,7 +171,7 @@ def build(settings: Settings, *, clock: Clock | None = None, db: Database | None
     if settings.health_listen:
         # Health answered from threads of its own, whatever the main pool is doing.
         health_server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="health"), options=SERVER_OPTIONS
+            futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="health"), options=options
         )
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, health_server)
         try:
@@ -231,8 +241,12 @@ def create_server(
     return running.server, running.port
 
 
-def serve(settings: Settings) -> None:
-    """Migrates, serves, and shuts down gracefully on SIGTERM or SIGINT."""
+def serve(settings: Settings, *, reuse_port: bool = False, process_index: int | None = None) -> None:
+    """Migrates, serves, and shuts down gracefully on SIGTERM or SIGINT; with ``processes`` above 1,
+    starts that many server processes on the one port and supervises them."""
+    if settings.processes > 1 and process_index is None:
+        serve_processes(settings)
+        return
     received: list[int] = []
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -247,9 +261,16 @@ def serve(settings: Settings) -> None:
     signal.signal(signal.SIGINT, _on_signal)
     if settings.migrate_on_start:
         upgrade(settings.database_url)
-    running = build(settings)
+    running = build(settings, reuse_port=reuse_port)
     running.start()
-    log.info("serving", listen=settings.listen, port=running.port, database=_redacted(settings.database_url))
+    log.info(
+        "serving",
+        listen=settings.listen,
+        port=running.port,
+        database=_redacted(settings.database_url),
+        pid=os.getpid(),
+        **({} if process_index is None else {"process": process_index}),
+    )
     while not received:
         time.sleep(0.2)  # interrupted by a signal at once; its handler runs before the check
     log.info(
@@ -264,3 +285,85 @@ def _redacted(url: str) -> str:
     if "@" in rest:
         rest = "***@" + rest.split("@", 1)[1]
     return scheme + sep + rest
+
+
+# --- several processes on one port ----------------------------------------------------------------
+
+
+def _child_settings(settings: Settings, index: int) -> dict[str, Any]:
+    """What process ``index`` of a multi-process server changes: no migration (the parent ran it);
+    health, metrics and the timers in the first process only."""
+    changes: dict[str, Any] = {"migrate_on_start": False, "processes": 1}
+    if index > 0:
+        changes.update(health_listen="", metrics_listen="", expiry_sweep_seconds=0, alert_sweep_seconds=0)
+    return changes
+
+
+def _serve_child(values: dict[str, Any], index: int) -> None:
+    from inspection.logging import configure_logging
+
+    settings = Settings.model_validate(values)
+    configure_logging(json=settings.log_json, level=settings.log_level)
+
+    def _name_the_process(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+        event.setdefault("process", index)
+        return event
+
+    # Every line of this process says which one it is (the call lines included).
+    structlog.configure(processors=[_name_the_process, *structlog.get_config()["processors"]])
+    try:
+        serve(settings, reuse_port=True, process_index=index)
+    except ServeError as exc:
+        log.error("cannot serve", process=index, error=str(exc))
+        raise SystemExit(2) from None
+
+
+def serve_processes(settings: Settings, *, stop: threading.Event | None = None) -> None:
+    """Runs ``settings.processes`` server processes bound to one port with SO_REUSEPORT (the kernel
+    spreads new connections over them), each with its own thread pool, interpreter lock and
+    database pool. Stops them all on SIGTERM or SIGINT (or when ``stop`` is set), and all of them
+    if one exits on its own — a half-running server is not left serving. Returns when all stopped."""
+    port = settings.listen.rpartition(":")[2]
+    if not port.isdigit() or int(port) == 0:
+        raise ServeError(
+            f"INSPECTION_PROCESSES={settings.processes} needs a fixed port in INSPECTION_LISTEN "
+            f"(not {settings.listen}): every process binds the same one"
+        )
+    if settings.migrate_on_start:
+        upgrade(settings.database_url)
+    received: list[int] = []
+    in_main = threading.current_thread() is threading.main_thread()
+    if in_main:
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda signum, _frame: received.append(signum))
+    context = multiprocessing.get_context("spawn")  # nothing of this process's gRPC state is copied
+    base = settings.model_dump()
+    children = [
+        context.Process(
+            target=_serve_child, args=({**base, **_child_settings(settings, n)}, n), name=f"serve-{n}"
+        )
+        for n in range(settings.processes)
+    ]
+    for child in children:
+        child.start()
+    log.info("serving", listen=settings.listen, processes=settings.processes, pids=[c.pid for c in children])
+    exited = None
+    while not received and not (stop is not None and stop.is_set()):
+        exited = next((c for c in children if not c.is_alive()), None)
+        if exited is not None:
+            log.error(
+                "a server process exited; stopping the others", process=exited.name, code=exited.exitcode
+            )
+            break
+        time.sleep(0.2)
+    for child in children:
+        if child.is_alive() and child.pid is not None:
+            os.kill(child.pid, signal.SIGTERM)
+    for child in children:
+        child.join(timeout=settings.shutdown_grace_seconds + 5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    log.info("stopped", processes=settings.processes)
+    if exited is not None:
+        raise ServeError(f"server process {exited.name} exited with code {exited.exitcode}")

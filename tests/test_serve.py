@@ -200,3 +200,63 @@ def test_a_certificate_that_is_not_one_is_refused_without_a_traceback(tmp_path: 
     assert done.returncode == 2
     assert "cannot serve" in done.stderr and "INSPECTION_TLS_CERT_FILE" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.timeout(120)
+def test_processes_share_one_port_and_stop_together_on_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    env = _env(tmp_path, INSPECTION_LISTEN=f"127.0.0.1:{port}", INSPECTION_SIGNING_KEY=TEST_SIGNING_KEY)
+    process = subprocess.Popen(
+        [str(INSPECTION), "serve", "--processes", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    admin = auth(Role.ADMIN, sub="ops-1", now=dt.datetime.now(dt.UTC))
+    try:
+        deadline = time.monotonic() + 60
+        answered = 0
+        while answered < 40:  # a new connection each time: the kernel spreads them over the processes
+            with grpc.insecure_channel(
+                f"127.0.0.1:{port}", options=[("grpc.use_local_subchannel_pool", 1)]
+            ) as channel:
+                try:
+                    reg_grpc.RegistryServiceStub(channel).ListDepartments(
+                        reg.ListDepartmentsRequest(), metadata=admin, timeout=2
+                    )
+                    answered += 1
+                except grpc.RpcError:
+                    assert time.monotonic() < deadline, "the processes did not come up"
+                    time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
+    assert process.returncode == 0, stderr
+    lines = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    serving = [line for line in lines if line.get("event") == "serving"]
+    assert len({line["pid"] for line in serving if "port" in line}) == 2
+    calls = [
+        line for line in lines if line.get("event") == "call" and line["method"].endswith("/ListDepartments")
+    ]
+    assert len(calls) == 40 and {c["process"] for c in calls} == {0, 1}, "both processes answered calls"
+    assert sum(line.get("event") == "stopped" for line in lines) == 3  # two processes and the parent
+    with socket.socket() as sock:  # nothing is left holding the port
+        sock.bind(("127.0.0.1", port))
+
+
+def test_processes_without_a_fixed_port_are_refused(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(INSPECTION), "serve", "--processes", "2"],
+        env=_env(tmp_path, INSPECTION_LISTEN="127.0.0.1:0", INSPECTION_SIGNING_KEY=TEST_SIGNING_KEY),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "needs a fixed port" in done.stderr and "Traceback" not in done.stderr

@@ -55,6 +55,11 @@ class ServicerBase:
         with self.db.read_rows() as connection:
             return work(connection)
 
+    def read_statement(self, work: Callable[[Connection], T]) -> T:
+        """``work`` sends one statement (or statements that need no common snapshot)."""
+        with self.db.read_statement() as connection:
+            return work(connection)
+
     def write(self, request: Message, response_type: type[R], work: Callable[[Session], R]) -> R:
         """Runs ``work`` in one write transaction; a retry with the same request id returns the
         first response and writes nothing (AIP-155). A refusal that oversight keeps (the error

@@ -68,7 +68,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
                 ],
             )
 
-        return self.read_rows(work)
+        return self.read_statement(work)  # the summary is one statement
 
     def ListCardEntries(
         self, request: pb.ListCardEntriesRequest, context: grpc.ServicerContext
@@ -100,7 +100,7 @@ class CardServicer(ServicerBase, pb_grpc.CardServiceServicer):
                 convert.card_entry(row, add, withheld=row.seq in withheld)
             return response
 
-        return self.read_rows(work)
+        return self.read_statement(work)  # a page, then (for a department) what it may not read
 
     def VerifyCard(
         self, request: pb.VerifyCardRequest, context: grpc.ServicerContext
