@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import MutableMapping
 from concurrent import futures
 from types import FrameType
 from typing import Any
@@ -305,7 +306,9 @@ def _serve_child(values: dict[str, Any], index: int) -> None:
     settings = Settings.model_validate(values)
     configure_logging(json=settings.log_json, level=settings.log_level)
 
-    def _name_the_process(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    def _name_the_process(
+        _logger: Any, _method: str, event: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
         event.setdefault("process", index)
         return event
 
