@@ -712,6 +712,7 @@ def measure_processes(bench: Bench, backend: str, url: str, db: Database, many: 
 def measure_backend(bench: Bench, backend: str, url: str) -> None:
     from bench.fees import measure_fees  # it builds on this module's Bench and checks
     from bench.oversight import measure_oversight
+    from bench.serving import measure_serving
     from bench.statistics import measure_statistics
 
     upgrade(url)
@@ -738,6 +739,7 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
                 ("statistics", lambda: measure_statistics(bench, backend, target, db, many)),
                 ("oversight", lambda: measure_oversight(bench, backend, db)),
                 ("overload", lambda: measure_overload(bench, backend, target)),
+                ("serving", lambda: measure_serving(bench, backend, url, target, many)),
             ]
             for part, step in steps:
                 if bench.wants(part) and (part != "oversight" or bench.wants("statistics")):
@@ -847,7 +849,7 @@ def machine_facts(sizes: Sizes) -> dict[str, Any]:
 
 #: The parts of a run, in order; ``--only`` picks some (the oversight pass needs the statistics' data).
 PARTS = ("reads", "writes", "inspections", "scale", "import", "joint", "draws", "fees", "statistics",
-         "oversight", "overload", "statements", "processes")  # fmt: skip
+         "oversight", "overload", "statements", "processes", "serving")  # fmt: skip
 
 
 def run(

@@ -1,9 +1,9 @@
-"""The server process of the benchmark: ``python -m bench.serve {service,baseline} DATABASE_URL``.
+"""The server process of the benchmark: ``python -m bench.serve {service,baseline,aio} DATABASE_URL``.
 
-It builds the server (the real one through ``inspection.server.build``, or the bare baseline with the
-same thread pool and options), prints ``port=N workers=M`` on stdout and serves until its stdin closes, so it
-never outlives the benchmark that started it. The signing key comes from ``INSPECTION_SIGNING_KEY``.
-"""
+It builds the server (the real one through ``inspection.server.build``, the bare baseline with the
+same thread pool and options, or the ``grpc.aio`` prototype of ``bench.aio_server``), prints
+``port=N workers=M`` on stdout and serves until its stdin closes, so it never outlives the
+benchmark that started it. The signing key comes from ``INSPECTION_SIGNING_KEY``."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def _baseline(settings: Settings) -> tuple[grpc.Server, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.serve", description=__doc__)
-    parser.add_argument("kind", choices=("service", "baseline", "processes"))
+    parser.add_argument("kind", choices=("service", "baseline", "processes", "aio"))
     parser.add_argument("database_url")
     args = parser.parse_args(argv)
     settings = settings_for(args.database_url)
@@ -82,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.kind == "processes":
         return _serve_processes(settings)
     running = None
+    if args.kind == "aio":
+        from bench.aio_server import serve  # only this kind needs the async drivers
+
+        return serve(settings)
     if args.kind == "baseline":
         tune_interpreter(settings)  # as the service's server does, so the two compare fairly
         server, port = _baseline(settings)

@@ -43,6 +43,8 @@ FIGURES = {
     "draw.verify",
     "draw.download",
     "draw.script",
+    "serving.aio.get_card",
+    "serving.aio.list_entries",
 }
 
 
