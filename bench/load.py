@@ -70,13 +70,18 @@ async def drive(job: Job) -> LoadResult:
     result = LoadResult(job.name)
     errors: Counter[str] = Counter()
     limit = min(job.warmup + job.max_requests, len(job.requests)) if job.unique else None
-    async with grpc.aio.insecure_channel(job.target, options=CHANNEL_OPTIONS) as channel:
-        await asyncio.wait_for(channel.channel_ready(), timeout=10)
-        call = channel.unary_unary(job.method, None, None)  # no serializers: bytes in, bytes out
+    # A comma-separated target is several replicas of one service: the workers take turns over them.
+    channels = [grpc.aio.insecure_channel(t, options=CHANNEL_OPTIONS) for t in job.target.split(",")]
+    try:
+        for channel in channels:
+            await asyncio.wait_for(channel.channel_ready(), timeout=10)
+        # No serializers: bytes in, bytes out.
+        calls = [channel.unary_unary(job.method, None, None) for channel in channels]
         cursor = 0
 
-        async def worker(stop_at: int, deadline: float, measured: bool) -> None:
+        async def worker(number: int, stop_at: int, deadline: float, measured: bool) -> None:
             nonlocal cursor
+            call = calls[number % len(calls)]
             while cursor < stop_at and time.perf_counter() < deadline:
                 index = cursor
                 cursor += 1
@@ -100,13 +105,16 @@ async def drive(job: Job) -> LoadResult:
             stop_at = cursor + count if limit is None else min(cursor + count, limit)
             started = time.perf_counter()
             deadline = started + seconds
-            await asyncio.gather(*(worker(stop_at, deadline, measured) for _ in range(job.in_flight)))
+            await asyncio.gather(*(worker(n, stop_at, deadline, measured) for n in range(job.in_flight)))
             return time.perf_counter() - started
 
         if job.warmup:
             await phase(job.warmup, job.max_seconds, measured=False)
             errors.clear()  # a warm-up error (say, a cold cache timing out) is not a figure
         result.seconds = await phase(job.max_requests, job.max_seconds, measured=True)
+    finally:
+        for channel in channels:
+            await channel.close(None)
     result.errors = dict(errors)
     return result
 

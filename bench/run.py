@@ -709,6 +709,62 @@ def measure_processes(bench: Bench, backend: str, url: str, db: Database, many: 
         figure.note = check_writes(bench, backend, server.target, db, result.name, acks)
 
 
+def measure_replicas(bench: Bench, backend: str, url: str, db: Database, many: list[str]) -> None:
+    """The card-appending write from one server replica and then from two replicas on the one
+    database (separate server processes, as two machines would run them; the load alternates
+    between them), in the same part so the ratio compares like with like; every acknowledged write
+    is checked on its card."""
+    count = bench.sizes.warmup + bench.sizes.max_requests
+    rates = []
+    for replicas in (1, 2):
+        key = f"replicas.update_spread_{replicas}"
+        servers = [
+            ServerProcess(
+                "service",
+                url,
+                signing_key=bench.signing_key,
+                log_path=bench.work / f"{backend}-replica-{n}.log",
+            )
+            for n in range(replicas)
+        ]
+        try:
+            target = ",".join(server.target for server in servers)
+            updates = _updates(key, many, count)
+            job = bench.job(
+                key, target, REGISTRY + "UpdateEnterprise", updates, unique=True, keep_responses=True
+            )
+            result = bench.load.run(job)
+            figure = bench.add(
+                Figure.from_load(
+                    result,
+                    backend=backend,
+                    section="replicas",
+                    name=f"UpdateEnterprise spread, {replicas} replica(s) on one database",
+                    rpc="UpdateEnterprise",
+                )
+            )
+            acks = []
+            for index, raw in result.responses:
+                head = reg_pb.UpdateEnterpriseResponse.FromString(raw).card_head
+                request = updates[index]
+                acks.append(
+                    Ack(
+                        request.enterprise.uscc,
+                        head.seq,
+                        head.entry_hash,
+                        "ENTERPRISE_UPDATED",
+                        new_name=request.enterprise.name,
+                    )
+                )
+            figure.note = check_writes(bench, backend, servers[0].target, db, result.name, acks)
+            rates.append(figure.rate)
+        finally:
+            for server in servers:
+                server.stop()
+    if rates[0]:
+        figure.note += f"; {rates[1] / rates[0]:.2f}× the rate of one replica"
+
+
 def measure_backend(bench: Bench, backend: str, url: str) -> None:
     from bench.fees import measure_fees  # it builds on this module's Bench and checks
     from bench.oversight import measure_oversight
@@ -746,6 +802,8 @@ def measure_backend(bench: Bench, backend: str, url: str) -> None:
                     step()
         if bench.wants("processes"):
             measure_processes(bench, backend, url, db, many)
+        if bench.wants("replicas"):
+            measure_replicas(bench, backend, url, db, many)
     finally:
         db.dispose()
     if not bench.parts:  # the goals compare figures of every part
@@ -849,7 +907,7 @@ def machine_facts(sizes: Sizes) -> dict[str, Any]:
 
 #: The parts of a run, in order; ``--only`` picks some (the oversight pass needs the statistics' data).
 PARTS = ("reads", "writes", "inspections", "scale", "import", "joint", "draws", "fees", "statistics",
-         "oversight", "overload", "statements", "processes", "serving")  # fmt: skip
+         "oversight", "overload", "statements", "processes", "serving", "replicas")  # fmt: skip
 
 
 def run(
