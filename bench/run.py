@@ -200,6 +200,24 @@ class Ack:
     new_name: str = ""
 
 
+def _update_acks(result: Any, updates: Sequence[Any]) -> list[Ack]:
+    """What each acknowledged UpdateEnterprise promised: its entry at the head it answered."""
+    acks = []
+    for index, raw in result.responses:
+        head = reg_pb.UpdateEnterpriseResponse.FromString(raw).card_head
+        request = updates[index]
+        acks.append(
+            Ack(
+                request.enterprise.uscc,
+                head.seq,
+                head.entry_hash,
+                "ENTERPRISE_UPDATED",
+                new_name=request.enterprise.name,
+            )
+        )
+    return acks
+
+
 def measure_writes(bench: Bench, backend: str, target: str, db: Database, many: list[str]) -> None:
     count = bench.sizes.warmup + bench.sizes.max_requests
     for key, name, usccs in (
@@ -214,20 +232,7 @@ def measure_writes(bench: Bench, backend: str, target: str, db: Database, many: 
         figure = bench.add(
             Figure.from_load(result, backend=backend, section="writes", name=name, rpc="UpdateEnterprise")
         )
-        acks = []
-        for index, raw in result.responses:
-            head = reg_pb.UpdateEnterpriseResponse.FromString(raw).card_head
-            request = requests[index]
-            acks.append(
-                Ack(
-                    request.enterprise.uscc,
-                    head.seq,
-                    head.entry_hash,
-                    "ENTERPRISE_UPDATED",
-                    new_name=request.enterprise.name,
-                )
-            )
-        figure.note = check_writes(bench, backend, target, db, result.name, acks)
+        figure.note = check_writes(bench, backend, target, db, result.name, _update_acks(result, requests))
 
 
 def measure_inspections(
@@ -693,20 +698,9 @@ def measure_processes(bench: Bench, backend: str, url: str, db: Database, many: 
                 rpc="UpdateEnterprise",
             )
         )
-        acks = []
-        for index, raw in result.responses:
-            head = reg_pb.UpdateEnterpriseResponse.FromString(raw).card_head
-            request = updates[index]
-            acks.append(
-                Ack(
-                    request.enterprise.uscc,
-                    head.seq,
-                    head.entry_hash,
-                    "ENTERPRISE_UPDATED",
-                    new_name=request.enterprise.name,
-                )
-            )
-        figure.note = check_writes(bench, backend, server.target, db, result.name, acks)
+        figure.note = check_writes(
+            bench, backend, server.target, db, result.name, _update_acks(result, updates)
+        )
 
 
 def measure_replicas(bench: Bench, backend: str, url: str, db: Database, many: list[str]) -> None:
@@ -743,20 +737,9 @@ def measure_replicas(bench: Bench, backend: str, url: str, db: Database, many: l
                     rpc="UpdateEnterprise",
                 )
             )
-            acks = []
-            for index, raw in result.responses:
-                head = reg_pb.UpdateEnterpriseResponse.FromString(raw).card_head
-                request = updates[index]
-                acks.append(
-                    Ack(
-                        request.enterprise.uscc,
-                        head.seq,
-                        head.entry_hash,
-                        "ENTERPRISE_UPDATED",
-                        new_name=request.enterprise.name,
-                    )
-                )
-            figure.note = check_writes(bench, backend, servers[0].target, db, result.name, acks)
+            figure.note = check_writes(
+                bench, backend, servers[0].target, db, result.name, _update_acks(result, updates)
+            )
             rates.append(figure.rate)
         finally:
             for server in servers:
