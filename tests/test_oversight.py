@@ -109,6 +109,20 @@ def checked_in(
     return str(inspection.id)
 
 
+def emergency(inspections: Any, department: Department, uscc: str, reason: str) -> pb.InspectionChange:
+    """An emergency inspection (事后登记备案) started now, on site at once."""
+    return inspections.StartEmergencyInspection(
+        pb.StartEmergencyInspectionRequest(
+            uscc=uscc,
+            item_codes=department.items[:1],
+            legal_basis="《安全生产法》",
+            reason=reason,
+            inspector_ids=department.inspectors[:2],
+        ),
+        metadata=department.md,
+    )
+
+
 def record(inspections: Any, department: Department, inspection_id: str, *, outcome: int) -> pb.Inspection:
     return inspections.RecordResult(
         pb.RecordResultRequest(
@@ -232,16 +246,7 @@ def test_an_emergency_not_filed_within_72_hours_is_alerted_and_one_filed_in_time
     clock.set(local(2026, 4, 6, hour=10))
     started = {}
     for uscc in (unfiled, filed):
-        started[uscc] = inspections.StartEmergencyInspection(
-            pb.StartEmergencyInspectionRequest(
-                uscc=uscc,
-                item_codes=scjg.items[:1],
-                legal_basis="《安全生产法》",
-                reason="储罐泄漏",
-                inspector_ids=scjg.inspectors[:2],
-            ),
-            metadata=scjg.md,
-        ).inspection
+        started[uscc] = emergency(inspections, scjg, uscc, "储罐泄漏").inspection
     clock.set(local(2026, 4, 8, hour=10))
     inspections.FileEmergencyInspection(
         pb.FileEmergencyInspectionRequest(inspection_id=started[filed].id, report="已排除险情"),
@@ -269,16 +274,7 @@ def test_a_filing_not_acknowledged_within_two_working_days_is_alerted(
     clock.set(local(2026, 4, 13, hour=10))  # Monday
     ids = {}
     for uscc in (waiting, acknowledged):
-        started = inspections.StartEmergencyInspection(
-            pb.StartEmergencyInspectionRequest(
-                uscc=uscc,
-                item_codes=scjg.items[:1],
-                legal_basis="《安全生产法》",
-                reason="火情",
-                inspector_ids=scjg.inspectors[:2],
-            ),
-            metadata=scjg.md,
-        ).inspection
+        started = emergency(inspections, scjg, uscc, "火情").inspection
         ids[uscc] = started.id
         filed = inspections.FileEmergencyInspection(
             pb.FileEmergencyInspectionRequest(inspection_id=started.id, report="已处置"), metadata=scjg.md
@@ -480,16 +476,7 @@ def test_an_emergency_on_a_day_already_visited_is_a_second_visit_that_day(
     checked_in(inspections, clock, scjg, twice, local(2026, 3, 26, hour=9))
     checked_in(inspections, clock, scjg, once, local(2026, 3, 26, hour=9))
     clock.set(local(2026, 3, 26, hour=15))
-    inspections.StartEmergencyInspection(  # emergencies are not held by the one-visit-a-day rule
-        pb.StartEmergencyInspectionRequest(
-            uscc=twice,
-            item_codes=yjgl.items[:1],
-            legal_basis="《安全生产法》",
-            reason="举报称储罐泄漏",
-            inspector_ids=yjgl.inspectors[:2],
-        ),
-        metadata=yjgl.md,
-    )
+    emergency(inspections, yjgl, twice, "举报称储罐泄漏")  # not held by the one-visit-a-day rule
     sweep()
     [alert] = [a for a in alerts_of(oversight, twice) if a.category == ov.ALERT_CATEGORY_BURDEN]
     assert alert.kind == ov.ALERT_KIND_VISITS_PER_DAY_EXCEEDED and alert.period == "2026-03-26"
