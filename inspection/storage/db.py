@@ -88,19 +88,19 @@ class _SQLiteDialect(SQLiteDialect_pysqlite):
 
     def do_begin(self, dbapi_connection: Any) -> None:
         # A failure (e.g. "database is locked" after the busy timeout) reaches run_write as
-        # SQLAlchemy's OperationalError, like any other statement's.
-        dbapi_connection.execute(self.begin_statement).close()
+        # SQLAlchemy's OperationalError, like any other statement's. Without a begin statement
+        # (the engine of single-statement reads) each statement is its own read transaction.
+        if self.begin_statement:
+            dbapi_connection.execute(self.begin_statement).close()
 
 
 registry.register("sqlite.inspection", __name__, "_SQLiteDialect")
 
 
-def _sqlite_engine(
-    url: str, *, immediate: bool, pool_size: int, max_overflow: int, pool_timeout: float
-) -> Engine:
+def _sqlite_engine(url: str, *, begin: str, pool_size: int, max_overflow: int, pool_timeout: float) -> Engine:
     return create_engine(
         make_url(url).set(drivername="sqlite+inspection"),
-        begin_statement="BEGIN IMMEDIATE" if immediate else "BEGIN",
+        begin_statement=begin,
         connect_args={"check_same_thread": False, "timeout": WRITE_WAIT_SECONDS},
         pool_size=pool_size,
         max_overflow=max_overflow,
@@ -119,11 +119,19 @@ class Database:
             self.dialect = "sqlite"
             # One writer connection (see the module's docstring); threads queue for it in the pool.
             self.writer = _sqlite_engine(
-                url, immediate=True, pool_size=1, max_overflow=0, pool_timeout=write_wait_seconds
+                url, begin="BEGIN IMMEDIATE", pool_size=1, max_overflow=0, pool_timeout=write_wait_seconds
             )
             self.reader = _sqlite_engine(
                 url,
-                immediate=False,
+                begin="BEGIN",
+                pool_size=min(pool_size, SQLITE_READERS),
+                max_overflow=0,
+                pool_timeout=READ_WAIT_SECONDS,
+            )
+            # Reads of one statement, each its own snapshot: no BEGIN and COMMIT around them.
+            self.single = _sqlite_engine(
+                url,
+                begin="",
                 pool_size=min(pool_size, SQLITE_READERS),
                 max_overflow=0,
                 pool_timeout=READ_WAIT_SECONDS,
@@ -139,6 +147,7 @@ class Database:
                 connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
             )
             self.reader = self.writer
+            self.single = self.writer
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -159,16 +168,13 @@ class Database:
     @contextmanager
     def read_statement(self) -> Iterator[Connection]:
         """A read-only Core connection for a read of one statement, which is its own consistent
-        snapshot: on PostgreSQL it runs in autocommit, so the call costs one round trip instead of
-        three (BEGIN, the statement, COMMIT); SQLite's BEGIN and COMMIT are calls into the same
-        process and stay."""
-        with _honest(), self.reader.connect() as connection:
+        snapshot, so no transaction is opened around it: on PostgreSQL it runs in autocommit (one
+        round trip instead of three: BEGIN, the statement, COMMIT); on SQLite it comes from an
+        engine that sends no BEGIN."""
+        with _honest(), self.single.connect() as connection:
             if self.dialect == "postgresql":
                 connection.execution_options(isolation_level="AUTOCOMMIT")
-                yield connection
-            else:
-                with connection.begin():
-                    yield connection
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -202,6 +208,8 @@ class Database:
         self.writer.dispose()
         if self.reader is not self.writer:
             self.reader.dispose()
+        if self.single is not self.writer:
+            self.single.dispose()
 
 
 @contextmanager
