@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from sqlalchemy import func, select
+
 from bench.report import Figure
 from inspection.clock import SystemClock
 from inspection.config import Settings
@@ -20,8 +22,6 @@ MAX_PASSES = 200
 
 
 def _alerts(db: Database) -> int:
-    from sqlalchemy import func, select
-
     with db.read() as session:
         return int(session.execute(select(func.count()).select_from(Alert)).scalar_one())
 

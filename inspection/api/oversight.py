@@ -15,13 +15,10 @@ from inspection.api import convert
 from inspection.api.base import ServicerBase
 from inspection.api.enums import ALERT_CATEGORIES, ALERT_KINDS, ALERT_STATES
 from inspection.domain.oversight import alerts as domain
-from inspection.errors import FieldViolation, InvalidArgument, ResourceExhausted, Violations
+from inspection.errors import ResourceExhausted, Violations
 from inspection.storage.oversight_models import Alert
 from inspection.v1 import oversight_service_pb2 as pb
 from inspection.v1 import oversight_service_pb2_grpc as pb_grpc
-
-#: Longest id a request may name (ids are 22 characters).
-MAX_ALERT_ID = 64
 
 
 def alert_message(alert: Alert) -> pb.Alert:
@@ -47,14 +44,6 @@ def alert_message(alert: Alert) -> pb.Alert:
     )
 
 
-def _alert_id(value: str) -> str:
-    if not value:
-        raise InvalidArgument([FieldViolation("alert_id", "is required")])
-    if len(value) > MAX_ALERT_ID:
-        raise InvalidArgument([FieldViolation("alert_id", f"at most {MAX_ALERT_ID} characters")])
-    return value
-
-
 class OversightServicer(ServicerBase, pb_grpc.OversightServiceServicer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -72,11 +61,6 @@ class OversightServicer(ServicerBase, pb_grpc.OversightServiceServicer):
             ALERT_STATES.from_proto(s, violations, f"states[{n}]", required=True)
             for n, s in enumerate(request.states)
         ]
-        if len(request.department_code) > 32:
-            violations.add("department_code", "at most 32 characters")
-        if len(request.uscc) > 18:
-            violations.add("uscc", "at most 18 characters")
-        violations.raise_if_any()
         query = domain.AlertQuery(
             kinds=tuple(sorted({k for k in kinds if k is not None})),
             states=tuple(sorted({s for s in states if s is not None})),
@@ -86,20 +70,25 @@ class OversightServicer(ServicerBase, pb_grpc.OversightServiceServicer):
 
         def work(session: Session) -> pb.ListAlertsResponse:
             rows, token = domain.list_alerts(
-                session, query, viewer=self.call.principal, size=request.page_size, token=request.page_token
+                session,
+                query,
+                violations,
+                viewer=self.call.principal,
+                size=request.page_size,
+                token=request.page_token,
             )
             return pb.ListAlertsResponse(alerts=[alert_message(a) for a in rows], next_page_token=token)
 
         return self.read(work)
 
     def GetAlert(self, request: pb.GetAlertRequest, context: grpc.ServicerContext) -> pb.Alert:
-        alert_id = _alert_id(request.alert_id)
+        alert_id = request.alert_id
         return self.read(lambda s: alert_message(domain.get_alert(s, alert_id, viewer=self.call.principal)))
 
     def AcknowledgeAlert(
         self, request: pb.AcknowledgeAlertRequest, context: grpc.ServicerContext
     ) -> pb.AlertChange:
-        alert_id = _alert_id(request.alert_id)
+        alert_id = request.alert_id
         return self.write(
             request,
             pb.AlertChange,
@@ -109,7 +98,7 @@ class OversightServicer(ServicerBase, pb_grpc.OversightServiceServicer):
         )
 
     def ResolveAlert(self, request: pb.ResolveAlertRequest, context: grpc.ServicerContext) -> pb.AlertChange:
-        alert_id = _alert_id(request.alert_id)
+        alert_id = request.alert_id
         violations = Violations()
         return self.write(
             request,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -86,3 +87,25 @@ def keyset_page(
         return rows, ""
     rows = rows[:limit]
     return rows, encode_token(key_of(rows[-1]), query)
+
+
+def instant_key(instant: dt.datetime | None, row_id: str) -> list[str]:
+    """The page key of a list ordered by an instant, ties broken by id: ``[ISO instant, id]``."""
+    return [instant.isoformat() if instant else "", row_id]
+
+
+def instant_of_key(key: list[Any] | None) -> tuple[dt.datetime, str] | None:
+    """The ``(instant, id)`` an ``instant_key`` page token carries (None on the first page); any
+    other shape is not this service's token."""
+    if key is None:
+        return None
+    refused = InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
+    if len(key) != 2 or not all(isinstance(part, str) and 0 < len(part) <= MAX_KEY for part in key):
+        raise refused
+    try:
+        at = dt.datetime.fromisoformat(key[0])
+    except ValueError as exc:
+        raise refused from exc
+    if at.tzinfo is None:
+        raise refused
+    return at, key[1]

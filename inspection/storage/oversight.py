@@ -423,15 +423,6 @@ def lifecycle_entries(session: Session, uscc: str) -> list[Any]:
 # --- alerts --------------------------------------------------------------------------------------
 
 
-def known_keys(session: Session, keys: Sequence[str]) -> set[str]:
-    """Which of ``keys`` already have an alert."""
-    found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = list(keys[start : start + 500])
-        found.update(session.execute(select(col(Alert.key)).where(col(Alert.key).in_(chunk))).scalars())
-    return found
-
-
 def add_alert(session: Session, alert: Alert) -> None:
     session.add(alert)
     session.flush()
@@ -447,10 +438,6 @@ def lock_alert(session: Session, alert_id: str) -> Alert | None:
     return session.execute(query).scalars().first()
 
 
-def update_alert(session: Session, alert_id: str, values: dict[str, Any]) -> None:
-    session.connection().execute(sa_update(Alert).where(col(Alert.id) == alert_id).values(**values))
-
-
 def list_alerts(
     session: Session,
     *,
@@ -459,7 +446,6 @@ def list_alerts(
     department_code: str,
     uscc: str,
     hidden_kinds: Sequence[str],
-    raised_after: dt.datetime | None,
     after: tuple[dt.datetime, str] | None,
     limit: int,
 ) -> list[Alert]:
@@ -475,8 +461,6 @@ def list_alerts(
         query = query.where(col(Alert.department_code) == department_code)
     if uscc:
         query = query.where(col(Alert.uscc) == uscc)
-    if raised_after is not None:
-        query = query.where(col(Alert.raise_time) > raised_after)
     if after is not None:
         time, alert_id = after
         query = query.where(

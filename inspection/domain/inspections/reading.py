@@ -11,9 +11,9 @@ from sqlmodel import Session
 from inspection.auth import Principal, Role
 from inspection.domain.inspections.common import load_view, load_views
 from inspection.domain.inspections.model import Inspection, InspectionView, State
-from inspection.domain.paging import MAX_KEY, keyset_page
+from inspection.domain.paging import instant_key, instant_of_key, keyset_page
 from inspection.domain.text import check_identifier
-from inspection.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied, Violations
+from inspection.errors import NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import inspections as stored
 
@@ -103,31 +103,18 @@ def _earliest_due_first(
 ) -> tuple[list[InspectionView], str]:
     """The offices' queue: what is due soonest (overdue first) at the top."""
 
-    def fetch(after: str | None, limit: int) -> list[Inspection]:
-        return stored.page_earliest_due_first(session, where, after=_due_key(after), limit=limit)
+    def fetch(after: list[Any] | None, limit: int) -> list[Inspection]:
+        return stored.page_earliest_due_first(session, where, after=instant_of_key(after), limit=limit)
 
     rows, next_token = keyset_page(
         fetch,
-        lambda row: f"{(row.decision_due_time or row.request_time).isoformat()}|{row.id}",
+        lambda row: instant_key(row.decision_due_time or row.request_time, row.id),
         query=filters,
         size=size,
         token=token,
-        key_type=str,
+        key_type=list,
     )
     return load_views(session, rows), next_token
-
-
-def _due_key(after: str | None) -> tuple[dt.datetime, str] | None:
-    if after is None:
-        return None
-    time, _, inspection_id = after.partition("|")
-    try:
-        instant = dt.datetime.fromisoformat(time)
-    except ValueError:
-        instant = None
-    if instant is None or instant.tzinfo is None or not inspection_id:
-        raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
-    return instant, inspection_id
 
 
 def list_published(
@@ -139,27 +126,11 @@ def list_published(
     where = stored.inspection_filter(uscc=uscc, department_code=department_code, state=State.PUBLISHED)
     filters = {"uscc": uscc, "department_code": department_code, "order": "publish_time"}
     rows, next_token = keyset_page(
-        lambda after, limit: stored.page_published(session, where, before=_publish_key(after), limit=limit),
-        lambda row: [row.publish_time.isoformat() if row.publish_time else "", row.id],
+        lambda after, limit: stored.page_published(session, where, before=instant_of_key(after), limit=limit),
+        lambda row: instant_key(row.publish_time, row.id),
         query=filters,
         size=size,
         token=token,
         key_type=list,
     )
     return load_views(session, rows), next_token
-
-
-def _publish_key(key: list[Any] | None) -> tuple[dt.datetime, str] | None:
-    """The (publish_time, id) a feed page token carries; any other shape is not this service's."""
-    if key is None:
-        return None
-    refused = InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
-    if len(key) != 2 or not all(isinstance(part, str) and 0 < len(part) <= MAX_KEY for part in key):
-        raise refused
-    try:
-        at = dt.datetime.fromisoformat(key[0])
-    except ValueError as exc:
-        raise refused from exc
-    if at.tzinfo is None:
-        raise refused
-    return at, key[1]

@@ -21,14 +21,8 @@ from sqlmodel import Session
 from inspection.auth import Principal, Role
 from inspection.domain import card as cards
 from inspection.domain import paging
-from inspection.errors import (
-    FailedPrecondition,
-    FieldViolation,
-    InvalidArgument,
-    NotFound,
-    PermissionDenied,
-    Violations,
-)
+from inspection.domain.text import check_identifier
+from inspection.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from inspection.reasons import Reason
 from inspection.storage import oversight as stored
 from inspection.storage.oversight_models import Alert
@@ -200,6 +194,9 @@ class AlertChange:
 
 def acknowledge(session: Session, alert_id: str, *, actor: Principal, now: dt.datetime) -> AlertChange:
     """An office has seen the alert and is acting on it (已受理)."""
+    violations = Violations()
+    check_identifier(violations, "alert_id", alert_id)
+    violations.raise_if_any()
     alert = _locked(session, alert_id)
     if alert.state != AlertState.OPEN:
         raise FailedPrecondition(
@@ -208,8 +205,8 @@ def acknowledge(session: Session, alert_id: str, *, actor: Principal, now: dt.da
             {"state": alert.state},
         )
     card = cards.lock_card(session, alert.uscc)
-    values = {"state": AlertState.ACKNOWLEDGED.value, "acknowledged_by": actor.sub, "acknowledge_time": now}
-    stored.update_alert(session, alert.id, values)
+    alert.state, alert.acknowledged_by, alert.acknowledge_time = AlertState.ACKNOWLEDGED.value, actor.sub, now
+    session.flush()
     head = cards.append_entry(
         session,
         card,
@@ -220,7 +217,7 @@ def acknowledge(session: Session, alert_id: str, *, actor: Principal, now: dt.da
         department_code=alert.department_code,
         inspection_id=alert.inspection_id,
     )
-    return AlertChange(_updated(alert, values), head)
+    return AlertChange(alert, head)
 
 
 def resolve(
@@ -232,6 +229,7 @@ def resolve(
         violations.add("note", f"at most {MAX_NOTE} characters")
     elif not note.strip():
         violations.add("note", "required: what was done about the alert")
+    check_identifier(violations, "alert_id", alert_id)
     violations.raise_if_any()
     alert = _locked(session, alert_id)
     if alert.state == AlertState.RESOLVED:
@@ -239,24 +237,21 @@ def resolve(
             Reason.ALERT_ALREADY_RESOLVED, "the alert is already resolved", {"state": alert.state}
         )
     card = cards.lock_card(session, alert.uscc)
-    values = {
-        "state": AlertState.RESOLVED.value,
-        "resolved_by": actor.sub,
-        "resolve_time": now,
-        "resolution_note": note.strip(),
-    }
-    stored.update_alert(session, alert.id, values)
+    was = alert.state
+    alert.state, alert.resolved_by, alert.resolve_time = AlertState.RESOLVED.value, actor.sub, now
+    alert.resolution_note = note.strip()
+    session.flush()
     head = cards.append_entry(
         session,
         card,
         kind=cards.EntryKind.ALERT_RESOLVED,
         actor=actor,
         at=now,
-        payload={"alert_id": alert.id, "alert_kind": alert.kind, "note": note.strip(), "was": alert.state},
+        payload={"alert_id": alert.id, "alert_kind": alert.kind, "note": alert.resolution_note, "was": was},
         department_code=alert.department_code,
         inspection_id=alert.inspection_id,
     )
-    return AlertChange(_updated(alert, values), head)
+    return AlertChange(alert, head)
 
 
 def _locked(session: Session, alert_id: str) -> Alert:
@@ -264,13 +259,6 @@ def _locked(session: Session, alert_id: str) -> Alert:
     if alert is None:
         raise NotFound("alert", alert_id)
     return alert
-
-
-def _updated(alert: Alert, values: Mapping[str, Any]) -> Alert:
-    copy = Alert.model_validate(alert.model_dump())
-    for name, value in values.items():
-        setattr(copy, name, value)
-    return copy
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -304,6 +292,9 @@ def visible_to(viewer: Principal, alert: Alert) -> bool:
 
 
 def get_alert(session: Session, alert_id: str, *, viewer: Principal) -> Alert:
+    violations = Violations()
+    check_identifier(violations, "alert_id", alert_id)
+    violations.raise_if_any()
     alert = stored.get_alert(session, alert_id)
     if alert is None or not visible_to(viewer, alert):  # another department's alert is not shown to exist
         raise NotFound("alert", alert_id)
@@ -311,12 +302,21 @@ def get_alert(session: Session, alert_id: str, *, viewer: Principal) -> Alert:
 
 
 def list_alerts(
-    session: Session, query: AlertQuery, *, viewer: Principal, size: int, token: str
+    session: Session,
+    query: AlertQuery,
+    violations: Violations,
+    *,
+    viewer: Principal,
+    size: int,
+    token: str,
 ) -> tuple[list[Alert], str]:
     """Alerts matching ``query`` that ``viewer`` may see, newest first, a page at a time."""
+    check_identifier(violations, "department_code", query.department_code, required=False)
+    check_identifier(violations, "uscc", query.uscc, required=False, max_length=18)
+    violations.raise_if_any()
     scoped, hidden = scope_of(viewer, query)
 
-    def fetch(after: str | None, limit: int) -> list[Alert]:
+    def fetch(after: list[Any] | None, limit: int) -> list[Alert]:
         return stored.list_alerts(
             session,
             kinds=[k.value for k in scoped.kinds],
@@ -324,14 +324,13 @@ def list_alerts(
             department_code=scoped.department_code,
             uscc=scoped.uscc,
             hidden_kinds=hidden,
-            raised_after=None,
-            after=_page_key(after),
+            after=paging.instant_of_key(after),
             limit=limit,
         )
 
     return paging.keyset_page(
         fetch,
-        lambda alert: f"{alert.raise_time.isoformat()}|{alert.id}",
+        lambda alert: paging.instant_key(alert.raise_time, alert.id),
         query={
             "kinds": [k.value for k in scoped.kinds],
             "states": [s.value for s in scoped.states],
@@ -340,21 +339,8 @@ def list_alerts(
         },
         size=size,
         token=token,
-        key_type=str,
+        key_type=list,
     )
-
-
-def _page_key(after: str | None) -> tuple[dt.datetime, str] | None:
-    if after is None:
-        return None
-    time, _, alert_id = after.partition("|")
-    try:
-        instant = dt.datetime.fromisoformat(time)
-    except ValueError as exc:
-        raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")]) from exc
-    if instant.tzinfo is None or not alert_id:
-        raise InvalidArgument([FieldViolation("page_token", "not a token this service issued")])
-    return instant, alert_id
 
 
 def raised_since(
@@ -374,8 +360,3 @@ def raised_since(
             break
         after = (rows[-1].raise_time, rows[-1].id)
     return found
-
-
-def facts_of(alert: Alert) -> dict[str, Any]:
-    value = json.loads(alert.facts_json or "{}")
-    return value if isinstance(value, dict) else {}

@@ -409,13 +409,13 @@ DETECTORS: tuple[Detector, ...] = (
 
 
 def find_causes(session: Session, rules: OversightRules, now: dt.datetime) -> list[Finding]:
-    """Every finding of every detector whose key has no alert yet (first finding of a key wins)."""
+    """Every finding of every detector, one per key (the first wins). Each detector's query already
+    leaves out the causes that have an alert, and raising checks the key again under the lock."""
     found: dict[str, Finding] = {}
     for detector in DETECTORS:
         for finding in detector(session, rules, now):
             found.setdefault(finding.key, finding)
-    known = stored.known_keys(session, list(found))
-    return [finding for key, finding in found.items() if key not in known]
+    return list(found.values())
 
 
 # --- integrity: the card audit ---------------------------------------------------------------------
