@@ -204,20 +204,8 @@ def acknowledge(session: Session, alert_id: str, *, actor: Principal, now: dt.da
             f"the alert is already {alert.state.lower()}",
             {"state": alert.state},
         )
-    card = cards.lock_card(session, alert.uscc)
     alert.state, alert.acknowledged_by, alert.acknowledge_time = AlertState.ACKNOWLEDGED.value, actor.sub, now
-    session.flush()
-    head = cards.append_entry(
-        session,
-        card,
-        kind=cards.EntryKind.ALERT_ACKNOWLEDGED,
-        actor=actor,
-        at=now,
-        payload={"alert_id": alert.id, "alert_kind": alert.kind},
-        department_code=alert.department_code,
-        inspection_id=alert.inspection_id,
-    )
-    return AlertChange(alert, head)
+    return _on_card(session, alert, cards.EntryKind.ALERT_ACKNOWLEDGED, actor=actor, now=now)
 
 
 def resolve(
@@ -236,18 +224,33 @@ def resolve(
         raise FailedPrecondition(
             Reason.ALERT_ALREADY_RESOLVED, "the alert is already resolved", {"state": alert.state}
         )
-    card = cards.lock_card(session, alert.uscc)
     was = alert.state
     alert.state, alert.resolved_by, alert.resolve_time = AlertState.RESOLVED.value, actor.sub, now
     alert.resolution_note = note.strip()
+    return _on_card(
+        session,
+        alert,
+        cards.EntryKind.ALERT_RESOLVED,
+        actor=actor,
+        now=now,
+        note=alert.resolution_note,
+        was=was,
+    )
+
+
+def _on_card(
+    session: Session, alert: Alert, kind: cards.EntryKind, *, actor: Principal, now: dt.datetime, **facts: str
+) -> AlertChange:
+    """Writes the alert's change and appends its entry to the enterprise's card, under the card lock."""
+    card = cards.lock_card(session, alert.uscc)
     session.flush()
     head = cards.append_entry(
         session,
         card,
-        kind=cards.EntryKind.ALERT_RESOLVED,
+        kind=kind,
         actor=actor,
         at=now,
-        payload={"alert_id": alert.id, "alert_kind": alert.kind, "note": alert.resolution_note, "was": was},
+        payload={"alert_id": alert.id, "alert_kind": alert.kind, **facts},
         department_code=alert.department_code,
         inspection_id=alert.inspection_id,
     )
