@@ -217,6 +217,9 @@ def test_processes_share_one_port_and_stop_together_on_sigterm(tmp_path: Path) -
     admin = auth(Role.ADMIN, sub="ops-1", now=dt.datetime.now(dt.UTC))
     try:
         deadline = time.monotonic() + 60
+        while _listeners(port) < 2:  # both processes bound, or the first takes every connection
+            assert process.poll() is None and time.monotonic() < deadline, "the processes did not come up"
+            time.sleep(0.2)
         answered = 0
         while answered < 40:  # a new connection each time: the kernel spreads them over the processes
             with grpc.insecure_channel(
@@ -247,6 +250,13 @@ def test_processes_share_one_port_and_stop_together_on_sigterm(tmp_path: Path) -
     assert sum(line.get("event") == "stopped" for line in lines) == 3  # two processes and the parent
     with socket.socket() as sock:  # nothing is left holding the port
         sock.bind(("127.0.0.1", port))
+
+
+def _listeners(port: int) -> int:
+    """Sockets listening on ``port`` on this machine (Linux's /proc/net/tcp and tcp6: state 0A; gRPC
+    binds 127.0.0.1 on an IPv6 socket, as a v4-mapped address)."""
+    rows = [row for name in ("tcp", "tcp6") for row in Path(f"/proc/net/{name}").read_text().splitlines()[1:]]
+    return sum(1 for row in rows if row.split()[1].endswith(f":{port:04X}") and row.split()[3] == "0A")
 
 
 def test_processes_without_a_fixed_port_are_refused(tmp_path: Path) -> None:
